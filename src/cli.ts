@@ -1,0 +1,77 @@
+#!/usr/bin/env bun
+/** The `bifrost` command. `bifrost server [--config FILE] [--port N] [--host H] [--app-dir DIR] [--log-level L]`. */
+import { parseArgs } from "node:util";
+import { isLogLevel, log, setLogLevel } from "./log";
+import { exitOnConfigError, startServer } from "./server";
+
+const USAGE = `usage: bifrost server [--config FILE] [--port N] [--host H] [--app-dir DIR] [--log-level debug|info|warn|error] [--workers N]
+
+  --config FILE     config.json in the Go Bifrost's format (env: BIFROST_CONFIG)
+  --port N          port to listen on (env: PORT; default 8080)
+  --host H          address to bind (env: HOST; default 127.0.0.1)
+  --app-dir DIR     directory holding config.json (default: the current directory)
+  --log-level L     debug, info, warn or error (default info)
+  --workers N       provider worker threads; 0 runs provider calls on the server thread (default: one per core)
+
+With no config file, providers are read from OPENAI_API_KEY, ANTHROPIC_API_KEY, GROQ_API_KEY, …`;
+
+async function server(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      config: { type: "string", short: "c" },
+      port: { type: "string", short: "p" },
+      host: { type: "string" },
+      "app-dir": { type: "string" },
+      "log-level": { type: "string" },
+      workers: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+  });
+  if (values.help) return void console.log(USAGE);
+  const level = values["log-level"] ?? process.env.BIFROST_LOG_LEVEL;
+  if (level) {
+    if (!isLogLevel(level)) fail(`--log-level: expected debug, info, warn or error, got "${level}"`);
+    setLogLevel(level);
+  }
+  const port = values.port !== undefined ? toInt(values.port, "--port") : undefined;
+  const workers = values.workers !== undefined ? toInt(values.workers, "--workers") : undefined;
+  const running = await startServer({ config: values.config, port, host: values.host, appDir: values["app-dir"], workers }).catch(exitOnConfigError);
+  const onSignal = (sig: string) => {
+    log.info(`${sig} received: finishing in-flight requests`);
+    running.stop().then(() => process.exit(0));
+  };
+  process.once("SIGTERM", () => onSignal("SIGTERM"));
+  process.once("SIGINT", () => onSignal("SIGINT"));
+}
+
+function toInt(v: string, flag: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) fail(`${flag}: expected a whole number, got "${v}"`);
+  return n;
+}
+
+function fail(msg: string): never {
+  process.stderr.write(`bifrost: ${msg}\n\n${USAGE}\n`);
+  process.exit(2);
+}
+
+const [cmd, ...rest] = process.argv.slice(2);
+try {
+  switch (cmd) {
+    case "server":
+    case undefined:
+      await server(rest);
+      break;
+    case "help":
+    case "--help":
+    case "-h":
+      console.log(USAGE);
+      break;
+    default:
+      fail(`unknown command "${cmd}"`);
+  }
+} catch (err) {
+  fail((err as Error).message);
+}

@@ -1,0 +1,148 @@
+/** Loading: a config.json of the Go Bifrost's format, or the environment alone; validated, env.X resolved. */
+import { PROVIDERS } from "../providers/catalog";
+import { ConfigSchema, type BifrostConfig, type ProviderConfig } from "./schema";
+import { DEFAULTS, type ResolvedConfig, type ResolvedKey, type ResolvedProvider } from "./resolved";
+import { joinPath } from "../schemas/paths";
+import { schemaProblems, unknownKeys } from "../schemas/check";
+
+/** Thrown when a config cannot be used; `problems` has one "path: problem" line each. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid config:\n  ${problems.join("\n  ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export async function loadConfigFile(path: string, env: Env = process.env): Promise<ResolvedConfig> {
+  const file = Bun.file(path);
+  if (!(await file.exists())) throw new ConfigError([`${path}: file not found`]);
+  const text = await file.text();
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError([`${path}: not valid JSON (${(e as Error).message})`]);
+  }
+  return resolveConfig(raw, env, path);
+}
+
+/** Validate a parsed config object and resolve it against the environment. */
+export function resolveConfig(raw: unknown, env: Env = process.env, source = "object"): ResolvedConfig {
+  const problems = schemaProblems(ConfigSchema, raw);
+  if (problems.length) throw new ConfigError(problems);
+  const cfg = raw as BifrostConfig;
+  const warnings = unknownKeys(ConfigSchema, cfg).map((p) => `${p}: unknown key (ignored)`);
+  const errors: string[] = [];
+  const providers = new Map<string, ResolvedProvider>();
+  for (const [name, pc] of Object.entries(cfg.providers ?? {})) {
+    const p = resolveProvider(name, pc, env, errors, warnings);
+    if (p) providers.set(name, p);
+  }
+  if (errors.length) throw new ConfigError(errors);
+  const c = cfg.client ?? {};
+  return {
+    client: {
+      dropExcessRequests: c.drop_excess_requests ?? false,
+      allowedOrigins: c.allowed_origins ?? ["*"],
+      allowedHeaders: c.allowed_headers ?? [],
+      maxRequestBodyBytes: Math.floor((c.max_request_body_size_mb ?? DEFAULTS.maxRequestBodyMb) * 1024 * 1024),
+      workerPoolSize: c.worker_pool_size ?? null,
+      initialPoolSize: c.initial_pool_size ?? DEFAULTS.initialPoolSize,
+    },
+    providers,
+    plugins: cfg.plugins ?? [],
+    warnings,
+    source,
+  };
+}
+
+/** No config file: every provider whose key (or, for local servers, URL) is in the environment. */
+export function configFromEnv(env: Env = process.env): ResolvedConfig {
+  const providers: Record<string, ProviderConfig> = {};
+  for (const [name, entry] of Object.entries(PROVIDERS)) {
+    const keyVar = entry.keyEnv.find((v) => env[v]);
+    const url = entry.urlEnv ? env[entry.urlEnv] : undefined;
+    if (!keyVar && !(entry.keyless && url)) continue;
+    providers[name] = {
+      keys: [{ name: keyVar ?? `${name}-keyless`, value: keyVar ? `env.${keyVar}` : "", models: ["*"], weight: 1 }],
+      ...(url ? { network_config: { base_url: url } } : {}),
+    };
+  }
+  return { ...resolveConfig({ providers }, env, "environment") };
+}
+
+const ENV_PREFIX = "env.";
+
+/** "env.X" → the variable's value; an unset variable is an error naming the config path. */
+function readSecret(value: string, path: string, env: Env, errors: string[]): string {
+  if (!value.startsWith(ENV_PREFIX)) return value;
+  const name = value.slice(ENV_PREFIX.length);
+  const v = env[name];
+  if (v === undefined || v === "") {
+    errors.push(`${path}: environment variable ${name} is not set`);
+    return "";
+  }
+  return v;
+}
+
+function resolveProvider(
+  name: string,
+  pc: ProviderConfig,
+  env: Env,
+  errors: string[],
+  warnings: string[],
+): ResolvedProvider | null {
+  const path = joinPath("providers", name);
+  const custom = pc.custom_provider_config;
+  const type = custom ? custom.base_provider_type : name;
+  const entry = PROVIDERS[type];
+  if (!entry) {
+    const where = custom ? joinPath(path, "custom_provider_config.base_provider_type") : path;
+    errors.push(`${where}: unknown provider type "${type}" (known: ${Object.keys(PROVIDERS).join(", ")})`);
+    return null;
+  }
+  const nc = pc.network_config ?? {};
+  const keyless = custom?.is_key_less ?? entry.keyless ?? false;
+  const keys: ResolvedKey[] = [];
+  (pc.keys ?? []).forEach((k, i) => {
+    const kp = joinPath(joinPath(path, "keys"), i);
+    if (k.enabled === false) return;
+    const value = readSecret(k.value ?? "", `${kp}.value`, env, errors);
+    if (!value && !keyless && k.value === undefined) errors.push(`${kp}.value: required`);
+    if (k.models && k.models.length === 0) warnings.push(`${kp}.models: empty list, this key serves no model`);
+    keys.push({
+      name: k.name || k.id || `${name}-key-${i}`,
+      value,
+      models: !k.models || k.models.includes("*") ? null : k.models,
+      blacklistedModels: k.blacklisted_models ?? [],
+      weight: k.weight ?? 1,
+    });
+  });
+  if (keys.length === 0 && !keyless) errors.push(`${joinPath(path, "keys")}: at least one key is required`);
+  if (keyless && keys.length === 0) keys.push({ name: `${name}-keyless`, value: "", models: null, blacklistedModels: [], weight: 1 });
+  const extraHeaders: Record<string, string> = {};
+  for (const [h, v] of Object.entries(nc.extra_headers ?? {})) {
+    extraHeaders[h.toLowerCase()] = readSecret(v, `${path}.network_config.extra_headers.${h}`, env, errors);
+  }
+  const baseUrl = readSecret(nc.base_url ?? "", `${path}.network_config.base_url`, env, errors) || entry.baseUrl;
+  if (!/^https?:\/\/[^/]+/.test(baseUrl)) errors.push(`${path}.network_config.base_url: expected an http(s) URL`);
+  const cb = pc.concurrency_and_buffer_size ?? {};
+  return {
+    name,
+    type,
+    baseUrl: baseUrl.replace(/\/+$/, ""),
+    keys,
+    keyless,
+    extraHeaders,
+    timeoutMs: (nc.default_request_timeout_in_seconds ?? DEFAULTS.timeoutSeconds) * 1000,
+    streamIdleTimeoutMs: (nc.stream_idle_timeout_in_seconds ?? DEFAULTS.streamIdleTimeoutSeconds) * 1000,
+    maxRetries: nc.max_retries ?? DEFAULTS.maxRetries,
+    retryBackoffInitialMs: nc.retry_backoff_initial ?? DEFAULTS.retryBackoffInitialMs,
+    retryBackoffMaxMs: nc.retry_backoff_max ?? DEFAULTS.retryBackoffMaxMs,
+    concurrency: cb.concurrency ?? DEFAULTS.concurrency,
+    bufferSize: cb.buffer_size ?? DEFAULTS.bufferSize,
+    allowedRequests: custom?.allowed_requests ?? null,
+  };
+}

@@ -1,0 +1,62 @@
+/** The runtime view of the config: every default applied, every env.X read, every provider typed. */
+import type { BifrostConfig } from "./schema";
+
+export interface ResolvedKey {
+  /** Stable name used in logs, headers (x-bf-api-key-id) and breaker state; never the secret. */
+  name: string;
+  value: string;
+  /** null = every model. */
+  models: string[] | null;
+  blacklistedModels: string[];
+  weight: number;
+}
+
+export interface ResolvedProvider {
+  name: string;
+  /** The built-in provider whose adapter and defaults it uses ("openai", "groq", "anthropic", …). */
+  type: string;
+  baseUrl: string;
+  keys: ResolvedKey[];
+  keyless: boolean;
+  extraHeaders: Record<string, string>;
+  timeoutMs: number;
+  streamIdleTimeoutMs: number;
+  maxRetries: number;
+  retryBackoffInitialMs: number;
+  retryBackoffMaxMs: number;
+  concurrency: number;
+  bufferSize: number;
+  allowedRequests: Record<string, boolean> | null;
+}
+
+export interface ResolvedClient {
+  dropExcessRequests: boolean;
+  allowedOrigins: string[];
+  allowedHeaders: string[];
+  maxRequestBodyBytes: number;
+  /** null = one per core. */
+  workerPoolSize: number | null;
+  initialPoolSize: number;
+}
+
+export interface ResolvedConfig {
+  client: ResolvedClient;
+  providers: Map<string, ResolvedProvider>;
+  plugins: NonNullable<BifrostConfig["plugins"]>;
+  /** Non-fatal findings (unknown keys, empty model lists), each naming its JSON path. */
+  warnings: string[];
+  /** Where it came from: a file path, "environment", or "object". */
+  source: string;
+}
+
+export const DEFAULTS = {
+  timeoutSeconds: 30,
+  streamIdleTimeoutSeconds: 60,
+  maxRetries: 0,
+  retryBackoffInitialMs: 500,
+  retryBackoffMaxMs: 5000,
+  concurrency: 1000,
+  bufferSize: 5000,
+  maxRequestBodyMb: 100,
+  initialPoolSize: 300,
+} as const;

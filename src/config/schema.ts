@@ -1,0 +1,131 @@
+/**
+ * The one config schema: the Go Bifrost's config.json, in TypeBox.
+ * Sections this gateway does not implement yet are accepted as-is (Unknown) so that a Go config loads unchanged.
+ */
+import { Type as t, type Static } from "@sinclair/typebox";
+
+const Any = t.Unknown();
+
+export const KeySchema = t.Object({
+  id: t.Optional(t.String()),
+  name: t.Optional(t.String()),
+  value: t.Optional(t.String()),
+  models: t.Optional(t.Array(t.String())),
+  blacklisted_models: t.Optional(t.Array(t.String())),
+  weight: t.Optional(t.Number({ minimum: 0 })),
+  enabled: t.Optional(t.Boolean()),
+  use_for_batch_api: t.Optional(t.Boolean()),
+  azure_key_config: t.Optional(Any),
+  vertex_key_config: t.Optional(Any),
+  bedrock_key_config: t.Optional(Any),
+});
+
+export const NetworkConfigSchema = t.Object({
+  base_url: t.Optional(t.String()),
+  extra_headers: t.Optional(t.Record(t.String(), t.String())),
+  default_request_timeout_in_seconds: t.Optional(t.Number({ exclusiveMinimum: 0 })),
+  stream_idle_timeout_in_seconds: t.Optional(t.Number({ exclusiveMinimum: 0 })),
+  max_retries: t.Optional(t.Integer({ minimum: 0 })),
+  retry_backoff_initial: t.Optional(t.Number({ minimum: 0 })),
+  retry_backoff_max: t.Optional(t.Number({ minimum: 0 })),
+  max_conns_per_host: t.Optional(t.Integer({ minimum: 1 })),
+  insecure_skip_verify: t.Optional(t.Boolean()),
+  ca_cert_pem: t.Optional(t.String()),
+});
+
+export const ConcurrencySchema = t.Object({
+  concurrency: t.Optional(t.Integer({ minimum: 1 })),
+  buffer_size: t.Optional(t.Integer({ minimum: 1 })),
+});
+
+export const CustomProviderSchema = t.Object({
+  base_provider_type: t.String({ minLength: 1 }),
+  is_key_less: t.Optional(t.Boolean()),
+  allowed_requests: t.Optional(t.Record(t.String(), t.Boolean())),
+  request_path_overrides: t.Optional(t.Record(t.String(), t.String())),
+});
+
+export const ProviderSchema = t.Object({
+  keys: t.Optional(t.Array(KeySchema)),
+  network_config: t.Optional(NetworkConfigSchema),
+  concurrency_and_buffer_size: t.Optional(ConcurrencySchema),
+  proxy_config: t.Optional(Any),
+  send_back_raw_request: t.Optional(t.Boolean()),
+  send_back_raw_response: t.Optional(t.Boolean()),
+  store_raw_request_response: t.Optional(t.Boolean()),
+  custom_provider_config: t.Optional(CustomProviderSchema),
+  openai_config: t.Optional(Any),
+  pricing_overrides: t.Optional(Any),
+});
+
+/** Client fields of the Go Bifrost that this gateway reads; other Go fields are listed so they load without warnings. */
+export const ClientSchema = t.Object({
+  drop_excess_requests: t.Optional(t.Boolean()),
+  initial_pool_size: t.Optional(t.Integer({ minimum: 1 })),
+  allowed_origins: t.Optional(t.Array(t.String())),
+  allowed_headers: t.Optional(t.Array(t.String())),
+  max_request_body_size_mb: t.Optional(t.Number({ exclusiveMinimum: 0 })),
+  /** Ours: provider calls run on this many Bun Workers; 0 runs them in the server's own thread. */
+  worker_pool_size: t.Optional(t.Integer({ minimum: 0, maximum: 64 })),
+  prometheus_labels: t.Optional(Any),
+  enable_logging: t.Optional(Any),
+  disable_content_logging: t.Optional(Any),
+  log_retention_days: t.Optional(Any),
+  enable_governance: t.Optional(Any),
+  enforce_governance_header: t.Optional(Any),
+  enforce_auth_on_inference: t.Optional(Any),
+  allow_direct_keys: t.Optional(Any),
+  enable_litellm_fallbacks: t.Optional(Any),
+  disable_db_pings_in_health: t.Optional(Any),
+  dump_errors_in_console_logs: t.Optional(Any),
+  header_filter_config: t.Optional(Any),
+  required_headers: t.Optional(Any),
+  logging_headers: t.Optional(Any),
+  whitelisted_routes: t.Optional(Any),
+  compat: t.Optional(Any),
+  async_job_result_ttl: t.Optional(Any),
+  mcp_agent_depth: t.Optional(Any),
+  mcp_tool_execution_timeout: t.Optional(Any),
+  allow_per_request_content_storage_override: t.Optional(Any),
+  allow_per_request_raw_override: t.Optional(Any),
+  routing_chain_max_depth: t.Optional(Any),
+});
+
+export const PluginEntrySchema = t.Object({
+  name: t.String({ minLength: 1 }),
+  enabled: t.Optional(t.Boolean()),
+  path: t.Optional(t.String()),
+  version: t.Optional(Any),
+  placement: t.Optional(t.Union([t.Literal("pre_builtin"), t.Literal("builtin"), t.Literal("post_builtin")])),
+  order: t.Optional(t.Number()),
+  config: t.Optional(Any),
+});
+
+export const ConfigSchema = t.Object({
+  $schema: t.Optional(t.String()),
+  version: t.Optional(Any),
+  encryption_key: t.Optional(Any),
+  server: t.Optional(Any),
+  source_of_truth: t.Optional(Any),
+  env_label: t.Optional(Any),
+  auth_config: t.Optional(Any),
+  client: t.Optional(ClientSchema),
+  providers: t.Optional(t.Record(t.String(), ProviderSchema)),
+  governance: t.Optional(Any),
+  mcp: t.Optional(Any),
+  plugins: t.Optional(t.Array(PluginEntrySchema)),
+  logs_store: t.Optional(Any),
+  config_store: t.Optional(Any),
+  vector_store: t.Optional(Any),
+  framework: t.Optional(Any),
+  cluster_config: t.Optional(Any),
+  saml_config: t.Optional(Any),
+  load_balancer_config: t.Optional(Any),
+  guardrails_config: t.Optional(Any),
+  websocket: t.Optional(Any),
+});
+
+export type BifrostConfig = Static<typeof ConfigSchema>;
+export type ProviderConfig = Static<typeof ProviderSchema>;
+export type KeyConfig = Static<typeof KeySchema>;
+export type ClientConfig = Static<typeof ClientSchema>;

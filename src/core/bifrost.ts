@@ -1,0 +1,289 @@
+/**
+ * The gateway as an object: the same thing the HTTP server serves and the TypeScript SDK exposes.
+ * A request is validated, routed to a provider and key, admitted by the provider's queue, and run
+ * by the transport (Bun Workers or this thread).
+ */
+import { configFromEnv, loadConfigFile, resolveConfig } from "../config/load";
+import type { ResolvedConfig, ResolvedProvider } from "../config/resolved";
+import type { BifrostConfig } from "../config/schema";
+import { log, registerSecret } from "../log";
+import { getAdapter } from "../providers";
+import type { ProviderCapability } from "../providers/types";
+import type { ChatChunk, ChatRequest, ChatResponse } from "../schemas/chat";
+import type { EmbeddingRequest, EmbeddingResponse } from "../schemas/embeddings";
+import { BifrostError } from "../schemas/error";
+import type { ModelEntry, ModelList } from "../schemas/models";
+import { validateChatRequest, validateEmbeddingRequest } from "../schemas/requests";
+import { StreamCall, UnaryCall } from "../workers/calls";
+import { InProcessTransport } from "../workers/in-process";
+import { WorkerPoolTransport } from "../workers/pool";
+import type { CallHeader, Op } from "../workers/protocol";
+import type { Transport } from "../workers/transport";
+import { selectKey } from "./keys";
+import { ProviderQueue } from "./provider-queue";
+import { resolveModel } from "./router";
+
+export interface RequestOptions {
+  signal?: AbortSignal;
+  /** Pick the key by name (header x-bf-api-key-id). */
+  keyName?: string | null;
+  /** The request's original JSON bytes, when unchanged since parsing: spares a re-serialisation. */
+  rawBody?: ArrayBuffer;
+}
+
+export interface CreateOptions {
+  env?: Record<string, string | undefined>;
+  /** Override client.worker_pool_size: 0 runs provider calls on this thread. */
+  workers?: number;
+}
+
+/** A stream that has started: batches of "\n"-joined canonical chunk JSONs. */
+export interface ChunkSource {
+  next(): Promise<string | null>;
+  cancel(): void;
+}
+
+const encoder = new TextEncoder();
+let nextId = 1;
+
+const OP_CAPABILITY: Record<Op, ProviderCapability> = { chat: "chat", chatStream: "chatStream", embeddings: "embeddings", models: "listModels" };
+const OP_REQUEST_TYPE: Record<Op, string> = { chat: "chat_completion", chatStream: "chat_completion_stream", embeddings: "embedding", models: "list_models" };
+
+export class Bifrost {
+  private readonly queues = new Map<string, ProviderQueue>();
+  private closed = false;
+
+  private constructor(
+    readonly config: ResolvedConfig,
+    private readonly transport: Transport,
+  ) {
+    for (const p of config.providers.values()) {
+      this.queues.set(p.name, new ProviderQueue(p.name, p.concurrency, p.bufferSize, config.client.dropExcessRequests));
+      for (const k of p.keys) registerSecret(k.value);
+    }
+  }
+
+  /** From a config object (Go Bifrost's config.json shape), a path to one, or nothing (the environment). */
+  static async create(config?: BifrostConfig | string | ResolvedConfig, opts: CreateOptions = {}): Promise<Bifrost> {
+    const env = opts.env ?? process.env;
+    const resolved =
+      config === undefined
+        ? configFromEnv(env)
+        : typeof config === "string"
+          ? await loadConfigFile(config, env)
+          : isResolved(config)
+            ? config
+            : resolveConfig(config, env);
+    const n = opts.workers ?? resolved.client.workerPoolSize ?? navigator.hardwareConcurrency ?? 1;
+    const transport: Transport = n > 0 ? new WorkerPoolTransport(n) : new InProcessTransport();
+    return new Bifrost(resolved, transport);
+  }
+
+  get transportKind() {
+    return this.transport.kind;
+  }
+
+  providers(): ResolvedProvider[] {
+    return [...this.config.providers.values()];
+  }
+
+  queueStats(provider: string) {
+    const q = this.queues.get(provider);
+    return q ? { in_flight: q.inFlight, queued: q.queued, concurrency: q.concurrency, buffer_size: q.bufferSize } : null;
+  }
+
+  // ── the SDK surface ────────────────────────────────────────────────
+
+  async chat(req: ChatRequest, opts: RequestOptions = {}): Promise<ChatResponse> {
+    return JSON.parse(await this.chatJson(req, opts));
+  }
+
+  async *chatStream(req: ChatRequest, opts: RequestOptions = {}): AsyncGenerator<ChatChunk> {
+    const src = await this.openChatStream(req, opts);
+    try {
+      for (let batch = await src.next(); batch !== null; batch = await src.next()) {
+        for (const line of batch.split("\n")) yield JSON.parse(line);
+      }
+    } finally {
+      src.cancel();
+    }
+  }
+
+  async embeddings(req: EmbeddingRequest, opts: RequestOptions = {}): Promise<EmbeddingResponse> {
+    return JSON.parse(await this.embeddingsJson(req, opts));
+  }
+
+  /** Every configured provider's models, as `provider/model`. A provider that fails is listed from its keys' model lists. */
+  async listModels(opts: RequestOptions = {}): Promise<ModelList> {
+    const lists = await Promise.all(this.providers().map((p) => this.providerModels(p, opts)));
+    return { object: "list", data: lists.flat() };
+  }
+
+  // ── the raw surface (HTTP uses it: no parse/stringify of the answer) ─
+
+  chatJson(req: unknown, opts: RequestOptions = {}): Promise<string> {
+    const body = validateChatRequest(req);
+    return this.unary("chat", body, opts);
+  }
+
+  embeddingsJson(req: unknown, opts: RequestOptions = {}): Promise<string> {
+    const body = validateEmbeddingRequest(req);
+    return this.unary("embeddings", body, opts);
+  }
+
+  /** Resolves once the upstream accepted the stream; rejects (with the upstream's status) if it did not. */
+  async openChatStream(req: unknown, opts: RequestOptions = {}): Promise<ChunkSource> {
+    const body = validateChatRequest(req);
+    const { header, provider } = this.prepare("chatStream", body.model, opts);
+    const queue = this.queues.get(provider.name)!;
+    await this.admit(queue, opts.signal);
+    const call = new StreamCall();
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      opts.signal?.removeEventListener("abort", cancel);
+      queue.release();
+    };
+    const cancel = () => {
+      this.transport.abort(header.id);
+      release();
+    };
+    opts.signal?.addEventListener("abort", cancel, { once: true });
+    this.transport.dispatch(header, this.bodyBytes(body, opts), call);
+    try {
+      await call.started;
+    } catch (e) {
+      release();
+      throw e;
+    }
+    return {
+      next: async () => {
+        try {
+          const batch = await call.next();
+          if (batch === null) release();
+          return batch;
+        } catch (e) {
+          release();
+          throw e;
+        }
+      },
+      cancel,
+    };
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.transport.close();
+  }
+
+  // ── internals ──────────────────────────────────────────────────────
+
+  private async unary(op: Op, body: { model: string }, opts: RequestOptions): Promise<string> {
+    const { header, provider } = this.prepare(op, body.model, opts);
+    const queue = this.queues.get(provider.name)!;
+    await this.admit(queue, opts.signal);
+    const call = new UnaryCall();
+    const cancel = () => this.transport.abort(header.id);
+    opts.signal?.addEventListener("abort", cancel, { once: true });
+    try {
+      this.transport.dispatch(header, this.bodyBytes(body, opts), call);
+      return await call.result;
+    } finally {
+      opts.signal?.removeEventListener("abort", cancel);
+      queue.release();
+    }
+  }
+
+  private admit(queue: ProviderQueue, signal?: AbortSignal): Promise<void> | void {
+    if (this.closed) throw new BifrostError({ status: 503, type: "server_error", code: "shutting_down", message: "the gateway is shutting down" });
+    if (signal?.aborted) throw new BifrostError({ status: 499, code: "client_closed_request", message: "request aborted" });
+    return queue.acquire(signal) ?? undefined;
+  }
+
+  private prepare(op: Op, requested: string, opts: RequestOptions): { header: CallHeader; provider: ResolvedProvider } {
+    const { provider, model } = resolveModel(requested, this.config.providers);
+    const adapter = getAdapter(provider.type);
+    const allowed = provider.allowedRequests?.[OP_REQUEST_TYPE[op]];
+    if (!adapter.capabilities.has(OP_CAPABILITY[op]) || allowed === false) {
+      throw BifrostError.badRequest(`provider ${provider.name} does not support ${OP_REQUEST_TYPE[op].replace(/_/g, " ")}`, "model", "unsupported_operation");
+    }
+    const key = selectKey(provider, model, opts.keyName);
+    const header: CallHeader = {
+      id: nextId++,
+      op,
+      type: provider.type,
+      provider: provider.name,
+      model,
+      modelRequested: requested,
+      baseUrl: provider.baseUrl,
+      apiKey: key.value,
+      extraHeaders: EXTRA_HEADERS_JSON.get(provider) ?? cacheHeaders(provider),
+      timeoutMs: provider.timeoutMs,
+      idleTimeoutMs: provider.streamIdleTimeoutMs,
+    };
+    return { header, provider };
+  }
+
+  private bodyBytes(body: unknown, opts: RequestOptions): ArrayBuffer {
+    if (opts.rawBody) return opts.rawBody;
+    return encoder.encode(JSON.stringify(body)).buffer as ArrayBuffer;
+  }
+
+  private async providerModels(p: ResolvedProvider, opts: RequestOptions): Promise<ModelEntry[]> {
+    const fromKeys = (): ModelEntry[] =>
+      [...new Set(p.keys.flatMap((k) => k.models ?? []))].map((m) => ({ id: `${p.name}/${m}`, object: "model", created: 0, owned_by: p.name }));
+    if (!getAdapter(p.type).capabilities.has("listModels")) return fromKeys();
+    try {
+      const { header } = this.prepareList(p);
+      const queue = this.queues.get(p.name)!;
+      await this.admit(queue, opts.signal);
+      const call = new UnaryCall();
+      try {
+        this.transport.dispatch(header, new ArrayBuffer(0), call);
+        const listed: ModelEntry[] = JSON.parse(await call.result);
+        const allowed = p.keys.some((k) => k.models === null) ? null : new Set(p.keys.flatMap((k) => k.models ?? []));
+        const seen = new Set(listed.map((m) => m.id));
+        const extra = fromKeys().filter((m) => !seen.has(m.id));
+        return [...(allowed ? listed.filter((m) => allowed.has(m.id.slice(p.name.length + 1))) : listed), ...extra];
+      } finally {
+        queue.release();
+      }
+    } catch (e) {
+      log.warn("could not list models", { provider: p.name, status: (e as BifrostError).status, error: (e as Error).message });
+      return fromKeys();
+    }
+  }
+
+  private prepareList(p: ResolvedProvider): { header: CallHeader } {
+    const key = p.keys[0]!;
+    return {
+      header: {
+        id: nextId++,
+        op: "models",
+        type: p.type,
+        provider: p.name,
+        model: "",
+        modelRequested: "",
+        baseUrl: p.baseUrl,
+        apiKey: key.value,
+        extraHeaders: EXTRA_HEADERS_JSON.get(p) ?? cacheHeaders(p),
+        timeoutMs: Math.min(p.timeoutMs, 10_000),
+        idleTimeoutMs: p.streamIdleTimeoutMs,
+      },
+    };
+  }
+}
+
+/** Extra headers are serialised once per provider, not per request. */
+const EXTRA_HEADERS_JSON = new WeakMap<ResolvedProvider, string>();
+function cacheHeaders(p: ResolvedProvider): string {
+  const s = Object.keys(p.extraHeaders).length ? JSON.stringify(p.extraHeaders) : "";
+  EXTRA_HEADERS_JSON.set(p, s);
+  return s;
+}
+
+function isResolved(c: unknown): c is ResolvedConfig {
+  return !!c && typeof c === "object" && (c as any).providers instanceof Map;
+}

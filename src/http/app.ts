@@ -1,0 +1,38 @@
+/** The HTTP app: Elysia over the Bifrost object. Every error leaves in the gateway's JSON shape. */
+import { Elysia } from "elysia";
+import type { Bifrost } from "../core/bifrost";
+import { BifrostError } from "../schemas/error";
+import { tooLarge } from "./body";
+import { corsPolicy } from "./cors";
+import { inferenceRoutes } from "./inference";
+import { errorResponse, jsonResponse } from "./respond";
+
+const HEALTH = JSON.stringify({ status: "ok" });
+
+export function createApp(bf: Bifrost) {
+  const client = bf.config.client;
+  const cors = corsPolicy(client.allowedOrigins, client.allowedHeaders);
+  const maxBody = client.maxRequestBodyBytes;
+
+  return new Elysia({ name: "bifrost" })
+    .onRequest(({ request }) => {
+      if (request.method === "OPTIONS") return cors.preflight(request.headers.get("origin"), request.headers.get("access-control-request-headers"));
+      // 413 before anything reads the body.
+      if (Number(request.headers.get("content-length")) > maxBody) return errorResponse(tooLarge(maxBody));
+    })
+    .onAfterHandle({ as: "global" }, ({ request, response }) => {
+      const h = cors.headersFor(request.headers.get("origin"));
+      if (h && response instanceof Response) for (const [k, v] of Object.entries(h)) response.headers.set(k, v);
+      const rid = request.headers.get("x-request-id");
+      if (rid && response instanceof Response) response.headers.set("x-request-id", rid);
+    })
+    .onError({ as: "global" }, ({ code, error }) => {
+      if (code === "NOT_FOUND") {
+        return errorResponse(new BifrostError({ status: 404, type: "not_found_error", code: "route_not_found", message: "no such route" }));
+      }
+      if (code === "PARSE" || code === "VALIDATION") return errorResponse(BifrostError.badRequest(String((error as Error).message ?? "invalid request")));
+      return errorResponse(error);
+    })
+    .get("/health", () => jsonResponse(HEALTH))
+    .use(inferenceRoutes(bf, maxBody));
+}

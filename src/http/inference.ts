@@ -1,0 +1,55 @@
+/** OpenAI-compatible inference routes: a thin layer over the Bifrost object. */
+import { Elysia } from "elysia";
+import type { Bifrost, RequestOptions } from "../core/bifrost";
+import { readJsonBody } from "./body";
+import { errorResponse, jsonResponse, sseResponse } from "./respond";
+
+/** Bun cuts a connection silent for its idle timeout; a slow model or a paused stream must not die of it. */
+function lift(server: { timeout?(req: Request, s: number): void } | null, request: Request) {
+  server?.timeout?.(request, 0);
+}
+
+function options(request: Request, raw: ArrayBuffer): RequestOptions {
+  return { signal: request.signal, keyName: request.headers.get("x-bf-api-key-id"), rawBody: raw };
+}
+
+export function inferenceRoutes(bf: Bifrost, maxBodyBytes: number) {
+  return new Elysia({ name: "inference" })
+    .post(
+      "/v1/chat/completions",
+      async ({ request, server }) => {
+        try {
+          const { value, raw } = await readJsonBody(request, maxBodyBytes);
+          lift(server, request);
+          if ((value as any)?.stream === true) {
+            const src = await bf.openChatStream(value, options(request, raw));
+            return sseResponse(src);
+          }
+          return jsonResponse(await bf.chatJson(value, options(request, raw)));
+        } catch (err) {
+          return errorResponse(err);
+        }
+      },
+      { parse: "none" },
+    )
+    .post(
+      "/v1/embeddings",
+      async ({ request, server }) => {
+        try {
+          const { value, raw } = await readJsonBody(request, maxBodyBytes);
+          lift(server, request);
+          return jsonResponse(await bf.embeddingsJson(value, options(request, raw)));
+        } catch (err) {
+          return errorResponse(err);
+        }
+      },
+      { parse: "none" },
+    )
+    .get("/v1/models", async ({ request }) => {
+      try {
+        return jsonResponse(JSON.stringify(await bf.listModels({ signal: request.signal })));
+      } catch (err) {
+        return errorResponse(err);
+      }
+    });
+}

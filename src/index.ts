@@ -1,0 +1,7 @@
+/** The library: use the gateway in-process, no HTTP involved. */
+export { Bifrost, type RequestOptions, type CreateOptions, type ChunkSource } from "./core/bifrost";
+export { startServer, type ServerOptions, type RunningServer } from "./server";
+export { createApp } from "./http/app";
+export { ConfigError, loadConfigFile, resolveConfig, configFromEnv } from "./config/load";
+export type { BifrostConfig } from "./config/schema";
+export * from "./schemas";

@@ -1,0 +1,47 @@
+/**
+ * Every built-in provider as data: its base type, default origin, the environment variables a
+ * config-less start reads, and the paths where it differs from OpenAI's. One entry per provider.
+ */
+import type { OpenAIDialect } from "./openai/adapter";
+
+export interface ProviderEntry {
+  /** Adapter family: "openai" for every OpenAI-compatible provider, or "anthropic". */
+  base: "openai" | "anthropic";
+  baseUrl: string;
+  /** Env vars holding the API key, in order of preference. */
+  keyEnv: string[];
+  /** Env var holding the origin, for self-hosted servers. */
+  urlEnv?: string;
+  /** Runs without an API key (local servers). */
+  keyless?: boolean;
+  /** Unprefixed model names that belong to this provider (used only when the provider is configured). */
+  modelPattern?: RegExp;
+  dialect?: Omit<OpenAIDialect, "kind">;
+}
+
+export const PROVIDERS: Record<string, ProviderEntry> = {
+  openai: { base: "openai", baseUrl: "https://api.openai.com", keyEnv: ["OPENAI_API_KEY"], modelPattern: /^(gpt-|o\d|chatgpt-|text-embedding-|davinci|babbage|omni-)/ },
+  anthropic: { base: "anthropic", baseUrl: "https://api.anthropic.com", keyEnv: ["ANTHROPIC_API_KEY"], modelPattern: /^claude-/ },
+  groq: { base: "openai", baseUrl: "https://api.groq.com/openai", keyEnv: ["GROQ_API_KEY"], dialect: { embeddingsPath: null } },
+  xai: { base: "openai", baseUrl: "https://api.x.ai", keyEnv: ["XAI_API_KEY"], modelPattern: /^grok-/ },
+  deepseek: { base: "openai", baseUrl: "https://api.deepseek.com", keyEnv: ["DEEPSEEK_API_KEY"], modelPattern: /^deepseek-/, dialect: { embeddingsPath: null } },
+  cerebras: { base: "openai", baseUrl: "https://api.cerebras.ai", keyEnv: ["CEREBRAS_API_KEY"], dialect: { embeddingsPath: null } },
+  fireworks: { base: "openai", baseUrl: "https://api.fireworks.ai/inference", keyEnv: ["FIREWORKS_API_KEY"] },
+  openrouter: { base: "openai", baseUrl: "https://openrouter.ai/api", keyEnv: ["OPENROUTER_API_KEY"] },
+  perplexity: {
+    base: "openai",
+    baseUrl: "https://api.perplexity.ai",
+    keyEnv: ["PERPLEXITY_API_KEY"],
+    modelPattern: /^sonar/,
+    dialect: { chatPath: "/chat/completions", embeddingsPath: null, modelsPath: null },
+  },
+  together: { base: "openai", baseUrl: "https://api.together.xyz", keyEnv: ["TOGETHER_API_KEY"] },
+  mistral: { base: "openai", baseUrl: "https://api.mistral.ai", keyEnv: ["MISTRAL_API_KEY"], modelPattern: /^(mistral-|codestral-|magistral-|pixtral-|ministral-|open-mistral)/ },
+  ollama: { base: "openai", baseUrl: "http://localhost:11434", keyEnv: ["OLLAMA_API_KEY"], urlEnv: "OLLAMA_BASE_URL", keyless: true },
+  vllm: { base: "openai", baseUrl: "http://localhost:8000", keyEnv: ["VLLM_API_KEY"], urlEnv: "VLLM_BASE_URL", keyless: true },
+  sglang: { base: "openai", baseUrl: "http://localhost:30000", keyEnv: ["SGLANG_API_KEY"], urlEnv: "SGLANG_BASE_URL", keyless: true },
+  lmstudio: { base: "openai", baseUrl: "http://localhost:1234", keyEnv: ["LMSTUDIO_API_KEY"], urlEnv: "LMSTUDIO_BASE_URL", keyless: true },
+  nebius: { base: "openai", baseUrl: "https://api.studio.nebius.com", keyEnv: ["NEBIUS_API_KEY"] },
+  parasail: { base: "openai", baseUrl: "https://api.parasail.io", keyEnv: ["PARASAIL_API_KEY"] },
+  huggingface: { base: "openai", baseUrl: "https://router.huggingface.co", keyEnv: ["HUGGINGFACE_API_KEY", "HF_TOKEN"], dialect: { embeddingsPath: null } },
+};

@@ -1,0 +1,133 @@
+/**
+ * The OpenAI adapter, parameterised so every OpenAI-compatible provider is a data entry (see compatible.ts).
+ * Canonical is OpenAI's shape, so translation is mostly the model name and the stream's usage option.
+ */
+import type { ChatChunk, ChatRequest, ChatResponse } from "../../schemas/chat";
+import type { EmbeddingRequest, EmbeddingResponse } from "../../schemas/embeddings";
+import type { ModelEntry } from "../../schemas/models";
+import { BifrostError } from "../../schemas/error";
+import { SseParser } from "../sse";
+import type { ProviderAdapter, ProviderCapability, ProviderTarget, StreamDecoder, WireRequest } from "../types";
+import { openAIError } from "./errors";
+
+export interface OpenAIDialect {
+  kind: string;
+  chatPath?: string;
+  embeddingsPath?: string | null;
+  modelsPath?: string | null;
+  /** Most take a bearer token; a few want their own header. */
+  authHeader?: (key: string) => Record<string, string>;
+  /** Some servers reject stream_options. */
+  streamUsageOption?: boolean;
+}
+
+/** Fields only the gateway reads; never sent upstream. */
+const GATEWAY_FIELDS = ["fallbacks"] as const;
+
+const bearer = (key: string): Record<string, string> => (key ? { authorization: `Bearer ${key}` } : {});
+
+function headers(target: ProviderTarget, auth: (k: string) => Record<string, string>): Record<string, string> {
+  return { "content-type": "application/json", ...auth(target.apiKey), ...target.extraHeaders };
+}
+
+export function toOpenAIBody(req: Record<string, unknown>, model: string): Record<string, unknown> {
+  const body: Record<string, unknown> = { ...req, model };
+  for (const f of GATEWAY_FIELDS) delete body[f];
+  return body;
+}
+
+export function createOpenAIStreamDecoder(target: ProviderTarget): StreamDecoder<ChatChunk> {
+  const sse = new SseParser();
+  let done = false;
+  const take = (events: ReturnType<SseParser["push"]>): ChatChunk[] => {
+    const out: ChatChunk[] = [];
+    for (const ev of events) {
+      if (done) break;
+      if (ev.data === "[DONE]") {
+        done = true;
+        break;
+      }
+      let json: any;
+      try {
+        json = JSON.parse(ev.data);
+      } catch {
+        throw new BifrostError({ status: 502, type: "upstream_error", message: "upstream sent a malformed stream event", extra: { provider: target.provider } });
+      }
+      if (json && json.error) throw openAIError(502, ev.data, target);
+      if (json && Array.isArray(json.choices)) out.push(json as ChatChunk);
+    }
+    return out;
+  };
+  return {
+    push: (text) => take(sse.push(text)),
+    end: () => {
+      const rest = take(sse.end());
+      // Many compatible servers (Ollama, some vLLM builds) close without [DONE]; a clean close is an end.
+      done = true;
+      return rest;
+    },
+    get done() {
+      return done;
+    },
+  };
+}
+
+export function createOpenAIAdapter(d: OpenAIDialect): ProviderAdapter {
+  const auth = d.authHeader ?? bearer;
+  const chatPath = d.chatPath ?? "/v1/chat/completions";
+  const embeddingsPath = d.embeddingsPath === undefined ? "/v1/embeddings" : d.embeddingsPath;
+  const modelsPath = d.modelsPath === undefined ? "/v1/models" : d.modelsPath;
+  const caps = new Set<ProviderCapability>(["chat", "chatStream"]);
+  if (embeddingsPath) caps.add("embeddings");
+  if (modelsPath) caps.add("listModels");
+
+  const adapter: ProviderAdapter = {
+    kind: d.kind,
+    capabilities: caps,
+    chatRequest(req: ChatRequest, target, stream): WireRequest {
+      const body = toOpenAIBody(req, target.model);
+      if (stream) {
+        body.stream = true;
+        if (d.streamUsageOption !== false) {
+          body.stream_options = { ...(req.stream_options ?? {}), include_usage: true };
+        }
+      } else delete body.stream;
+      return { url: target.baseUrl + chatPath, method: "POST", headers: headers(target, auth), body: JSON.stringify(body) };
+    },
+    chatResponse(body: any): ChatResponse {
+      if (!body || !Array.isArray(body.choices)) {
+        throw new BifrostError({ status: 502, type: "upstream_error", message: "upstream answered without choices" });
+      }
+      return body as ChatResponse;
+    },
+    chatStreamDecoder: createOpenAIStreamDecoder,
+    errorFromResponse: openAIError,
+  };
+  if (embeddingsPath) {
+    adapter.embeddingRequest = (req: EmbeddingRequest, target) => ({
+      url: target.baseUrl + embeddingsPath,
+      method: "POST",
+      headers: headers(target, auth),
+      body: JSON.stringify(toOpenAIBody(req, target.model)),
+    });
+    adapter.embeddingResponse = (body: any): EmbeddingResponse => {
+      if (!body || !Array.isArray(body.data)) {
+        throw new BifrostError({ status: 502, type: "upstream_error", message: "upstream answered without data" });
+      }
+      return body as EmbeddingResponse;
+    };
+  }
+  if (modelsPath) {
+    adapter.listModelsRequest = (target) => ({ url: target.baseUrl + modelsPath, method: "GET", headers: headers(target, auth) });
+    adapter.listModelsResponse = (body: any, target): ModelEntry[] =>
+      (Array.isArray(body?.data) ? body.data : Array.isArray(body) ? body : [])
+        .filter((m: any) => m && typeof m.id === "string")
+        .map((m: any) => ({
+          id: `${target.provider}/${m.id}`,
+          object: "model" as const,
+          created: typeof m.created === "number" ? m.created : 0,
+          owned_by: typeof m.owned_by === "string" ? m.owned_by : target.provider,
+        }));
+  }
+  return adapter;
+}

@@ -1,0 +1,4 @@
+export * from "./chat";
+export * from "./embeddings";
+export * from "./models";
+export * from "./error";

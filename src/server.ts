@@ -1,0 +1,76 @@
+/** Starting the HTTP server: config resolution, listen, graceful stop. `bun run server` lands here via cli.ts. */
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { ConfigError, configFromEnv, loadConfigFile } from "./config/load";
+import type { ResolvedConfig } from "./config/resolved";
+import { Bifrost } from "./core/bifrost";
+import { createApp } from "./http/app";
+import { log } from "./log";
+
+export interface ServerOptions {
+  config?: string;
+  port?: number;
+  host?: string;
+  appDir?: string;
+  workers?: number;
+  env?: Record<string, string | undefined>;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  bifrost: Bifrost;
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** --config, then BIFROST_CONFIG, then <app-dir>/config.json; with none, the environment's keys. */
+export function configPath(opts: ServerOptions, env: Record<string, string | undefined>): string | null {
+  if (opts.config) return resolve(opts.config);
+  if (env.BIFROST_CONFIG) return resolve(env.BIFROST_CONFIG);
+  const inAppDir = join(resolve(opts.appDir ?? env.BIFROST_APP_DIR ?? "."), "config.json");
+  return existsSync(inAppDir) ? inAppDir : null;
+}
+
+export async function loadServerConfig(opts: ServerOptions): Promise<ResolvedConfig> {
+  const env = opts.env ?? process.env;
+  const path = configPath(opts, env);
+  return path ? loadConfigFile(path, env) : configFromEnv(env);
+}
+
+export async function startServer(opts: ServerOptions = {}): Promise<RunningServer> {
+  const env = opts.env ?? process.env;
+  const config = await loadServerConfig(opts);
+  for (const w of config.warnings) log.warn(`config: ${w}`);
+  const bifrost = await Bifrost.create(config, { env, workers: opts.workers });
+  const app = createApp(bifrost);
+  const port = opts.port ?? (env.PORT ? Number(env.PORT) : 8080);
+  const hostname = opts.host ?? env.HOST ?? "127.0.0.1";
+  app.listen({ port, hostname, maxRequestBodySize: config.client.maxRequestBodyBytes + 1024 });
+  const server = app.server!;
+  const url = `http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${server.port}`;
+  const names = bifrost.providers().map((p) => p.name);
+  log.info(`bifrost listening on ${url}`, {
+    config: config.source,
+    providers: names.length ? names.join(",") : "none",
+    transport: bifrost.transportKind,
+  });
+  if (!names.length) log.warn("no providers configured: set OPENAI_API_KEY / ANTHROPIC_API_KEY (or others) or pass --config FILE");
+
+  let stopping: Promise<void> | null = null;
+  const stop = (graceMs = 30_000) =>
+    (stopping ??= (async () => {
+      const drained = server.stop(false);
+      await Promise.race([drained, Bun.sleep(graceMs)]);
+      await server.stop(true);
+      await bifrost.shutdown();
+    })());
+  return { url, port: server.port!, bifrost, stop };
+}
+
+export function exitOnConfigError(err: unknown): never {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`bifrost: invalid configuration\n${err.problems.map((p) => `  ${p}`).join("\n")}\n`);
+    process.exit(1);
+  }
+  throw err;
+}
