@@ -1,0 +1,37 @@
+import type { FinishReason, Usage } from "../../schemas/chat";
+import type { AnthropicStopReason, AnthropicUsage } from "./types";
+
+/** Anthropic stop_reason → OpenAI finish_reason. */
+export function mapStopReason(reason: AnthropicStopReason | string | null | undefined): FinishReason {
+  switch (reason) {
+    case "max_tokens":
+    case "model_context_window_exceeded":
+      return "length";
+    case "tool_use":
+      return "tool_calls";
+    case "refusal":
+      return "content_filter";
+    case null:
+    case undefined:
+      return null;
+    default:
+      // end_turn, stop_sequence, pause_turn and any reason added later
+      return "stop";
+  }
+}
+
+/** Anthropic usage → OpenAI usage; Anthropic's input_tokens excludes cached tokens, OpenAI's prompt_tokens includes them. */
+export function toUsage(u: AnthropicUsage): Usage {
+  const cacheRead = u.cache_read_input_tokens ?? 0;
+  const prompt = (u.input_tokens ?? 0) + cacheRead + (u.cache_creation_input_tokens ?? 0);
+  const completion = u.output_tokens ?? 0;
+  const usage: Usage = {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+    prompt_tokens_details: { cached_tokens: cacheRead },
+  };
+  const thinking = u.output_tokens_details?.thinking_tokens;
+  if (typeof thinking === "number") usage.completion_tokens_details = { reasoning_tokens: thinking };
+  return usage;
+}

@@ -1,0 +1,23 @@
+/** The Anthropic Messages API adapter: translation only, the executor does the I/O. No embeddings: Anthropic has none. */
+import type { ProviderAdapter, ProviderCapability } from "../types";
+import { anthropicChatRequest } from "./chat";
+import { anthropicError } from "./errors";
+import { anthropicModelsRequest, fromAnthropicModels } from "./models";
+import { fromAnthropicResponse } from "./response";
+import { createAnthropicStreamDecoder } from "./stream";
+
+export const anthropicAdapter: ProviderAdapter = {
+  kind: "anthropic",
+  capabilities: new Set<ProviderCapability>(["chat", "chatStream", "listModels"]),
+  chatRequest: anthropicChatRequest,
+  chatResponse: (body, target) => fromAnthropicResponse(body, target),
+  chatStreamDecoder: (target) => createAnthropicStreamDecoder(target),
+  listModelsRequest: anthropicModelsRequest,
+  listModelsResponse: fromAnthropicModels,
+  errorFromResponse: anthropicError,
+};
+
+export { toAnthropicRequest, anthropicChatRequest } from "./chat";
+export { fromAnthropicResponse } from "./response";
+export { createAnthropicStreamDecoder } from "./stream";
+export { anthropicError } from "./errors";

@@ -1,0 +1,41 @@
+/** Anthropic Message → canonical chat completion. */
+import type { AssistantMessage, ChatResponse, ToolCall } from "../../schemas/chat";
+import { BifrostError } from "../../schemas/error";
+import type { ProviderTarget } from "../types";
+import { mapStopReason, toUsage } from "./finish";
+import type { AnthropicResponse } from "./types";
+
+export function fromAnthropicResponse(body: AnthropicResponse, target: ProviderTarget, now = Date.now): ChatResponse {
+  if (!body || !Array.isArray(body.content)) {
+    throw new BifrostError({ status: 502, type: "upstream_error", message: "upstream answered without content", extra: { provider: target.provider } });
+  }
+  const texts: string[] = [];
+  const thinking: string[] = [];
+  const tool_calls: ToolCall[] = [];
+  const reasoning_details: NonNullable<AssistantMessage["reasoning_details"]> = [];
+  for (const block of body.content as any[]) {
+    if (block.type === "text") texts.push(block.text);
+    else if (block.type === "tool_use") {
+      tool_calls.push({ id: block.id, type: "function", function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) } });
+    } else if (block.type === "thinking") {
+      thinking.push(block.thinking);
+      reasoning_details.push({ type: "reasoning.text", text: block.thinking, signature: block.signature });
+    } else if (block.type === "redacted_thinking") reasoning_details.push({ type: "reasoning.encrypted", data: block.data });
+    // Server-tool blocks (web search, code execution) have no chat-completions equivalent.
+  }
+
+  const message: AssistantMessage = { role: "assistant", content: texts.length ? texts.join("") : null };
+  if (tool_calls.length) message.tool_calls = tool_calls;
+  if (thinking.length) message.reasoning = thinking.join("");
+  if (reasoning_details.length) message.reasoning_details = reasoning_details;
+
+  const response: ChatResponse = {
+    id: body.id,
+    object: "chat.completion",
+    created: Math.floor(now() / 1000),
+    model: body.model,
+    choices: [{ index: 0, message, finish_reason: mapStopReason(body.stop_reason) ?? "stop" }],
+  };
+  if (body.usage) response.usage = toUsage(body.usage);
+  return response;
+}
