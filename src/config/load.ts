@@ -63,7 +63,8 @@ export function configFromEnv(env: Env = process.env): ResolvedConfig {
   const providers: Record<string, ProviderConfig> = {};
   for (const [name, entry] of Object.entries(PROVIDERS)) {
     const keyVar = entry.keyEnv.find((v) => env[v]);
-    const url = entry.urlEnv ? env[entry.urlEnv] : undefined;
+    // OPENAI_BASE_URL and the like may carry the SDK-style "/v1"; the gateway wants the origin.
+    const url = env[entry.urlEnv ?? `${name.toUpperCase()}_BASE_URL`]?.replace(/\/v1\/?$/, "");
     if (!keyVar && !(entry.keyless && url)) continue;
     providers[name] = {
       keys: [{ name: keyVar ?? `${name}-keyless`, value: keyVar ? `env.${keyVar}` : "", models: ["*"], weight: 1 }],

@@ -18,7 +18,8 @@ export function createApp(bf: Bifrost) {
     .onRequest(({ request }) => {
       if (request.method === "OPTIONS") return cors.preflight(request.headers.get("origin"), request.headers.get("access-control-request-headers"));
       // 413 before anything reads the body.
-      if (Number(request.headers.get("content-length")) > maxBody) return errorResponse(tooLarge(maxBody));
+      // The unread body would hold the connection (and a graceful stop) open: close it after answering.
+      if (Number(request.headers.get("content-length")) > maxBody) return errorResponse(tooLarge(maxBody), { connection: "close" });
     })
     .onAfterHandle({ as: "global" }, ({ request, response }) => {
       const h = cors.headersFor(request.headers.get("origin"));

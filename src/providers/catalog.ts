@@ -10,7 +10,7 @@ export interface ProviderEntry {
   baseUrl: string;
   /** Env vars holding the API key, in order of preference. */
   keyEnv: string[];
-  /** Env var holding the origin, for self-hosted servers. */
+  /** Env var holding the origin (default `<NAME>_BASE_URL`); keyless servers need it to be enabled. */
   urlEnv?: string;
   /** Runs without an API key (local servers). */
   keyless?: boolean;

@@ -176,6 +176,8 @@ function toError(err: unknown, timer: CallTimer, h: CallHeader): BifrostError {
     });
   }
   if (err instanceof SyntaxError) return BifrostError.badRequest("request body is not valid JSON");
+  // A worker's stack is smaller than the server thread's: JSON the server parsed may still be too deep here.
+  if (err instanceof RangeError) return BifrostError.badRequest("request body is nested too deeply", null, "nesting_too_deep");
   const e = BifrostError.from(err);
   e.extra = { provider: h.provider, model_requested: h.modelRequested, ...e.extra };
   return e;

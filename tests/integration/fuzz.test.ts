@@ -1,0 +1,136 @@
+/**
+ * Throws broken input at every endpoint: truncated and random JSON, wrong types, huge strings,
+ * deep nesting, invalid UTF-8. Every answer must be JSON and never a 5xx; no request may hang;
+ * the server (and its workers) must stay healthy.
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { startGateway, type GatewayProcess } from "../support/gateway";
+import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
+
+let mock: MockUpstream;
+let gw: GatewayProcess;
+
+beforeAll(async () => {
+  mock = await startMockUpstream({ record: false });
+  gw = await startGateway({
+    config: {
+      client: { max_request_body_size_mb: 2 },
+      providers: {
+        openai: { keys: [{ value: "sk-fuzz-0001" }], network_config: { base_url: mock.url } },
+        anthropic: { keys: [{ value: "sk-ant-fuzz-0001" }], network_config: { base_url: mock.url } },
+      },
+    },
+  });
+});
+afterAll(async () => {
+  await gw?.stop();
+  await mock?.stop();
+});
+
+/** A small deterministic PRNG so a failure reproduces. */
+function rng(seed: number) {
+  return () => {
+    seed = (seed * 1664525 + 1013904223) >>> 0;
+    return seed / 2 ** 32;
+  };
+}
+
+const CHAT = { model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "hi" }], temperature: 0.5 };
+/** Each endpoint with a valid body to break; chat twice, since streaming takes its own path. */
+const TARGETS: Array<[string, Record<string, unknown>]> = [
+  ["/v1/chat/completions", CHAT],
+  ["/v1/chat/completions", { ...CHAT, model: "anthropic/claude-3-5-haiku-latest", stream: true }],
+  ["/v1/embeddings", { model: "openai/text-embedding-3-small", input: ["a", "b"] }],
+];
+const WEIRD_VALUES: unknown[] = [null, 0, -1, 1e308, "", "x".repeat(5000), true, [], {}, [[]], { a: { b: {} } }, "anthropic/claude-3", "\u0000\uffff"];
+
+function cases(): Array<{ name: string; path: string; body: string | Uint8Array }> {
+  const r = rng(42);
+  const out: Array<{ name: string; path: string; body: string | Uint8Array }> = [];
+  for (const [path, base] of TARGETS) {
+    const valid = JSON.stringify(base);
+    for (let i = 0; i < valid.length; i += 3) out.push({ name: `truncated at ${i}`, path, body: valid.slice(0, i) });
+    for (let i = 0; i < 25; i++) {
+      const bytes = new Uint8Array(1 + Math.floor(r() * 300));
+      for (let j = 0; j < bytes.length; j++) bytes[j] = Math.floor(r() * 256);
+      out.push({ name: `random bytes #${i}`, path, body: bytes });
+    }
+    for (const field of [...Object.keys(base), "stream", "tools", "tool_choice", "stop", "n", "max_tokens"]) {
+      for (const v of WEIRD_VALUES) out.push({ name: `${field}=${JSON.stringify(v).slice(0, 20)}`, path, body: JSON.stringify({ ...base, [field]: v }) });
+    }
+    for (const v of WEIRD_VALUES) {
+      out.push({ name: `messages[0].content=${JSON.stringify(v).slice(0, 20)}`, path, body: JSON.stringify({ ...base, messages: [{ role: "user", content: v }] }) });
+      out.push({ name: `messages[0]=${JSON.stringify(v).slice(0, 20)}`, path, body: JSON.stringify({ ...base, messages: [v] }) });
+    }
+    for (const top of ["null", "1", '"str"', "[]", "[{}]", "true", "{}", ""]) out.push({ name: `top-level ${top}`, path, body: top });
+    out.push({ name: "deep array nesting", path, body: "[".repeat(200_000) + "]".repeat(200_000) });
+    out.push({ name: "deep object nesting in metadata", path, body: `{"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"hi"}],"metadata":${'{"a":'.repeat(5000)}1${"}".repeat(5000)}}` });
+    out.push({ name: "deep nesting in an unknown field", path, body: `{"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"hi"}],"input":"x","extra":${"[".repeat(50_000)}${"]".repeat(50_000)}}` });
+    out.push({ name: "huge model name", path, body: JSON.stringify({ ...base, model: "openai/" + "m".repeat(100_000) }) });
+    out.push({ name: "huge content", path, body: JSON.stringify({ ...base, messages: [{ role: "user", content: "y".repeat(1_500_000) }] }) });
+    out.push({ name: "over the body limit", path, body: "z".repeat(2 * 1024 * 1024 + 1) });
+    const utf8 = new TextEncoder().encode(valid.replace('"hi"', '"h__i"').replace('"a"', '"a__"'));
+    const at = utf8.indexOf(95);
+    utf8[at] = 0xff;
+    utf8[at + 1] = 0xfe;
+    out.push({ name: "invalid UTF-8", path, body: utf8 });
+    out.push({ name: "lone surrogate escape", path, body: valid.replace('"hi"', '"\\ud800"').replace('"a"', '"\\udfff"') });
+  }
+  return out;
+}
+
+test("every broken request gets a JSON answer below 500, quickly, and the server stays up", async () => {
+  const all = cases();
+  const failures: string[] = [];
+  const CONCURRENCY = 8;
+  let next = 0;
+  const worker = async () => {
+    while (next < all.length) {
+      const c = all[next++]!;
+      {
+        let status = 0;
+        let text = "";
+        try {
+          const res = await fetch(gw.url + c.path, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: c.body,
+            signal: AbortSignal.timeout(10_000),
+          });
+          status = res.status;
+          text = await res.text();
+        } catch (e) {
+          failures.push(`${c.path} ${c.name}: ${(e as Error).name} ${(e as Error).message}`);
+          continue;
+        }
+        const ct = status === 200 && text.startsWith("data:") ? "sse" : "json";
+        if (status >= 500) failures.push(`${c.path} ${c.name}: ${status} ${text.slice(0, 200)}`);
+        else if (ct === "json") {
+          try {
+            const j = JSON.parse(text);
+            if (status >= 400 && !(j.error && typeof j.error.message === "string" && j.status_code === status)) failures.push(`${c.path} ${c.name}: bad error shape ${text.slice(0, 200)}`);
+          } catch {
+            failures.push(`${c.path} ${c.name}: ${status} not JSON: ${text.slice(0, 100)}`);
+          }
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  expect(failures).toEqual([]);
+  expect(all.length).toBeGreaterThan(200);
+  const health = await fetch(gw.url + "/health");
+  expect(health.status).toBe(200);
+  // The workers still serve real traffic.
+  const ok = await fetch(gw.url + "/v1/chat/completions", { method: "POST", body: JSON.stringify(CHAT) });
+  expect(ok.status).toBe(200);
+  expect(gw.output()).not.toMatch(/\n\s+at .*\.ts:\d+/); // no stack traces logged
+}, 120_000);
+
+test("GET routes with garbage query strings and bodies are JSON", async () => {
+  for (const path of ["/v1/models?x=%ff%fe", "/health?%%%", "/v1/chat/completions"]) {
+    const res = await fetch(gw.url + path);
+    expect(res.status).toBeLessThan(500);
+    expect(JSON.parse(await res.text())).toBeObject();
+  }
+});

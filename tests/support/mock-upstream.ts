@@ -1,0 +1,750 @@
+/**
+ * Mock LLM upstream speaking the OpenAI and Anthropic wire formats (JSON and SSE), with latency and
+ * fault injection. Used by integration tests (the gateway subprocess points its base_url here) and by
+ * the load benchmark, so the fault-free path does no logging, no timers and answers from one string.
+ *
+ * Run standalone: `bun tests/support/mock-upstream.ts --port 9100 [--no-record] [--words 5]`.
+ */
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  search: string;
+  headers: Record<string, string>;
+  /** Parsed JSON, or the raw text when it is not JSON, or null when empty. */
+  body: any;
+  at: number;
+  /** Set when the client went away before the response finished (upstream cancellation). */
+  aborted?: boolean;
+}
+
+export interface Fault {
+  /** Answer with this status and a provider-shaped error body (or `rawBody` when given). */
+  status?: number;
+  /** Error message to put in the body (or in the in-stream error event). */
+  message?: string;
+  /** Extra response headers, e.g. {"retry-after": "1"}. */
+  headers?: Record<string, string>;
+  /** Wait before sending headers. */
+  delayMs?: number;
+  /** Wait between stream chunks. */
+  chunkDelayMs?: number;
+  /** Cut the connection after N chunks (SSE frames; a JSON body counts as two halves). */
+  resetAfterChunks?: number;
+  /** Stop sending after N chunks and keep the connection open until the client leaves. */
+  stallAfterChunks?: number;
+  /** Stream: send the provider's in-stream error event after N chunks, then end. */
+  errorEventAfterChunks?: number;
+  /** Answer with this exact body (status 200 unless `status` is set). */
+  rawBody?: string;
+  /** How many requests it applies to (default 1); Infinity = all. */
+  times?: number;
+  /** Only requests matching: exact path and/or body.model. */
+  match?: { path?: string; model?: string };
+}
+
+export interface MockUpstream {
+  url: string;
+  port: number;
+  /** Every request received, in order (empty when started with record: false). */
+  requests: RecordedRequest[];
+  fault(f: Fault): void;
+  clearFaults(): void;
+  /** Clears requests, faults and the id counter. */
+  reset(): void;
+  stop(): Promise<void>;
+}
+
+export interface MockUpstreamOptions {
+  port?: number;
+  record?: boolean;
+  words?: number;
+}
+
+type Flavor = "openai" | "anthropic";
+
+/** What a route decided to answer, before faults shape how it is delivered. */
+type Reply = { kind: "json"; status: number; body: unknown } | { kind: "sse"; frames: string[]; errorFrame: string };
+
+/** Per-request state the slow (delayed / chunked) paths need. */
+interface Exchange {
+  req: Request;
+  rec: RecordedRequest | null;
+  /** Aborts when the client leaves or the mock stops. */
+  signal: AbortSignal;
+}
+
+interface Ctx {
+  words: number;
+  nextId(): number;
+}
+
+const JSON_HEADERS = { "content-type": "application/json" };
+const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" };
+const SSE_DONE = "data: [DONE]\n\n";
+const FILLER = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel"];
+const encoder = new TextEncoder();
+/** Grace before a reset so already-sent frames are flushed and read (1ms lost them ~1% of the time). */
+const RESET_FLUSH_MS = 20;
+
+// ---------------------------------------------------------------- text helpers
+
+function splitWords(text: string): string[] {
+  return text.split(/\s+/).filter(Boolean);
+}
+
+function countWords(text: string): number {
+  return splitWords(text).length;
+}
+
+/** Text of a message content: a string or content blocks; tool results count only when asked. */
+function textOf(content: unknown, withToolResults = false): string {
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) return "";
+  const parts: string[] = [];
+  for (const block of content) {
+    if (block?.type === "text" && typeof block.text === "string") parts.push(block.text);
+    else if (withToolResults && block?.type === "tool_result") parts.push(textOf(block.content));
+  }
+  return parts.join(" ");
+}
+
+/** Last user message that carries text (tool-result-only turns are skipped, like OpenAI's role "tool"). */
+function lastUserText(messages: any[]): string {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    if (messages[i]?.role !== "user") continue;
+    const text = textOf(messages[i].content);
+    if (text.trim()) return text.trim();
+  }
+  return "";
+}
+
+/** Prompt size in words across all message texts (and the Anthropic system prompt), min 1. */
+function promptWords(messages: any[], system?: unknown): number {
+  let n = countWords(textOf(system));
+  for (const m of messages) n += countWords(textOf(m?.content, true));
+  return Math.max(1, n);
+}
+
+/** Deterministic reply: "mock reply to: <text>" cut or padded to exactly n words. */
+function replyWords(userText: string, n: number): string[] {
+  const out = ["mock", "reply", "to:", ...splitWords(userText)].slice(0, n);
+  for (let i = 0; out.length < n; i++) out.push(FILLER[i % FILLER.length]!);
+  return out;
+}
+
+/** Reply length honouring the request's token cap; `truncated` drives finish_reason "length". */
+function replyLength(words: number, maxTokens: unknown): { n: number; truncated: boolean } {
+  const cap = typeof maxTokens === "number" && maxTokens >= 1 ? Math.floor(maxTokens) : Infinity;
+  return cap < words ? { n: cap, truncated: true } : { n: words, truncated: false };
+}
+
+function splitInto(s: string, pieces: number): string[] {
+  const size = Math.max(1, Math.ceil(s.length / pieces));
+  const out: string[] = [];
+  for (let i = 0; i < s.length; i += size) out.push(s.slice(i, i + size));
+  return out;
+}
+
+function isObject(v: unknown): v is Record<string, any> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function sseData(obj: unknown): string {
+  return `data: ${JSON.stringify(obj)}\n\n`;
+}
+
+function sseEvent(event: string, obj: unknown): string {
+  return `event: ${event}\ndata: ${JSON.stringify(obj)}\n\n`;
+}
+
+// ---------------------------------------------------------------- errors
+
+function openAIErrorKind(status: number): { type: string; code: string | null } {
+  if (status === 401) return { type: "invalid_request_error", code: "invalid_api_key" };
+  if (status === 403) return { type: "permission_error", code: null };
+  if (status === 404) return { type: "invalid_request_error", code: "not_found" };
+  if (status === 429) return { type: "requests", code: "rate_limit_exceeded" };
+  if (status >= 500) return { type: "server_error", code: null };
+  return { type: "invalid_request_error", code: null };
+}
+
+function anthropicErrorType(status: number): string {
+  const types: Record<number, string> = {
+    400: "invalid_request_error",
+    401: "authentication_error",
+    402: "billing_error",
+    403: "permission_error",
+    404: "not_found_error",
+    413: "request_too_large",
+    429: "rate_limit_error",
+    529: "overloaded_error",
+  };
+  return types[status] ?? (status >= 500 ? "api_error" : "invalid_request_error");
+}
+
+function errorBody(flavor: Flavor, status: number, message: string): unknown {
+  if (flavor === "anthropic") return { type: "error", error: { type: anthropicErrorType(status), message } };
+  const { type, code } = openAIErrorKind(status);
+  return { error: { message, type, param: null, code } };
+}
+
+function errorReply(flavor: Flavor, status: number, message: string): Reply {
+  return { kind: "json", status, body: errorBody(flavor, status, message) };
+}
+
+/** The provider's in-stream error frame (OpenAI: a data frame with `error`; Anthropic: `event: error`). */
+function streamErrorFrame(flavor: Flavor, message?: string): string {
+  if (flavor === "anthropic") {
+    return sseEvent("error", { type: "error", error: { type: "overloaded_error", message: message ?? "Overloaded" } });
+  }
+  return sseData(errorBody("openai", 500, message ?? "The server had an error while processing your request."));
+}
+
+function defaultFaultMessage(status: number): string {
+  return status === 429 ? "Rate limit exceeded (mock fault)" : `mock upstream fault: HTTP ${status}`;
+}
+
+// ---------------------------------------------------------------- auth
+
+function bearerKey(req: Request): string {
+  const m = /^Bearer\s+(.*)$/i.exec(req.headers.get("authorization") ?? "");
+  return m ? m[1]!.trim() : "";
+}
+
+function checkOpenAIAuth(req: Request): Reply | null {
+  const key = bearerKey(req);
+  if (!key) return errorReply("openai", 401, "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).");
+  if (key === "bad-key") return errorReply("openai", 401, "Incorrect API key provided: bad-key.");
+  return null;
+}
+
+function checkAnthropicAuth(req: Request): Reply | null {
+  // The installed @anthropic-ai/sdk sends its key as a Bearer token, so that is accepted too.
+  const key = req.headers.get("x-api-key")?.trim() || bearerKey(req);
+  if (!key) return errorReply("anthropic", 401, "x-api-key header is required");
+  if (key === "bad-key") return errorReply("anthropic", 401, "invalid x-api-key");
+  // Real Anthropic answers 400 (not 401) when the version header is missing.
+  if (!req.headers.get("anthropic-version")) return errorReply("anthropic", 400, "anthropic-version: header is required");
+  return null;
+}
+
+// ---------------------------------------------------------------- tools
+
+/** OpenAI rule: forced by tool_choice, or "tool" in the user's text unless we are answering a tool result. */
+function openAIToolName(body: any, userText: string): string | null {
+  const tools = Array.isArray(body.tools) ? body.tools : [];
+  if (!tools.length || body.tool_choice === "none") return null;
+  const choice = body.tool_choice;
+  const forced = choice === "required" || isObject(choice);
+  const lastRole = body.messages[body.messages.length - 1]?.role;
+  if (!forced && (lastRole === "tool" || !mentionsTool(userText))) return null;
+  return (isObject(choice) && choice.function?.name) || tools[0]?.function?.name || "tool";
+}
+
+/** Anthropic rule: same as OpenAI with tool_choice any/tool forcing and tool_result turns not re-triggering. */
+function anthropicToolName(body: any, userText: string): string | null {
+  const tools = Array.isArray(body.tools) ? body.tools : [];
+  const choice = isObject(body.tool_choice) ? body.tool_choice : { type: "auto" };
+  if (!tools.length || choice.type === "none") return null;
+  const forced = choice.type === "any" || choice.type === "tool";
+  const last = body.messages[body.messages.length - 1];
+  const answeringToolResult = Array.isArray(last?.content) && last.content.some((b: any) => b?.type === "tool_result");
+  if (!forced && (answeringToolResult || !mentionsTool(userText))) return null;
+  return (choice.type === "tool" && choice.name) || tools[0]?.name || "tool";
+}
+
+function mentionsTool(text: string): boolean {
+  return /\btools?\b/i.test(text);
+}
+
+// ---------------------------------------------------------------- OpenAI: chat completions
+
+function chatCompletion(body: any, ctx: Ctx): any {
+  const userText = lastUserText(body.messages);
+  const toolName = openAIToolName(body, userText);
+  const promptTokens = promptWords(body.messages);
+  const { n, truncated } = replyLength(ctx.words, body.max_completion_tokens ?? body.max_tokens);
+  const content = toolName ? null : replyWords(userText, n).join(" ");
+  const args = JSON.stringify({ query: userText });
+  const completionTokens = toolName ? Math.max(1, countWords(args)) : n;
+  const message: any = { role: "assistant", content, refusal: null };
+  if (toolName) message.tool_calls = [{ id: "call_mock_1", type: "function", function: { name: toolName, arguments: args } }];
+  return {
+    id: `chatcmpl-mock-${ctx.nextId()}`,
+    object: "chat.completion",
+    created: Math.floor(Date.now() / 1000),
+    model: body.model,
+    system_fingerprint: "fp_mock",
+    choices: [{ index: 0, message, logprobs: null, finish_reason: toolName ? "tool_calls" : truncated ? "length" : "stop" }],
+    usage: {
+      prompt_tokens: promptTokens,
+      completion_tokens: completionTokens,
+      total_tokens: promptTokens + completionTokens,
+      prompt_tokens_details: { cached_tokens: 0 },
+    },
+  };
+}
+
+/** The same completion as OpenAI SSE frames: role, one chunk per word (or tool-call pieces), finish, usage, [DONE]. */
+function chatFrames(c: any, includeUsage: boolean): string[] {
+  const choice = c.choices[0];
+  const chunk = (delta: unknown, finish_reason: string | null = null) =>
+    sseData({
+      id: c.id,
+      object: "chat.completion.chunk",
+      created: c.created,
+      model: c.model,
+      system_fingerprint: c.system_fingerprint,
+      choices: [{ index: 0, delta, logprobs: null, finish_reason }],
+      ...(includeUsage ? { usage: null } : {}),
+    });
+  const frames: string[] = [];
+  const call = choice.message.tool_calls?.[0];
+  if (call) {
+    const head = { index: 0, id: call.id, type: "function", function: { name: call.function.name, arguments: "" } };
+    frames.push(chunk({ role: "assistant", content: null, tool_calls: [head] }));
+    for (const piece of splitInto(call.function.arguments, 3)) frames.push(chunk({ tool_calls: [{ index: 0, function: { arguments: piece } }] }));
+  } else {
+    frames.push(chunk({ role: "assistant", content: "", refusal: null }));
+    choice.message.content.split(" ").forEach((w: string, i: number) => frames.push(chunk({ content: i ? ` ${w}` : w })));
+  }
+  frames.push(chunk({}, choice.finish_reason));
+  if (includeUsage) {
+    frames.push(sseData({ id: c.id, object: "chat.completion.chunk", created: c.created, model: c.model, system_fingerprint: c.system_fingerprint, choices: [], usage: c.usage }));
+  }
+  frames.push(SSE_DONE);
+  return frames;
+}
+
+function handleChat(req: Request, body: any, ctx: Ctx): Reply {
+  const denied = checkOpenAIAuth(req);
+  if (denied) return denied;
+  if (!isObject(body)) return errorReply("openai", 400, "We could not parse the JSON body of your request.");
+  if (typeof body.model !== "string" || !body.model) return errorReply("openai", 400, "you must provide a model parameter");
+  if (!Array.isArray(body.messages) || !body.messages.length) return errorReply("openai", 400, "[] is too short - 'messages'");
+  const completion = chatCompletion(body, ctx);
+  if (body.stream !== true) return { kind: "json", status: 200, body: completion };
+  const frames = chatFrames(completion, body.stream_options?.include_usage === true);
+  return { kind: "sse", frames, errorFrame: streamErrorFrame("openai") };
+}
+
+// ---------------------------------------------------------------- OpenAI: embeddings
+
+/** Deterministic vector from the text: floats are k/1024 so they survive float32 (base64) exactly. */
+function embed(text: string, dims: number): number[] {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619) >>> 0;
+  const out: number[] = [];
+  for (let i = 0; i < dims; i++) {
+    h ^= h << 13; h ^= h >>> 17; h ^= h << 5; h >>>= 0;
+    out.push(((h % 2048) - 1024) / 1024);
+  }
+  return out;
+}
+
+function toBase64Floats(v: number[]): string {
+  return Buffer.from(new Float32Array(v).buffer).toString("base64");
+}
+
+/** `input` as a list: a string, a token array, or an array of either. */
+function embeddingInputs(input: unknown): unknown[] | null {
+  if (typeof input === "string") return [input];
+  if (!Array.isArray(input) || !input.length) return null;
+  return typeof input[0] === "number" ? [input] : input;
+}
+
+function handleEmbeddings(req: Request, body: any): Reply {
+  const denied = checkOpenAIAuth(req);
+  if (denied) return denied;
+  const inputs = isObject(body) ? embeddingInputs(body.input) : null;
+  if (!inputs) return errorReply("openai", 400, "'input' is a required property");
+  const dims = Number.isInteger(body.dimensions) && body.dimensions > 0 ? body.dimensions : 8;
+  const base64 = body.encoding_format === "base64";
+  let tokens = 0;
+  const data = inputs.map((input, index) => {
+    const text = typeof input === "string" ? input : JSON.stringify(input);
+    tokens += typeof input === "string" ? countWords(input) : Array.isArray(input) ? input.length : 1;
+    const vector = embed(text, dims);
+    return { object: "embedding", index, embedding: base64 ? toBase64Floats(vector) : vector };
+  });
+  tokens = Math.max(1, tokens);
+  return { kind: "json", status: 200, body: { object: "list", data, model: body.model, usage: { prompt_tokens: tokens, total_tokens: tokens } } };
+}
+
+// ---------------------------------------------------------------- models
+
+const OPENAI_MODELS = {
+  object: "list",
+  data: [
+    { id: "gpt-4o-mini", object: "model", created: 1721172741, owned_by: "openai" },
+    { id: "gpt-4o", object: "model", created: 1715367049, owned_by: "openai" },
+    { id: "text-embedding-3-small", object: "model", created: 1705948997, owned_by: "openai" },
+  ],
+};
+
+const ANTHROPIC_MODELS = {
+  data: [
+    { type: "model", id: "claude-3-5-haiku-latest", display_name: "Claude Haiku 3.5", created_at: "2024-10-22T00:00:00Z" },
+    { type: "model", id: "claude-sonnet-4-5", display_name: "Claude Sonnet 4.5", created_at: "2025-09-29T00:00:00Z" },
+  ],
+  has_more: false,
+  first_id: "claude-3-5-haiku-latest",
+  last_id: "claude-sonnet-4-5",
+};
+
+function handleModels(req: Request, flavor: Flavor): Reply {
+  const denied = flavor === "anthropic" ? checkAnthropicAuth(req) : checkOpenAIAuth(req);
+  if (denied) return denied;
+  return { kind: "json", status: 200, body: flavor === "anthropic" ? ANTHROPIC_MODELS : OPENAI_MODELS };
+}
+
+// ---------------------------------------------------------------- Anthropic: messages
+
+const ANTHROPIC_FIELDS = new Set([
+  "model", "messages", "max_tokens", "system", "metadata", "stop_sequences", "stream", "temperature", "top_p", "top_k",
+  "tools", "tool_choice", "thinking", "service_tier", "container", "mcp_servers", "context_management",
+]);
+
+/** Anthropic's own request validation; returns the error message or null. */
+function validateMessagesBody(body: unknown): string | null {
+  if (!isObject(body)) return "Request body must be a JSON object";
+  for (const key of Object.keys(body)) if (!ANTHROPIC_FIELDS.has(key)) return `${key}: Extra inputs are not permitted`;
+  if (typeof body.model !== "string" || !body.model) return "model: Field required";
+  if (body.max_tokens === undefined) return "max_tokens: Field required";
+  if (!Number.isInteger(body.max_tokens) || body.max_tokens < 1) return "max_tokens: Input should be a valid positive integer";
+  if (!Array.isArray(body.messages)) return "messages: Field required";
+  if (!body.messages.length) return "messages: at least one message is required";
+  return validateRoles(body.messages);
+}
+
+function validateRoles(messages: any[]): string | null {
+  for (let i = 0; i < messages.length; i++) {
+    const role = messages[i]?.role;
+    if (role !== "user" && role !== "assistant") return `messages.${i}.role: Input should be 'user' or 'assistant'`;
+    if (i === 0 && role !== "user") return 'messages: first message must use the "user" role';
+    if (i > 0 && role === messages[i - 1].role) {
+      return `messages: roles must alternate between "user" and "assistant", but found multiple "${role}" roles in a row`;
+    }
+  }
+  return null;
+}
+
+function anthropicMessage(body: any, ctx: Ctx): any {
+  const userText = lastUserText(body.messages);
+  const toolName = anthropicToolName(body, userText);
+  const { n, truncated } = replyLength(ctx.words, body.max_tokens);
+  const content: any[] = [];
+  if (body.thinking?.type === "enabled") content.push({ type: "thinking", thinking: "mock thinking", signature: "sig-mock" });
+  const input = { query: userText };
+  if (toolName) content.push({ type: "tool_use", id: "toolu_mock_1", name: toolName, input });
+  else content.push({ type: "text", text: replyWords(userText, n).join(" ") });
+  return {
+    id: `msg_mock_${ctx.nextId()}`,
+    type: "message",
+    role: "assistant",
+    model: body.model,
+    content,
+    stop_reason: toolName ? "tool_use" : truncated ? "max_tokens" : "end_turn",
+    stop_sequence: null,
+    usage: {
+      input_tokens: promptWords(body.messages, body.system),
+      output_tokens: toolName ? Math.max(1, countWords(JSON.stringify(input))) : n,
+      cache_read_input_tokens: 0,
+      cache_creation_input_tokens: 0,
+    },
+  };
+}
+
+/** A content block as announced by content_block_start (empty, filled by deltas). */
+function emptyBlock(block: any): unknown {
+  if (block.type === "thinking") return { type: "thinking", thinking: "", signature: "" };
+  if (block.type === "tool_use") return { type: "tool_use", id: block.id, name: block.name, input: {} };
+  return { type: "text", text: "" };
+}
+
+function blockDeltas(block: any): unknown[] {
+  if (block.type === "thinking") {
+    return [{ type: "thinking_delta", thinking: block.thinking }, { type: "signature_delta", signature: block.signature }];
+  }
+  if (block.type === "tool_use") {
+    return splitInto(JSON.stringify(block.input), 3).map((partial_json) => ({ type: "input_json_delta", partial_json }));
+  }
+  return block.text.split(" ").map((w: string, i: number) => ({ type: "text_delta", text: i ? ` ${w}` : w }));
+}
+
+/** The same message as Anthropic's SSE event sequence. */
+function messageFrames(m: any): string[] {
+  const start = { ...m, content: [], stop_reason: null, stop_sequence: null, usage: { ...m.usage, output_tokens: 1 } };
+  const frames = [sseEvent("message_start", { type: "message_start", message: start })];
+  m.content.forEach((block: any, index: number) => {
+    frames.push(sseEvent("content_block_start", { type: "content_block_start", index, content_block: emptyBlock(block) }));
+    if (index === 0) frames.push(sseEvent("ping", { type: "ping" }));
+    for (const delta of blockDeltas(block)) frames.push(sseEvent("content_block_delta", { type: "content_block_delta", index, delta }));
+    frames.push(sseEvent("content_block_stop", { type: "content_block_stop", index }));
+  });
+  const delta = { stop_reason: m.stop_reason, stop_sequence: null };
+  frames.push(sseEvent("message_delta", { type: "message_delta", delta, usage: { output_tokens: m.usage.output_tokens } }));
+  frames.push(sseEvent("message_stop", { type: "message_stop" }));
+  return frames;
+}
+
+function handleMessages(req: Request, body: any, ctx: Ctx): Reply {
+  const denied = checkAnthropicAuth(req);
+  if (denied) return denied;
+  const invalid = validateMessagesBody(body);
+  if (invalid) return errorReply("anthropic", 400, invalid);
+  const message = anthropicMessage(body, ctx);
+  if (body.stream !== true) return { kind: "json", status: 200, body: message };
+  return { kind: "sse", frames: messageFrames(message), errorFrame: streamErrorFrame("anthropic") };
+}
+
+// ---------------------------------------------------------------- routing
+
+function flavorOf(req: Request, path: string): Flavor {
+  return path === "/v1/messages" || (path === "/v1/models" && req.headers.has("anthropic-version")) ? "anthropic" : "openai";
+}
+
+function route(req: Request, path: string, body: any, ctx: Ctx): Reply {
+  const key = `${req.method} ${path}`;
+  if (key === "POST /v1/chat/completions") return handleChat(req, body, ctx);
+  if (key === "POST /v1/messages") return handleMessages(req, body, ctx);
+  if (key === "POST /v1/embeddings") return handleEmbeddings(req, body);
+  if (key === "GET /v1/models") return handleModels(req, flavorOf(req, path));
+  return errorReply("openai", 404, `Invalid URL (${req.method} ${path})`);
+}
+
+// ---------------------------------------------------------------- faults
+
+interface QueuedFault {
+  fault: Fault;
+  remaining: number;
+}
+
+class FaultQueue {
+  private queue: QueuedFault[] = [];
+
+  get size(): number {
+    return this.queue.length;
+  }
+
+  push(fault: Fault): void {
+    this.queue.push({ fault, remaining: fault.times ?? 1 });
+  }
+
+  clear(): void {
+    this.queue.length = 0;
+  }
+
+  /** The first queued fault matching this request, consuming one of its uses. */
+  take(path: string, model: unknown): Fault | undefined {
+    const i = this.queue.findIndex(({ fault: { match } }) => (!match?.path || match.path === path) && (!match?.model || match.model === model));
+    if (i === -1) return undefined;
+    const entry = this.queue[i]!;
+    if (--entry.remaining <= 0) this.queue.splice(i, 1);
+    return entry.fault;
+  }
+}
+
+// ---------------------------------------------------------------- delivery
+
+/** Resolves true if the signal aborted before `ms` elapsed. */
+function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve(false);
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+function untilAborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+}
+
+/** Record cancellation only when it was the client leaving, not the mock stopping. */
+function noteClientGone(ex: Exchange, cancelled = false): void {
+  if (ex.rec && (cancelled || ex.req.signal.aborted)) ex.rec.aborted = true;
+}
+
+type Ending = "close" | "reset" | "stall";
+
+function hasChunkFault(f: Fault | undefined): boolean {
+  return !!f && (f.chunkDelayMs !== undefined || f.resetAfterChunks !== undefined || f.stallAfterChunks !== undefined || f.errorEventAfterChunks !== undefined);
+}
+
+/** Frames actually sent and how the body ends; reset wins over stall, which wins over an error event. */
+function planStream(frames: string[], errorFrame: string | null, f: Fault): { frames: string[]; ending: Ending } {
+  if (f.resetAfterChunks !== undefined) return { frames: frames.slice(0, f.resetAfterChunks), ending: "reset" };
+  if (f.stallAfterChunks !== undefined) return { frames: frames.slice(0, f.stallAfterChunks), ending: "stall" };
+  if (f.errorEventAfterChunks !== undefined && errorFrame !== null) {
+    return { frames: [...frames.slice(0, f.errorEventAfterChunks), errorFrame], ending: "close" };
+  }
+  return { frames, ending: "close" };
+}
+
+/** A body that emits frames one by one, pacing and ending as planned, and stops when the client leaves. */
+function framedBody(frames: string[], ending: Ending, chunkDelayMs: number, ex: Exchange): ReadableStream<Uint8Array> {
+  let i = 0;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (i < frames.length) {
+        if (i > 0 && chunkDelayMs > 0 && (await sleep(chunkDelayMs, ex.signal))) return noteClientGone(ex);
+        controller.enqueue(encoder.encode(frames[i++]!));
+        return;
+      }
+      if (ending === "reset") return resetAfterFlush(controller, frames.length > 0, ex);
+      if (ending === "stall") {
+        await untilAborted(ex.signal);
+        noteClientGone(ex);
+      }
+      try {
+        controller.close();
+      } catch {
+        // Already closed by a client cancel.
+      }
+    },
+    cancel() {
+      noteClientGone(ex, true);
+    },
+  });
+}
+
+/** Erroring right after enqueue loses the queued bytes (even the headers), so let them reach the client first. */
+async function resetAfterFlush(controller: ReadableStreamDefaultController<Uint8Array>, sentFrames: boolean, ex: Exchange): Promise<void> {
+  if (sentFrames && (await sleep(RESET_FLUSH_MS, ex.signal))) return noteClientGone(ex);
+  // error(undefined) makes Bun drop the socket without the final chunk, and without logging a stack.
+  controller.error(undefined);
+}
+
+function withHeaders(base: Record<string, string>, extra?: Record<string, string>): Record<string, string> {
+  return extra ? { ...base, ...extra } : base;
+}
+
+function deliver(reply: Reply, fault: Fault | undefined, ex: Exchange): Response {
+  const sse = reply.kind === "sse";
+  const headers = withHeaders(sse ? SSE_HEADERS : JSON_HEADERS, fault?.headers);
+  const status = reply.kind === "json" ? reply.status : 200;
+  const whole = reply.kind === "sse" ? reply.frames : [JSON.stringify(reply.body)];
+  if (!hasChunkFault(fault)) return new Response(whole.length === 1 ? whole[0] : whole.join(""), { status, headers });
+  // A JSON body is sent as two halves so reset/stall can land mid-body.
+  const frames = sse ? whole : splitInto(whole[0]!, 2);
+  const plan = planStream(frames, reply.kind === "sse" ? reply.errorFrame : null, fault!);
+  return new Response(framedBody(plan.frames, plan.ending, fault!.chunkDelayMs ?? 0, ex), { status, headers });
+}
+
+/** Status and raw-body faults replace the route's answer entirely. */
+function faultReply(fault: Fault, flavor: Flavor, stream: boolean): Response | null {
+  if (fault.rawBody !== undefined) {
+    const headers = withHeaders(stream ? SSE_HEADERS : JSON_HEADERS, fault.headers);
+    return new Response(fault.rawBody, { status: fault.status ?? 200, headers });
+  }
+  if (fault.status === undefined) return null;
+  const body = errorBody(flavor, fault.status, fault.message ?? defaultFaultMessage(fault.status));
+  return new Response(JSON.stringify(body), { status: fault.status, headers: withHeaders(JSON_HEADERS, fault.headers) });
+}
+
+async function readBody(req: Request): Promise<any> {
+  if (req.method === "GET" || req.method === "HEAD") return null;
+  const text = await req.text();
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function recordOf(req: Request, path: string, search: string, body: unknown): RecordedRequest {
+  return { method: req.method, path, search, headers: req.headers.toJSON(), body, at: Date.now() };
+}
+
+/** A fault's in-stream error event uses its message; the route's default frame otherwise. */
+function withFaultMessage(reply: Reply, flavor: Flavor, fault: Fault | undefined): Reply {
+  if (reply.kind !== "sse" || fault?.message === undefined) return reply;
+  return { ...reply, errorFrame: streamErrorFrame(flavor, fault.message) };
+}
+
+// ---------------------------------------------------------------- server
+
+export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise<MockUpstream> {
+  const record = opts.record ?? true;
+  const requests: RecordedRequest[] = [];
+  const faults = new FaultQueue();
+  const shutdown = new AbortController();
+  let counter = 0;
+  const ctx: Ctx = { words: Math.max(1, opts.words ?? 5), nextId: () => ++counter };
+
+  async function handle(req: Request): Promise<Response> {
+    const url = new URL(req.url);
+    const path = url.pathname;
+    const body = await readBody(req);
+    const rec = record ? recordOf(req, path, url.search, body) : null;
+    if (rec) requests.push(rec);
+    const fault = faults.size ? faults.take(path, body?.model) : undefined;
+    if (!fault) return deliver(route(req, path, body, ctx), undefined, { req, rec, signal: req.signal });
+
+    const ex: Exchange = { req, rec, signal: AbortSignal.any([req.signal, shutdown.signal]) };
+    if (fault.delayMs && (await sleep(fault.delayMs, ex.signal))) {
+      noteClientGone(ex);
+      return new Response(null, { status: 499 });
+    }
+    const flavor = flavorOf(req, path);
+    const replaced = faultReply(fault, flavor, body?.stream === true);
+    if (replaced) return replaced;
+    return deliver(withFaultMessage(route(req, path, body, ctx), flavor, fault), fault, ex);
+  }
+
+  const server = Bun.serve({
+    port: opts.port ?? 0,
+    hostname: "127.0.0.1",
+    // Slow and stalled streams must only end when the client (or stop()) ends them.
+    idleTimeout: 0,
+    fetch: handle,
+  });
+
+  const port = server.port!;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    requests,
+    fault: (f) => faults.push(f),
+    clearFaults: () => faults.clear(),
+    reset() {
+      requests.length = 0;
+      faults.clear();
+      counter = 0;
+    },
+    async stop() {
+      shutdown.abort();
+      await server.stop(true);
+    },
+  };
+}
+
+// ---------------------------------------------------------------- CLI
+
+function parseArgs(argv: string[]): MockUpstreamOptions {
+  const opts: MockUpstreamOptions = { port: 9100 };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--port") opts.port = Number(argv[++i]);
+    else if (argv[i] === "--words") opts.words = Number(argv[++i]);
+    else if (argv[i] === "--no-record") opts.record = false;
+  }
+  return opts;
+}
+
+if (import.meta.main) {
+  const mock = await startMockUpstream(parseArgs(process.argv.slice(2)));
+  console.log(`mock upstream listening on ${mock.url}`);
+  const quit = () => void mock.stop().then(() => process.exit(0));
+  process.on("SIGINT", quit);
+  process.on("SIGTERM", quit);
+}
