@@ -6,6 +6,8 @@ import type { ChatChunk, ChatRequest, ChatResponse } from "../schemas/chat";
 import type { EmbeddingRequest, EmbeddingResponse } from "../schemas/embeddings";
 import type { ModelEntry } from "../schemas/models";
 import type { BifrostError } from "../schemas/error";
+import type { RerankRequest, RerankResponse } from "../schemas/rerank";
+import type { AudioResponse, SpeechRequest, TranscriptionRequest, TranscriptionResponse } from "../schemas/audio";
 
 /** Where and as whom one call goes: resolved by the router before the adapter runs. */
 export interface ProviderTarget {
@@ -18,17 +20,23 @@ export interface ProviderTarget {
   /** The API key's value; "" for keyless providers. */
   apiKey: string;
   extraHeaders: Record<string, string>;
+  /** The key's provider-specific settings, env.X resolved: azure_key_config, bedrock_key_config, vertex_key_config. */
+  keyConfig?: Record<string, any>;
 }
 
 export interface WireRequest {
   url: string;
   method: "GET" | "POST";
   headers: Record<string, string>;
-  body?: string;
+  body?: string | Uint8Array;
 }
 
-/** Incremental decoder: feed it text as it arrives (any split), get the canonical chunks completed so far. */
+/**
+ * Incremental decoder: feed it what arrives (any split), get the canonical chunks completed so far.
+ * Text decoders get UTF-8-decoded text in `push`; binary ones (AWS eventstream) set `binary` and get bytes.
+ */
 export interface StreamDecoder<C> {
+  readonly binary?: false;
   push(text: string): C[];
   /** The upstream closed: return what is left (throws a BifrostError if the stream ended in an error). */
   end(): C[];
@@ -36,7 +44,24 @@ export interface StreamDecoder<C> {
   readonly done: boolean;
 }
 
-export type ProviderCapability = "chat" | "chatStream" | "embeddings" | "listModels";
+export interface BinaryStreamDecoder<C> {
+  readonly binary: true;
+  push(bytes: Uint8Array): C[];
+  end(): C[];
+  readonly done: boolean;
+}
+
+export type ProviderCapability =
+  | "chat"
+  | "chatStream"
+  | "embeddings"
+  | "listModels"
+  | "textCompletion"
+  | "textCompletionStream"
+  | "speech"
+  | "transcription"
+  | "imageGeneration"
+  | "rerank";
 
 export interface ProviderAdapter {
   /** The base type: "openai", "anthropic", … */
@@ -44,9 +69,21 @@ export interface ProviderAdapter {
   readonly capabilities: ReadonlySet<ProviderCapability>;
   chatRequest(req: ChatRequest, target: ProviderTarget, stream: boolean): WireRequest;
   chatResponse(body: any, target: ProviderTarget): ChatResponse;
-  chatStreamDecoder(target: ProviderTarget): StreamDecoder<ChatChunk>;
+  chatStreamDecoder(target: ProviderTarget): StreamDecoder<ChatChunk> | BinaryStreamDecoder<ChatChunk>;
+  /**
+   * Last step before the request leaves: authentication that depends on the final bytes or on a
+   * token (AWS SigV4, a Vertex service-account token). The executor calls it right before fetch.
+   */
+  authorize?(wire: WireRequest, target: ProviderTarget, now: Date): WireRequest | Promise<WireRequest>;
   embeddingRequest?(req: EmbeddingRequest, target: ProviderTarget): WireRequest;
   embeddingResponse?(body: any, target: ProviderTarget): EmbeddingResponse;
+  rerankRequest?(req: RerankRequest, target: ProviderTarget): WireRequest;
+  rerankResponse?(body: any, target: ProviderTarget): RerankResponse;
+  /** Text to speech: the answer is audio bytes (the executor passes them through with their content-type). */
+  speechRequest?(req: SpeechRequest, target: ProviderTarget): WireRequest;
+  speechResponse?(bytes: Uint8Array, contentType: string, target: ProviderTarget): AudioResponse;
+  transcriptionRequest?(req: TranscriptionRequest, target: ProviderTarget): WireRequest;
+  transcriptionResponse?(body: any, target: ProviderTarget): TranscriptionResponse;
   listModelsRequest?(target: ProviderTarget): WireRequest;
   listModelsResponse?(body: any, target: ProviderTarget): ModelEntry[];
   /** An upstream non-2xx answer (body as text, maybe not JSON) → the gateway's error, keeping status and message. */

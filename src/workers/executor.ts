@@ -16,7 +16,8 @@ export async function execute(h: CallHeader, body: ArrayBuffer | string, signal:
     const adapter = getAdapter(h.type);
     const target = toTarget(h);
     const req = typeof body === "string" ? (h.op === "models" ? null : JSON.parse(body)) : parseBody(body, h.op);
-    const wire = buildWire(adapter, h, req, target);
+    let wire = buildWire(adapter, h, req, target);
+    if (adapter.authorize) wire = await adapter.authorize(wire, target, new Date());
     const res = await send(wire, timer.signal, h.provider);
     if (!res.ok) {
       const text = await res.text();
@@ -131,6 +132,7 @@ async function pumpStream(
   if (!res.body) throw new BifrostError({ status: 502, type: "upstream_error", message: "upstream stream has no body" });
   const dec = adapter.chatStreamDecoder(target);
   const text = new TextDecoder();
+  const feed = dec.binary ? (b: Uint8Array) => dec.push(b) : (b: Uint8Array) => dec.push(text.decode(b, { stream: true }));
   const extra = { provider: h.provider, model_requested: h.modelRequested };
   const reader = res.body.getReader();
   sink.start();
@@ -151,7 +153,7 @@ async function pumpStream(
         break;
       }
       timer.touch();
-      emit(dec.push(text.decode(value, { stream: true })));
+      emit(feed(value));
     }
   } catch (err) {
     if (timer.signal.aborted || err instanceof BifrostError) throw err;

@@ -16,7 +16,7 @@ describe("wire request", () => {
     expect(wire.url).toBe("https://api.anthropic.com/v1/messages");
     expect(wire.method).toBe("POST");
     expect(wire.headers).toEqual({ "content-type": "application/json", "anthropic-version": "2023-06-01", "x-api-key": TEST_KEY });
-    expect(JSON.parse(wire.body!)).toEqual({
+    expect(JSON.parse(wire.body as string)).toEqual({
       model: "claude-sonnet-4-5-20250929",
       messages: [{ role: "user", content: [{ type: "text", text: "Hello" }] }],
       max_tokens: 4096,

@@ -14,6 +14,7 @@ test("every method is wired", () => {
   expect(anthropicAdapter.chatRequest({ model: "m", messages: [{ role: "user", content: "hi" }] }, t, true).url).toEndWith("/v1/messages");
   expect(anthropicAdapter.chatResponse(fixtureJson("text.json"), t).object).toBe("chat.completion");
   const decoder = anthropicAdapter.chatStreamDecoder(t);
+  if (decoder.binary) throw new Error("the Anthropic decoder reads text");
   expect(decoder.push(fixtureText("text.chunks.txt")).length).toBeGreaterThan(0);
   expect(decoder.done).toBe(true);
   expect(anthropicAdapter.listModelsRequest!(t).method).toBe("GET");

@@ -29,13 +29,13 @@ describe("openai request translation", () => {
     );
     expect(w.url).toBe("https://api.openai.com/v1/chat/completions");
     expect(w.headers).toMatchObject({ authorization: "Bearer sk-test", "x-team": "a", "content-type": "application/json" });
-    const body = JSON.parse(w.body!);
+    const body = JSON.parse(w.body as string);
     expect(body).toEqual({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }], service_tier: "flex" });
   });
 
   test("streams always ask for usage, keeping the caller's stream options", () => {
     const w = adapter.chatRequest({ model: "x", messages: [{ role: "user", content: "hi" }], stream: true } as any, target, true);
-    expect(JSON.parse(w.body!)).toMatchObject({ stream: true, stream_options: { include_usage: true } });
+    expect(JSON.parse(w.body as string)).toMatchObject({ stream: true, stream_options: { include_usage: true } });
   });
 
   test("providers with their own paths (perplexity) use them", () => {
