@@ -88,6 +88,26 @@ function readSecret(value: string, path: string, env: Env, errors: string[]): st
   return v;
 }
 
+function rawConfigOf(k: Record<string, unknown>): unknown {
+  return k.azure_key_config ?? k.bedrock_key_config ?? k.vertex_key_config;
+}
+
+function keyConfigField(k: Record<string, unknown>): string {
+  return k.azure_key_config ? "azure_key_config" : k.bedrock_key_config ? "bedrock_key_config" : "vertex_key_config";
+}
+
+/** Every "env.X" string inside a key's provider settings, resolved. */
+function resolveSecrets(value: any, path: string, env: Env, errors: string[]): any {
+  if (typeof value === "string") return readSecret(value, path, env, errors);
+  if (Array.isArray(value)) return value.map((v, i) => resolveSecrets(v, joinPath(path, i), env, errors));
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = resolveSecrets(v, joinPath(path, k), env, errors);
+    return out;
+  }
+  return value;
+}
+
 function resolveProvider(
   name: string,
   pc: ProviderConfig,
@@ -111,18 +131,20 @@ function resolveProvider(
     const kp = joinPath(joinPath(path, "keys"), i);
     if (k.enabled === false) return;
     const value = readSecret(k.value ?? "", `${kp}.value`, env, errors);
-    if (!value && !keyless && k.value === undefined) errors.push(`${kp}.value: required`);
+    if (!value && !keyless && k.value === undefined && !rawConfigOf(k)) errors.push(`${kp}.value: required`);
     if (k.models && k.models.length === 0) warnings.push(`${kp}.models: empty list, this key serves no model`);
+    const rawConfig = rawConfigOf(k) as Record<string, unknown> | undefined;
     keys.push({
       name: k.name || k.id || `${name}-key-${i}`,
       value,
       models: !k.models || k.models.includes("*") ? null : k.models,
       blacklistedModels: k.blacklisted_models ?? [],
       weight: k.weight ?? 1,
+      config: rawConfig && typeof rawConfig === "object" ? resolveSecrets(rawConfig, `${kp}.${keyConfigField(k)}`, env, errors) : null,
     });
   });
   if (keys.length === 0 && !keyless) errors.push(`${joinPath(path, "keys")}: at least one key is required`);
-  if (keyless && keys.length === 0) keys.push({ name: `${name}-keyless`, value: "", models: null, blacklistedModels: [], weight: 1 });
+  if (keyless && keys.length === 0) keys.push({ name: `${name}-keyless`, value: "", models: null, blacklistedModels: [], weight: 1, config: null });
   const extraHeaders: Record<string, string> = {};
   for (const [h, v] of Object.entries(nc.extra_headers ?? {})) {
     extraHeaders[h.toLowerCase()] = readSecret(v, `${path}.network_config.extra_headers.${h}`, env, errors);

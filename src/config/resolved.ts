@@ -9,6 +9,8 @@ export interface ResolvedKey {
   models: string[] | null;
   blacklistedModels: string[];
   weight: number;
+  /** azure_key_config / bedrock_key_config / vertex_key_config, env.X resolved; null when none. */
+  config: Record<string, any> | null;
 }
 
 export interface ResolvedProvider {

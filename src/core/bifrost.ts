@@ -4,7 +4,7 @@
  * by the transport (Bun Workers or this thread).
  */
 import { configFromEnv, loadConfigFile, resolveConfig } from "../config/load";
-import type { ResolvedConfig, ResolvedProvider } from "../config/resolved";
+import type { ResolvedConfig, ResolvedKey, ResolvedProvider } from "../config/resolved";
 import type { BifrostConfig } from "../config/schema";
 import { log, registerSecret } from "../log";
 import { getAdapter } from "../providers";
@@ -59,7 +59,10 @@ export class Bifrost {
   ) {
     for (const p of config.providers.values()) {
       this.queues.set(p.name, new ProviderQueue(p.name, p.concurrency, p.bufferSize, config.client.dropExcessRequests));
-      for (const k of p.keys) registerSecret(k.value);
+      for (const k of p.keys) {
+        registerSecret(k.value);
+        if (k.config) registerConfigSecrets(k.config);
+      }
     }
   }
 
@@ -219,6 +222,7 @@ export class Bifrost {
       modelRequested: requested,
       baseUrl: provider.baseUrl,
       apiKey: key.value,
+      keyConfig: keyConfigJson(key),
       extraHeaders: EXTRA_HEADERS_JSON.get(provider) ?? cacheHeaders(provider),
       timeoutMs: provider.timeoutMs,
       idleTimeoutMs: provider.streamIdleTimeoutMs,
@@ -268,6 +272,7 @@ export class Bifrost {
         modelRequested: "",
         baseUrl: p.baseUrl,
         apiKey: key.value,
+        keyConfig: keyConfigJson(key),
         extraHeaders: EXTRA_HEADERS_JSON.get(p) ?? cacheHeaders(p),
         timeoutMs: Math.min(p.timeoutMs, 10_000),
         idleTimeoutMs: p.streamIdleTimeoutMs,
@@ -281,6 +286,25 @@ const EXTRA_HEADERS_JSON = new WeakMap<ResolvedProvider, string>();
 function cacheHeaders(p: ResolvedProvider): string {
   const s = Object.keys(p.extraHeaders).length ? JSON.stringify(p.extraHeaders) : "";
   EXTRA_HEADERS_JSON.set(p, s);
+  return s;
+}
+
+const SECRET_FIELD = /key|secret|token|password|credential|private/i;
+
+/** Secrets inside a key's provider settings (AWS secret keys, service-account JSON, …) are masked in logs. */
+function registerConfigSecrets(obj: Record<string, any>, parentSecret = false) {
+  for (const [k, v] of Object.entries(obj)) {
+    const secret = parentSecret || SECRET_FIELD.test(k);
+    if (typeof v === "string" && secret) registerSecret(v);
+    else if (v && typeof v === "object") registerConfigSecrets(v, secret);
+  }
+}
+
+/** Key settings are serialised once per key, not per request. */
+const KEY_CONFIG_JSON = new WeakMap<ResolvedKey, string>();
+function keyConfigJson(k: ResolvedKey): string {
+  let s = KEY_CONFIG_JSON.get(k);
+  if (s === undefined) KEY_CONFIG_JSON.set(k, (s = k.config ? JSON.stringify(k.config) : ""));
   return s;
 }
 

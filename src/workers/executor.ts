@@ -49,6 +49,7 @@ function toTarget(h: CallHeader): ProviderTarget {
     baseUrl: h.baseUrl,
     apiKey: h.apiKey,
     extraHeaders: h.extraHeaders ? JSON.parse(h.extraHeaders) : {},
+    keyConfig: h.keyConfig ? JSON.parse(h.keyConfig) : undefined,
   };
 }
 

@@ -17,6 +17,8 @@ export interface CallHeader {
   modelRequested: string;
   baseUrl: string;
   apiKey: string;
+  /** JSON of the key's provider settings (azure/bedrock/vertex key config; "" when none). */
+  keyConfig: string;
   /** JSON object of extra upstream headers ("" when none). */
   extraHeaders: string;
   timeoutMs: number;
