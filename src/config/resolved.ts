@@ -29,6 +29,8 @@ export interface ResolvedProvider {
   concurrency: number;
   bufferSize: number;
   allowedRequests: Record<string, boolean> | null;
+  /** Ours: when a key's circuit opens and how long it rests; null = defaults. */
+  circuitBreaker: { failureThreshold: number; cooldownMs: number } | null;
 }
 
 export interface ResolvedClient {

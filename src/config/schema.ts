@@ -28,6 +28,10 @@ export const NetworkConfigSchema = t.Object({
   max_retries: t.Optional(t.Integer({ minimum: 0 })),
   retry_backoff_initial: t.Optional(t.Number({ minimum: 0 })),
   retry_backoff_max: t.Optional(t.Number({ minimum: 0 })),
+  /** Ours: consecutive failures that open a key's circuit, and its cool-down. */
+  circuit_breaker: t.Optional(
+    t.Object({ failure_threshold: t.Optional(t.Integer({ minimum: 1 })), cooldown_seconds: t.Optional(t.Number({ minimum: 0 })) }),
+  ),
   max_conns_per_host: t.Optional(t.Integer({ minimum: 1 })),
   insecure_skip_verify: t.Optional(t.Boolean()),
   ca_cert_pem: t.Optional(t.String()),

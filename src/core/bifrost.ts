@@ -1,7 +1,8 @@
 /**
  * The gateway as an object: the same thing the HTTP server serves and the TypeScript SDK exposes.
  * A request is validated, routed to a provider and key, admitted by the provider's queue, and run
- * by the transport (Bun Workers or this thread).
+ * by the transport (Bun Workers or this thread); failures are retried, rotated and fallen back
+ * per the Go Bifrost's rules (src/core/resilience.ts).
  */
 import { configFromEnv, loadConfigFile, resolveConfig } from "../config/load";
 import type { ResolvedConfig, ResolvedKey, ResolvedProvider } from "../config/resolved";
@@ -19,8 +20,8 @@ import { InProcessTransport } from "../workers/in-process";
 import { WorkerPoolTransport } from "../workers/pool";
 import type { CallHeader, Op } from "../workers/protocol";
 import type { Transport } from "../workers/transport";
-import { selectKey } from "./keys";
 import { ProviderQueue } from "./provider-queue";
+import { Resilience, type Candidate } from "./resilience";
 import { resolveModel } from "./router";
 
 export interface RequestOptions {
@@ -37,10 +38,17 @@ export interface CreateOptions {
   workers?: number;
 }
 
+/** A unary answer as the HTTP layer needs it: the canonical JSON text and how many retries it took. */
+export interface RawResult {
+  json: string;
+  retries: number;
+}
+
 /** A stream that has started: batches of "\n"-joined canonical chunk JSONs. */
 export interface ChunkSource {
   next(): Promise<string | null>;
   cancel(): void;
+  readonly retries: number;
 }
 
 const encoder = new TextEncoder();
@@ -51,6 +59,7 @@ const OP_REQUEST_TYPE: Record<Op, string> = { chat: "chat_completion", chatStrea
 
 export class Bifrost {
   private readonly queues = new Map<string, ProviderQueue>();
+  private readonly resilience: Resilience;
   private closed = false;
 
   private constructor(
@@ -64,6 +73,7 @@ export class Bifrost {
         if (k.config) registerConfigSecrets(k.config);
       }
     }
+    this.resilience = new Resilience(() => this.closed);
   }
 
   /** From a config object (Go Bifrost's config.json shape), a path to one, or nothing (the environment). */
@@ -95,10 +105,15 @@ export class Bifrost {
     return q ? { in_flight: q.inFlight, queued: q.queued, concurrency: q.concurrency, buffer_size: q.bufferSize } : null;
   }
 
+  /** The state of every provider key's circuit (names only, never values). */
+  circuitStates(provider: ResolvedProvider) {
+    return provider.keys.map((k) => ({ key: k.name, ...this.resilience.breaker(provider, k).snapshot() }));
+  }
+
   // ── the SDK surface ────────────────────────────────────────────────
 
   async chat(req: ChatRequest, opts: RequestOptions = {}): Promise<ChatResponse> {
-    return JSON.parse(await this.chatJson(req, opts));
+    return JSON.parse((await this.chatRaw(req, opts)).json);
   }
 
   async *chatStream(req: ChatRequest, opts: RequestOptions = {}): AsyncGenerator<ChatChunk> {
@@ -113,7 +128,7 @@ export class Bifrost {
   }
 
   async embeddings(req: EmbeddingRequest, opts: RequestOptions = {}): Promise<EmbeddingResponse> {
-    return JSON.parse(await this.embeddingsJson(req, opts));
+    return JSON.parse((await this.embeddingsRaw(req, opts)).json);
   }
 
   /** Every configured provider's models, as `provider/model`. A provider that fails is listed from its keys' model lists. */
@@ -124,22 +139,80 @@ export class Bifrost {
 
   // ── the raw surface (HTTP uses it: no parse/stringify of the answer) ─
 
-  chatJson(req: unknown, opts: RequestOptions = {}): Promise<string> {
+  chatRaw(req: unknown, opts: RequestOptions = {}): Promise<RawResult> {
     const body = validateChatRequest(req);
     return this.unary("chat", body, opts);
   }
 
-  embeddingsJson(req: unknown, opts: RequestOptions = {}): Promise<string> {
+  embeddingsRaw(req: unknown, opts: RequestOptions = {}): Promise<RawResult> {
     const body = validateEmbeddingRequest(req);
     return this.unary("embeddings", body, opts);
   }
 
-  /** Resolves once the upstream accepted the stream; rejects (with the upstream's status) if it did not. */
+  /** Resolves once an upstream accepted the stream (after retries and fallbacks); rejects with the primary's error otherwise. */
   async openChatStream(req: unknown, opts: RequestOptions = {}): Promise<ChunkSource> {
     const body = validateChatRequest(req);
-    const { header, provider } = this.prepare("chatStream", body.model, opts);
-    const queue = this.queues.get(provider.name)!;
+    const candidates = this.candidates("chatStream", body.model, body.fallbacks);
+    return this.resilience.run(candidates, opts, (c, key, retries) => this.streamOnce(c, key, body, opts, retries));
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.transport.close();
+  }
+
+  // ── internals ──────────────────────────────────────────────────────
+
+  private unary(op: Op, body: { model: string; fallbacks?: string[] }, opts: RequestOptions): Promise<RawResult> {
+    const candidates = this.candidates(op, body.model, body.fallbacks);
+    return this.resilience.run(candidates, opts, async (c, key, retries) => ({ json: await this.unaryOnce(op, c, key, body, opts), retries }));
+  }
+
+  /** The primary and its fallbacks, each routed and checked up front (a bad fallback is the caller's 400). */
+  private candidates(op: Op, model: string, fallbacks?: string[]): Candidate[] {
+    const out = [this.candidate(op, model)];
+    for (const f of fallbacks ?? []) out.push(this.candidate(op, f));
+    return out;
+  }
+
+  private candidate(op: Op, requested: string): Candidate {
+    const { provider, model } = resolveModel(requested, this.config.providers);
+    const adapter = getAdapter(provider.type);
+    const allowed = provider.allowedRequests?.[OP_REQUEST_TYPE[op]];
+    if (!adapter.capabilities.has(OP_CAPABILITY[op]) || allowed === false) {
+      throw BifrostError.badRequest(`provider ${provider.name} does not support ${OP_REQUEST_TYPE[op].replace(/_/g, " ")}`, "model", "unsupported_operation");
+    }
+    return { op, provider, model, requested };
+  }
+
+  private async admit(queue: ProviderQueue, signal?: AbortSignal): Promise<void> {
+    if (this.closed) throw new BifrostError({ status: 503, type: "server_error", code: "shutting_down", message: "the gateway is shutting down" });
+    if (signal?.aborted) throw new BifrostError({ status: 499, code: "client_closed_request", message: "request aborted" });
+    const wait = queue.acquire(signal);
+    if (wait) await wait;
+  }
+
+  private async unaryOnce(op: Op, c: Candidate, key: ResolvedKey, body: unknown, opts: RequestOptions): Promise<string> {
+    const queue = this.queues.get(c.provider.name)!;
     await this.admit(queue, opts.signal);
+    const header = this.header(op, c, key);
+    const call = new UnaryCall();
+    const cancel = () => this.transport.abort(header.id);
+    opts.signal?.addEventListener("abort", cancel, { once: true });
+    try {
+      this.transport.dispatch(header, this.bodyBytes(body, opts), call);
+      return await call.result;
+    } finally {
+      opts.signal?.removeEventListener("abort", cancel);
+      queue.release();
+    }
+  }
+
+  private async streamOnce(c: Candidate, key: ResolvedKey, body: unknown, opts: RequestOptions, retries: number): Promise<ChunkSource> {
+    const queue = this.queues.get(c.provider.name)!;
+    await this.admit(queue, opts.signal);
+    const header = this.header("chatStream", c, key);
     const call = new StreamCall();
     let released = false;
     const release = () => {
@@ -161,6 +234,7 @@ export class Bifrost {
       throw e;
     }
     return {
+      retries,
       next: async () => {
         try {
           const batch = await call.next();
@@ -175,63 +249,32 @@ export class Bifrost {
     };
   }
 
-  async shutdown(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await this.transport.close();
-  }
-
-  // ── internals ──────────────────────────────────────────────────────
-
-  private async unary(op: Op, body: { model: string }, opts: RequestOptions): Promise<string> {
-    const { header, provider } = this.prepare(op, body.model, opts);
-    const queue = this.queues.get(provider.name)!;
-    await this.admit(queue, opts.signal);
-    const call = new UnaryCall();
-    const cancel = () => this.transport.abort(header.id);
-    opts.signal?.addEventListener("abort", cancel, { once: true });
-    try {
-      this.transport.dispatch(header, this.bodyBytes(body, opts), call);
-      return await call.result;
-    } finally {
-      opts.signal?.removeEventListener("abort", cancel);
-      queue.release();
-    }
-  }
-
-  private admit(queue: ProviderQueue, signal?: AbortSignal): Promise<void> | void {
-    if (this.closed) throw new BifrostError({ status: 503, type: "server_error", code: "shutting_down", message: "the gateway is shutting down" });
-    if (signal?.aborted) throw new BifrostError({ status: 499, code: "client_closed_request", message: "request aborted" });
-    return queue.acquire(signal) ?? undefined;
-  }
-
-  private prepare(op: Op, requested: string, opts: RequestOptions): { header: CallHeader; provider: ResolvedProvider } {
-    const { provider, model } = resolveModel(requested, this.config.providers);
-    const adapter = getAdapter(provider.type);
-    const allowed = provider.allowedRequests?.[OP_REQUEST_TYPE[op]];
-    if (!adapter.capabilities.has(OP_CAPABILITY[op]) || allowed === false) {
-      throw BifrostError.badRequest(`provider ${provider.name} does not support ${OP_REQUEST_TYPE[op].replace(/_/g, " ")}`, "model", "unsupported_operation");
-    }
-    const key = selectKey(provider, model, opts.keyName);
-    const header: CallHeader = {
+  private header(op: Op, c: Candidate, key: ResolvedKey): CallHeader {
+    const p = c.provider;
+    return {
       id: nextId++,
       op,
-      type: provider.type,
-      provider: provider.name,
-      model,
-      modelRequested: requested,
-      baseUrl: provider.baseUrl,
+      type: p.type,
+      provider: p.name,
+      model: c.model,
+      modelRequested: c.requested,
+      baseUrl: p.baseUrl,
       apiKey: key.value,
       keyConfig: keyConfigJson(key),
-      extraHeaders: EXTRA_HEADERS_JSON.get(provider) ?? cacheHeaders(provider),
-      timeoutMs: provider.timeoutMs,
-      idleTimeoutMs: provider.streamIdleTimeoutMs,
+      extraHeaders: EXTRA_HEADERS_JSON.get(p) ?? cacheHeaders(p),
+      timeoutMs: op === "models" ? Math.min(p.timeoutMs, 10_000) : p.timeoutMs,
+      idleTimeoutMs: p.streamIdleTimeoutMs,
     };
-    return { header, provider };
   }
 
+  /** The client's own bytes when they can serve (the adapter takes the model from the header); JSON otherwise. */
   private bodyBytes(body: unknown, opts: RequestOptions): ArrayBuffer {
-    if (opts.rawBody) return opts.rawBody;
+    // A transferred buffer is gone after one dispatch; retries and fallbacks serialise afresh.
+    const raw = opts.rawBody;
+    if (raw && raw.byteLength > 0) {
+      opts.rawBody = undefined;
+      return raw;
+    }
     return encoder.encode(JSON.stringify(body)).buffer as ArrayBuffer;
   }
 
@@ -240,44 +283,16 @@ export class Bifrost {
       [...new Set(p.keys.flatMap((k) => k.models ?? []))].map((m) => ({ id: `${p.name}/${m}`, object: "model", created: 0, owned_by: p.name }));
     if (!getAdapter(p.type).capabilities.has("listModels")) return fromKeys();
     try {
-      const { header } = this.prepareList(p);
-      const queue = this.queues.get(p.name)!;
-      await this.admit(queue, opts.signal);
-      const call = new UnaryCall();
-      try {
-        this.transport.dispatch(header, new ArrayBuffer(0), call);
-        const listed: ModelEntry[] = JSON.parse(await call.result);
-        const allowed = p.keys.some((k) => k.models === null) ? null : new Set(p.keys.flatMap((k) => k.models ?? []));
-        const seen = new Set(listed.map((m) => m.id));
-        const extra = fromKeys().filter((m) => !seen.has(m.id));
-        return [...(allowed ? listed.filter((m) => allowed.has(m.id.slice(p.name.length + 1))) : listed), ...extra];
-      } finally {
-        queue.release();
-      }
+      const c: Candidate = { op: "models", provider: p, model: "", requested: "" };
+      const listed: ModelEntry[] = JSON.parse(await this.unaryOnce("models", c, p.keys[0]!, null, { signal: opts.signal }));
+      const allowed = p.keys.some((k) => k.models === null) ? null : new Set(p.keys.flatMap((k) => k.models ?? []));
+      const seen = new Set(listed.map((m) => m.id));
+      const extra = fromKeys().filter((m) => !seen.has(m.id));
+      return [...(allowed ? listed.filter((m) => allowed.has(m.id.slice(p.name.length + 1))) : listed), ...extra];
     } catch (e) {
       log.warn("could not list models", { provider: p.name, status: (e as BifrostError).status, error: (e as Error).message });
       return fromKeys();
     }
-  }
-
-  private prepareList(p: ResolvedProvider): { header: CallHeader } {
-    const key = p.keys[0]!;
-    return {
-      header: {
-        id: nextId++,
-        op: "models",
-        type: p.type,
-        provider: p.name,
-        model: "",
-        modelRequested: "",
-        baseUrl: p.baseUrl,
-        apiKey: key.value,
-        keyConfig: keyConfigJson(key),
-        extraHeaders: EXTRA_HEADERS_JSON.get(p) ?? cacheHeaders(p),
-        timeoutMs: Math.min(p.timeoutMs, 10_000),
-        idleTimeoutMs: p.streamIdleTimeoutMs,
-      },
-    };
   }
 }
 

@@ -4,6 +4,7 @@ import type { Bifrost } from "../core/bifrost";
 import { BifrostError } from "../schemas/error";
 import { tooLarge } from "./body";
 import { corsPolicy } from "./cors";
+import { adminRoutes } from "./admin";
 import { inferenceRoutes } from "./inference";
 import { errorResponse, jsonResponse } from "./respond";
 
@@ -35,5 +36,6 @@ export function createApp(bf: Bifrost) {
       return errorResponse(error);
     })
     .get("/health", () => jsonResponse(HEALTH))
-    .use(inferenceRoutes(bf, maxBody));
+    .use(inferenceRoutes(bf, maxBody))
+    .use(adminRoutes(bf));
 }

@@ -13,6 +13,8 @@ function options(request: Request, raw: ArrayBuffer): RequestOptions {
   return { signal: request.signal, keyName: request.headers.get("x-bf-api-key-id"), rawBody: raw };
 }
 
+const retriesHeader = (n: number) => ({ "x-bf-retries": String(n) });
+
 export function inferenceRoutes(bf: Bifrost, maxBodyBytes: number) {
   return new Elysia({ name: "inference" })
     .post(
@@ -23,9 +25,10 @@ export function inferenceRoutes(bf: Bifrost, maxBodyBytes: number) {
           lift(server, request);
           if ((value as any)?.stream === true) {
             const src = await bf.openChatStream(value, options(request, raw));
-            return sseResponse(src);
+            return sseResponse(src, retriesHeader(src.retries));
           }
-          return jsonResponse(await bf.chatJson(value, options(request, raw)));
+          const r = await bf.chatRaw(value, options(request, raw));
+          return jsonResponse(r.json, 200, retriesHeader(r.retries));
         } catch (err) {
           return errorResponse(err);
         }
@@ -38,7 +41,8 @@ export function inferenceRoutes(bf: Bifrost, maxBodyBytes: number) {
         try {
           const { value, raw } = await readJsonBody(request, maxBodyBytes);
           lift(server, request);
-          return jsonResponse(await bf.embeddingsJson(value, options(request, raw)));
+          const r = await bf.embeddingsRaw(value, options(request, raw));
+          return jsonResponse(r.json, 200, retriesHeader(r.retries));
         } catch (err) {
           return errorResponse(err);
         }

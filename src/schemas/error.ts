@@ -42,6 +42,8 @@ export class BifrostError extends Error {
   readonly param: string | null;
   readonly isBifrostError: boolean;
   extra: ErrorExtraFields;
+  /** From the upstream's Retry-After header; internal (never sent to the client). */
+  retryAfterMs?: number;
 
   constructor(init: BifrostErrorInit) {
     super(init.message);
@@ -63,12 +65,19 @@ export class BifrostError extends Error {
     };
   }
 
+  /** Between a worker and the server thread: the client JSON plus internal fields. */
+  toWire(): string {
+    const j: BifrostErrorJSON & { retry_after_ms?: number } = this.toJSON();
+    if (this.retryAfterMs !== undefined) j.retry_after_ms = this.retryAfterMs;
+    return JSON.stringify(j);
+  }
+
   static badRequest(message: string, param: string | null = null, code: string | null = null) {
     return new BifrostError({ status: 400, message, param, code, type: "invalid_request_error" });
   }
 
-  static fromJSON(json: BifrostErrorJSON): BifrostError {
-    return new BifrostError({
+  static fromJSON(json: BifrostErrorJSON & { retry_after_ms?: number }): BifrostError {
+    const e = new BifrostError({
       status: json.status_code,
       message: json.error.message,
       type: json.error.type,
@@ -77,6 +86,8 @@ export class BifrostError extends Error {
       isBifrostError: json.is_bifrost_error,
       extra: json.extra_fields,
     });
+    if (json.retry_after_ms !== undefined) e.retryAfterMs = json.retry_after_ms;
+    return e;
   }
 
   /** Anything thrown becomes a BifrostError; unknown throwables never leak their stack. */

@@ -5,6 +5,7 @@
 import { getAdapter } from "../providers";
 import type { ProviderAdapter, ProviderTarget, WireRequest } from "../providers/types";
 import { BifrostError } from "../schemas/error";
+import { parseRetryAfter } from "../core/retry-policy";
 import type { CallHeader, CallSink } from "./protocol";
 
 const decoder = new TextDecoder();
@@ -20,8 +21,9 @@ export async function execute(h: CallHeader, body: ArrayBuffer | string, signal:
     if (adapter.authorize) wire = await adapter.authorize(wire, target, new Date());
     const res = await send(wire, timer.signal, h.provider);
     if (!res.ok) {
-      const text = await res.text();
-      throw adapter.errorFromResponse(res.status, text, target);
+      const e = adapter.errorFromResponse(res.status, await res.text(), target);
+      e.retryAfterMs = parseRetryAfter(res.headers.get("retry-after"));
+      throw e;
     }
     if (h.op === "chatStream") {
       timer.streaming(h.idleTimeoutMs);
@@ -31,7 +33,7 @@ export async function execute(h: CallHeader, body: ArrayBuffer | string, signal:
       sink.ok(finish(adapter, h, target, json, started));
     }
   } catch (err) {
-    sink.error(JSON.stringify(toError(err, timer, h).toJSON()));
+    sink.error(toError(err, timer, h).toWire());
   } finally {
     timer.clear();
   }
