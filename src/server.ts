@@ -13,6 +13,8 @@ export interface ServerOptions {
   host?: string;
   appDir?: string;
   workers?: number;
+  /** How long SIGTERM/SIGINT waits for in-flight requests and streams (default 30 s; env BIFROST_SHUTDOWN_GRACE_SECONDS). */
+  shutdownGraceSeconds?: number;
   env?: Record<string, string | undefined>;
 }
 
@@ -45,7 +47,9 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const app = createApp(bifrost);
   const port = opts.port ?? (env.PORT ? Number(env.PORT) : 8080);
   const hostname = opts.host ?? env.HOST ?? "127.0.0.1";
-  app.listen({ port, hostname, maxRequestBodySize: config.client.maxRequestBodyBytes + 1024 });
+  // Idle connections are closed after this; inference requests lift it for themselves (src/http/inference.ts).
+  const idleTimeout = Number(env.BIFROST_HTTP_IDLE_TIMEOUT_SECONDS ?? 30);
+  app.listen({ port, hostname, idleTimeout, maxRequestBodySize: config.client.maxRequestBodyBytes + 1024 });
   const server = app.server!;
   const url = `http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${server.port}`;
   const names = bifrost.providers().map((p) => p.name);
@@ -56,8 +60,9 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   });
   if (!names.length) log.warn("no providers configured: set OPENAI_API_KEY / ANTHROPIC_API_KEY (or others) or pass --config FILE");
 
+  const defaultGraceMs = (opts.shutdownGraceSeconds ?? Number(env.BIFROST_SHUTDOWN_GRACE_SECONDS ?? 30)) * 1000;
   let stopping: Promise<void> | null = null;
-  const stop = (graceMs = 30_000) =>
+  const stop = (graceMs = defaultGraceMs) =>
     (stopping ??= (async () => {
       const drained = server.stop(false);
       await Promise.race([drained, Bun.sleep(graceMs)]);

@@ -16,6 +16,7 @@ import { BifrostError } from "../schemas/error";
 import type { ModelEntry, ModelList } from "../schemas/models";
 import { validateChatRequest, validateEmbeddingRequest } from "../schemas/requests";
 import { StreamCall, UnaryCall } from "../workers/calls";
+import { EnvelopePool } from "../workers/envelope-pool";
 import { InProcessTransport } from "../workers/in-process";
 import { WorkerPoolTransport } from "../workers/pool";
 import type { CallHeader, Op } from "../workers/protocol";
@@ -60,6 +61,7 @@ const OP_REQUEST_TYPE: Record<Op, string> = { chat: "chat_completion", chatStrea
 export class Bifrost {
   private readonly queues = new Map<string, ProviderQueue>();
   private readonly resilience: Resilience;
+  private readonly envelopes: EnvelopePool;
   private closed = false;
 
   private constructor(
@@ -74,6 +76,7 @@ export class Bifrost {
       }
     }
     this.resilience = new Resilience(() => this.closed);
+    this.envelopes = new EnvelopePool(config.client.initialPoolSize);
   }
 
   /** From a config object (Go Bifrost's config.json shape), a path to one, or nothing (the environment). */
@@ -197,14 +200,16 @@ export class Bifrost {
     const queue = this.queues.get(c.provider.name)!;
     await this.admit(queue, opts.signal);
     const header = this.header(op, c, key);
+    const id = header.id;
     const call = new UnaryCall();
-    const cancel = () => this.transport.abort(header.id);
+    const cancel = () => this.transport.abort(id);
     opts.signal?.addEventListener("abort", cancel, { once: true });
     try {
       this.transport.dispatch(header, this.bodyBytes(body, opts), call);
       return await call.result;
     } finally {
       opts.signal?.removeEventListener("abort", cancel);
+      this.envelopes.release(header);
       queue.release();
     }
   }
@@ -213,16 +218,18 @@ export class Bifrost {
     const queue = this.queues.get(c.provider.name)!;
     await this.admit(queue, opts.signal);
     const header = this.header("chatStream", c, key);
+    const id = header.id;
     const call = new StreamCall();
     let released = false;
     const release = () => {
       if (released) return;
       released = true;
       opts.signal?.removeEventListener("abort", cancel);
+      this.envelopes.release(header);
       queue.release();
     };
     const cancel = () => {
-      this.transport.abort(header.id);
+      this.transport.abort(id);
       release();
     };
     opts.signal?.addEventListener("abort", cancel, { once: true });
@@ -249,22 +256,23 @@ export class Bifrost {
     };
   }
 
+  /** A pooled envelope, filled in; released when the call is over. */
   private header(op: Op, c: Candidate, key: ResolvedKey): CallHeader {
     const p = c.provider;
-    return {
-      id: nextId++,
-      op,
-      type: p.type,
-      provider: p.name,
-      model: c.model,
-      modelRequested: c.requested,
-      baseUrl: p.baseUrl,
-      apiKey: key.value,
-      keyConfig: keyConfigJson(key),
-      extraHeaders: EXTRA_HEADERS_JSON.get(p) ?? cacheHeaders(p),
-      timeoutMs: op === "models" ? Math.min(p.timeoutMs, 10_000) : p.timeoutMs,
-      idleTimeoutMs: p.streamIdleTimeoutMs,
-    };
+    const h = this.envelopes.acquire();
+    h.id = nextId++;
+    h.op = op;
+    h.type = p.type;
+    h.provider = p.name;
+    h.model = c.model;
+    h.modelRequested = c.requested;
+    h.baseUrl = p.baseUrl;
+    h.apiKey = key.value;
+    h.keyConfig = keyConfigJson(key);
+    h.extraHeaders = EXTRA_HEADERS_JSON.get(p) ?? cacheHeaders(p);
+    h.timeoutMs = op === "models" ? Math.min(p.timeoutMs, 10_000) : p.timeoutMs;
+    h.idleTimeoutMs = p.streamIdleTimeoutMs;
+    return h;
   }
 
   /** The client's own bytes when they can serve (the adapter takes the model from the header); JSON otherwise. */

@@ -8,9 +8,12 @@ export class InProcessTransport implements Transport {
   private readonly running = new Map<number, AbortController>();
 
   dispatch(h: CallHeader, body: ArrayBuffer, sink: CallSink): void {
+    // The caller may return its pooled envelope while the call runs (a cancelled stream): keep our own copy,
+    // as postMessage does for the worker transport.
+    const own = { ...h };
     const ctrl = new AbortController();
-    this.running.set(h.id, ctrl);
-    execute(h, body, ctrl.signal, sink).finally(() => this.running.delete(h.id));
+    this.running.set(own.id, ctrl);
+    execute(own, body, ctrl.signal, sink).finally(() => this.running.delete(own.id));
   }
 
   abort(id: number): void {

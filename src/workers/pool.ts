@@ -14,9 +14,8 @@ interface Slot {
 
 const WORKER_URL = new URL("./worker.ts", import.meta.url).href;
 
-const CRASHED = JSON.stringify(
-  new BifrostError({ status: 502, type: "upstream_error", code: "worker_crashed", message: "the provider worker handling this request crashed" }).toJSON(),
-);
+const CRASHED = new BifrostError({ status: 502, type: "upstream_error", code: "worker_crashed", message: "the provider worker handling this request crashed" }).toWire();
+const CLOSED = new BifrostError({ status: 503, type: "server_error", code: "shutting_down", message: "the gateway is shutting down" }).toWire();
 
 export class WorkerPoolTransport implements Transport {
   readonly kind = "workers" as const;
@@ -25,7 +24,10 @@ export class WorkerPoolTransport implements Transport {
   private readonly owner = new Map<number, Slot>();
   private closed = false;
 
-  constructor(readonly size: number) {}
+  constructor(
+    readonly size: number,
+    private readonly workerUrl: string = WORKER_URL,
+  ) {}
 
   dispatch(h: CallHeader, body: ArrayBuffer, sink: CallSink): void {
     if (this.slots.length === 0) this.start();
@@ -53,7 +55,7 @@ export class WorkerPoolTransport implements Transport {
   async close(): Promise<void> {
     this.closed = true;
     for (const s of this.slots) {
-      this.failAll(s);
+      this.failAll(s, CLOSED);
       s.worker.terminate();
     }
     this.slots = [];
@@ -70,7 +72,7 @@ export class WorkerPoolTransport implements Transport {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(WORKER_URL);
+    const worker = new Worker(this.workerUrl);
     const slot: Slot = { worker, inflight: new Map() };
     worker.onmessage = (e: MessageEvent<Reply>) => this.onReply(slot, e.data);
     const onDeath = () => this.replace(slot);
@@ -107,10 +109,10 @@ export class WorkerPoolTransport implements Transport {
     if (slot.inflight.size === 0) slot.worker.unref();
   }
 
-  private failAll(slot: Slot) {
+  private failAll(slot: Slot, why = CRASHED) {
     for (const [id, sink] of slot.inflight) {
       this.owner.delete(id);
-      sink.error(CRASHED);
+      sink.error(why);
     }
     slot.inflight.clear();
   }

@@ -6,9 +6,15 @@ declare const self: Worker;
 
 const running = new Map<number, AbortController>();
 
+/** One reply envelope for the worker's life: postMessage copies it synchronously, so it can be refilled at once. */
+const envelope: Reply = { id: 0, k: ReplyKind.Ok, d: "" };
+
 function post(id: number, k: ReplyKind, d: string) {
-  const r: Reply = { id, k, d };
-  self.postMessage(r);
+  envelope.id = id;
+  envelope.k = k;
+  envelope.d = d;
+  self.postMessage(envelope);
+  envelope.d = "";
 }
 
 function sinkFor(id: number): CallSink {
