@@ -3,6 +3,7 @@
 import { parseArgs } from "node:util";
 import { isLogLevel, log, setLogLevel } from "./log";
 import { exitOnConfigError, startServer } from "./server";
+import { needsSupervisor, supervise } from "./supervisor";
 
 const USAGE = `usage: bifrost server [--config FILE] [--port N] [--host H] [--app-dir DIR] [--log-level debug|info|warn|error] [--workers N]
 
@@ -11,7 +12,9 @@ const USAGE = `usage: bifrost server [--config FILE] [--port N] [--host H] [--ap
   --host H          address to bind (env: HOST; default 127.0.0.1)
   --app-dir DIR     directory holding config.json (default: the current directory)
   --log-level L     debug, info, warn or error (default info)
-  --workers N       provider worker threads; 0 runs provider calls on the server thread (default: one per core)
+  --workers N       provider worker threads per server process; 0 runs provider calls on the server thread
+                    (default: one per core)
+  --cluster N       run N server processes sharing the port, so every core serves HTTP (default 1)
 
 With no config file, providers are read from OPENAI_API_KEY, ANTHROPIC_API_KEY, GROQ_API_KEY, …`;
 
@@ -25,6 +28,7 @@ async function server(argv: string[]) {
       "app-dir": { type: "string" },
       "log-level": { type: "string" },
       workers: { type: "string" },
+      cluster: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -37,6 +41,8 @@ async function server(argv: string[]) {
   }
   const port = values.port !== undefined ? toInt(values.port, "--port") : undefined;
   const workers = values.workers !== undefined ? toInt(values.workers, "--workers") : undefined;
+  const cluster = values.cluster !== undefined ? toInt(values.cluster, "--cluster") : 1;
+  if (needsSupervisor(process.env, cluster)) return supervise(withoutFlag(argv, "--cluster"), cluster);
   const running = await startServer({ config: values.config, port, host: values.host, appDir: values["app-dir"], workers }).catch(exitOnConfigError);
   const onSignal = (sig: string) => {
     log.info(`${sig} received: finishing in-flight requests`);
@@ -44,6 +50,16 @@ async function server(argv: string[]) {
   };
   process.once("SIGTERM", () => onSignal("SIGTERM"));
   process.once("SIGINT", () => onSignal("SIGINT"));
+}
+
+/** The arguments minus one flag and its value (the supervisor handles --cluster itself). */
+function withoutFlag(argv: string[], flag: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === flag) i++;
+    else if (!argv[i]!.startsWith(`${flag}=`)) out.push(argv[i]!);
+  }
+  return out;
 }
 
 function toInt(v: string, flag: string): number {

@@ -49,7 +49,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const hostname = opts.host ?? env.HOST ?? "127.0.0.1";
   // Idle connections are closed after this; inference requests lift it for themselves (src/http/inference.ts).
   const idleTimeout = Number(env.BIFROST_HTTP_IDLE_TIMEOUT_SECONDS ?? 30);
-  app.listen({ port, hostname, idleTimeout, maxRequestBodySize: config.client.maxRequestBodyBytes + 1024 });
+  const reusePort = env.BIFROST_REUSE_PORT === "1";
+  app.listen({ port, hostname, idleTimeout, reusePort, maxRequestBodySize: config.client.maxRequestBodyBytes + 1024 });
   const server = app.server!;
   const url = `http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${server.port}`;
   const names = bifrost.providers().map((p) => p.name);
@@ -57,6 +58,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     config: config.source,
     providers: names.length ? names.join(",") : "none",
     transport: bifrost.transportKind,
+    pid: process.pid,
   });
   if (!names.length) log.warn("no providers configured: set OPENAI_API_KEY / ANTHROPIC_API_KEY (or others) or pass --config FILE");
 

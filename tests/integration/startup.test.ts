@@ -101,3 +101,18 @@ test("SIGTERM lets an in-flight request finish, then exits 0", async () => {
   expect(r.status).toBe(200);
   expect(await gw.proc.exited).toBe(0);
 });
+
+test("--cluster 2 runs two server processes on one port; SIGTERM stops both and exits 0", async () => {
+  const path = writeConfig({ providers: { openai: { keys: [{ value: "sk-cluster-1" }], network_config: { base_url: mock.url } } } });
+  const gw = await startGateway({ args: ["--config", path, "--cluster", "2"] });
+  try {
+    const deadline = Date.now() + 10_000;
+    while ((gw.output().match(/bifrost listening/g) ?? []).length < 2 && Date.now() < deadline) await Bun.sleep(50);
+    const pids = new Set([...gw.output().matchAll(/pid=(\d+)/g)].map((m) => m[1]));
+    expect(pids.size).toBe(2);
+    const results = await Promise.all(Array.from({ length: 20 }, () => chat(gw.url, "openai/gpt-4o-mini")));
+    expect(results.every((r) => r.status === 200)).toBe(true);
+  } finally {
+    expect(await gw.stop()).toBe(0);
+  }
+});

@@ -59,6 +59,8 @@ export interface MockUpstreamOptions {
   port?: number;
   record?: boolean;
   words?: number;
+  /** Pace every stream: wait this long between frames (the load benchmark holds many slow streams). */
+  streamChunkDelayMs?: number;
 }
 
 type Flavor = "openai" | "anthropic";
@@ -681,6 +683,7 @@ export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise
   const shutdown = new AbortController();
   let counter = 0;
   const ctx: Ctx = { words: Math.max(1, opts.words ?? 5), nextId: () => ++counter };
+  const pace: Fault | undefined = opts.streamChunkDelayMs ? { chunkDelayMs: opts.streamChunkDelayMs } : undefined;
 
   async function handle(req: Request): Promise<Response> {
     const url = new URL(req.url);
@@ -689,7 +692,11 @@ export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise
     const rec = record ? recordOf(req, path, url.search, body) : null;
     if (rec) requests.push(rec);
     const fault = faults.size ? faults.take(path, body?.model) : undefined;
-    if (!fault) return deliver(route(req, path, body, ctx), undefined, { req, rec, signal: req.signal });
+    if (!fault) {
+      const reply = route(req, path, body, ctx);
+      if (pace && reply.kind === "sse") return deliver(reply, pace, { req, rec, signal: AbortSignal.any([req.signal, shutdown.signal]) });
+      return deliver(reply, undefined, { req, rec, signal: req.signal });
+    }
 
     const ex: Exchange = { req, rec, signal: AbortSignal.any([req.signal, shutdown.signal]) };
     if (fault.delayMs && (await sleep(fault.delayMs, ex.signal))) {
@@ -737,6 +744,7 @@ function parseArgs(argv: string[]): MockUpstreamOptions {
     if (argv[i] === "--port") opts.port = Number(argv[++i]);
     else if (argv[i] === "--words") opts.words = Number(argv[++i]);
     else if (argv[i] === "--no-record") opts.record = false;
+    else if (argv[i] === "--chunk-delay-ms") opts.streamChunkDelayMs = Number(argv[++i]);
   }
   return opts;
 }
