@@ -12,8 +12,8 @@ const USAGE = `usage: bifrost server [--config FILE] [--port N] [--host H] [--ap
   --host H          address to bind (env: HOST; default 127.0.0.1)
   --app-dir DIR     directory holding config.json (default: the current directory)
   --log-level L     debug, info, warn or error (default info)
-  --workers N       provider worker threads per server process; 0 runs provider calls on the server thread
-                    (default: one per core)
+  --workers N       provider worker threads per server process (default 0: provider calls run on the
+                    server thread, which measured faster; see README "Performance")
   --cluster N       run N server processes sharing the port, so every core serves HTTP (default 1)
 
 With no config file, providers are read from OPENAI_API_KEY, ANTHROPIC_API_KEY, GROQ_API_KEY, …`;

@@ -38,7 +38,7 @@ export interface ResolvedClient {
   allowedOrigins: string[];
   allowedHeaders: string[];
   maxRequestBodyBytes: number;
-  /** null = one per core. */
+  /** null = the default (0: provider calls on the server thread). */
   workerPoolSize: number | null;
   initialPoolSize: number;
 }

@@ -69,7 +69,7 @@ export const ClientSchema = t.Object({
   allowed_origins: t.Optional(t.Array(t.String())),
   allowed_headers: t.Optional(t.Array(t.String())),
   max_request_body_size_mb: t.Optional(t.Number({ exclusiveMinimum: 0 })),
-  /** Ours: provider calls run on this many Bun Workers; 0 runs them in the server's own thread. */
+  /** Ours: provider calls run on this many Bun Workers; 0 (the default) runs them on the server's own thread. */
   worker_pool_size: t.Optional(t.Integer({ minimum: 0, maximum: 64 })),
   prometheus_labels: t.Optional(Any),
   enable_logging: t.Optional(Any),

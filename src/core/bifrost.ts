@@ -90,7 +90,8 @@ export class Bifrost {
           : isResolved(config)
             ? config
             : resolveConfig(config, env);
-    const n = opts.workers ?? resolved.client.workerPoolSize ?? navigator.hardwareConcurrency ?? 1;
+    // In-process by default: bench/load.ts measured the worker hop costing more than it gives (see README).
+    const n = opts.workers ?? resolved.client.workerPoolSize ?? 0;
     const transport: Transport = n > 0 ? new WorkerPoolTransport(n) : new InProcessTransport();
     return new Bifrost(resolved, transport);
   }

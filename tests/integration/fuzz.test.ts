@@ -13,6 +13,7 @@ let gw: GatewayProcess;
 beforeAll(async () => {
   mock = await startMockUpstream({ record: false });
   gw = await startGateway({
+    args: ["--workers", "2"], // broken input must not crash a provider worker either
     config: {
       client: { max_request_body_size_mb: 2 },
       providers: {

@@ -22,6 +22,7 @@ beforeAll(async () => {
       },
     },
     env: { OA_KEY: OPENAI_KEY, AN_KEY: ANTHROPIC_KEY },
+    args: ["--workers", "2"], // the SDK paths run through the worker pool; the other suites use the default (in-process)
   });
   client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: "unused", maxRetries: 0 });
 });
