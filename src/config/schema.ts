@@ -103,6 +103,8 @@ export const PluginEntrySchema = t.Object({
   placement: t.Optional(t.Union([t.Literal("pre_builtin"), t.Literal("builtin"), t.Literal("post_builtin")])),
   order: t.Optional(t.Number()),
   config: t.Optional(Any),
+  /** Ours: the gateway does not start if this plugin fails to load. */
+  required: t.Optional(t.Boolean()),
 });
 
 export const ConfigSchema = t.Object({

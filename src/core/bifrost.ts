@@ -24,6 +24,10 @@ import type { Transport } from "../workers/transport";
 import { ProviderQueue } from "./provider-queue";
 import { Resilience, type Candidate } from "./resilience";
 import { resolveModel } from "./router";
+import { Pipeline } from "../plugins/pipeline";
+import type { AnyRequest, Op as PluginOp, PluginFactory, RequestContext } from "../plugins/types";
+import { PluginHost } from "../plugins/host";
+import { streamTurn, unaryTurn, type TurnDeps } from "./plugin-turn";
 
 export interface RequestOptions {
   signal?: AbortSignal;
@@ -31,13 +35,24 @@ export interface RequestOptions {
   keyName?: string | null;
   /** The request's original JSON bytes, when unchanged since parsing: spares a re-serialisation. */
   rawBody?: ArrayBuffer;
+  /** Incoming HTTP headers, for plugins (RequestContext.headers). */
+  headers?: Headers;
+  requestId?: string;
 }
 
 export interface CreateOptions {
   env?: Record<string, string | undefined>;
   /** Override client.worker_pool_size: 0 runs provider calls on this thread. */
   workers?: number;
+  /** Where plugin packages live (default: the plugins/ folder beside src/). */
+  pluginsDir?: string;
+  /** What relative plugins[].path values are relative to (default: the current directory). */
+  baseDir?: string;
+  /** Plugins given as code, by the name plugins[] uses for them. */
+  plugins?: Record<string, PluginFactory>;
 }
+
+export const DEFAULT_PLUGINS_DIR = new URL("../../plugins", import.meta.url).pathname;
 
 /** A unary answer as the HTTP layer needs it: the canonical JSON text and how many retries it took. */
 export interface RawResult {
@@ -63,6 +78,10 @@ export class Bifrost {
   private readonly resilience: Resilience;
   private readonly envelopes: EnvelopePool;
   private closed = false;
+  /** The compiled plugin pipeline; swapped whole on reload, so a request keeps the one it started with. */
+  pipeline: Pipeline = Pipeline.EMPTY;
+  /** The loaded plugins (their state, reconfiguration). */
+  plugins!: PluginHost;
 
   private constructor(
     readonly config: ResolvedConfig,
@@ -93,7 +112,20 @@ export class Bifrost {
     // In-process by default: bench/load.ts measured the worker hop costing more than it gives (see README).
     const n = opts.workers ?? resolved.client.workerPoolSize ?? 0;
     const transport: Transport = n > 0 ? new WorkerPoolTransport(n) : new InProcessTransport();
-    return new Bifrost(resolved, transport);
+    const bf = new Bifrost(resolved, transport);
+    bf.plugins = new PluginHost({
+      pluginsDir: opts.pluginsDir ?? DEFAULT_PLUGINS_DIR,
+      baseDir: opts.baseDir ?? process.cwd(),
+      onSwap: (p) => bf.setPipeline(p),
+      inline: new Map(Object.entries(opts.plugins ?? {})),
+    });
+    try {
+      await bf.plugins.load(resolved.plugins);
+    } catch (e) {
+      await bf.shutdown();
+      throw e;
+    }
+    return bf;
   }
 
   get transportKind() {
@@ -157,27 +189,79 @@ export class Bifrost {
   async openChatStream(req: unknown, opts: RequestOptions = {}): Promise<ChunkSource> {
     const body = validateChatRequest(req);
     const candidates = this.candidates("chatStream", body.model, body.fallbacks);
-    return this.resilience.run(candidates, opts, (c, key, retries) => this.streamOnce(c, key, body, opts, retries));
+    const pipe = this.pipeline;
+    if (pipe.empty) return this.resilience.run(candidates, opts, (c, key, retries) => this.streamOnce(c, key, body, opts, retries));
+    const d = this.turn(pipe, "chatStream", body, opts);
+    return this.resilience.run(candidates, opts, (c, key, retries) => this.streamOnce(c, key, d.state.body, this.rawIf(d, opts), retries), streamTurn(d));
   }
 
   async shutdown(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.plugins?.cleanup();
     await this.transport.close();
   }
 
   // ── internals ──────────────────────────────────────────────────────
 
-  private unary(op: Op, body: { model: string; fallbacks?: string[] }, opts: RequestOptions): Promise<RawResult> {
+  private unary(op: "chat" | "embeddings", body: AnyRequest, opts: RequestOptions): Promise<RawResult> {
     const candidates = this.candidates(op, body.model, body.fallbacks);
-    return this.resilience.run(candidates, opts, async (c, key, retries) => ({ json: await this.unaryOnce(op, c, key, body, opts), retries }));
+    const pipe = this.pipeline;
+    if (pipe.empty) return this.resilience.run(candidates, opts, async (c, key, retries) => ({ json: await this.unaryOnce(op, c, key, body, opts), retries }));
+    const d = this.turn(pipe, op, body, opts);
+    let retries = 0;
+    return this.resilience.run(
+      candidates,
+      opts,
+      async (c, key, n) => ({ json: await this.unaryOnce(op, c, key, d.state.body, this.rawIf(d, opts)), retries: (retries = n) }),
+      unaryTurn(d, (json) => ({ json, retries })),
+    );
+  }
+
+  private turn(pipeline: Pipeline, op: PluginOp, body: AnyRequest, opts: RequestOptions): TurnDeps {
+    let headers: Record<string, string> | null = null;
+    const ctx: RequestContext = {
+      requestId: opts.requestId ?? crypto.randomUUID(),
+      op,
+      provider: "",
+      model: "",
+      isFallback: false,
+      get headers() {
+        return (headers ??= opts.headers ? Object.fromEntries(opts.headers) : {});
+      },
+      values: new Map(),
+    };
+    const kind: Op = op;
+    return { pipeline, ctx, state: { body, pristine: true }, reroute: (model) => this.candidate(kind, model) };
+  }
+
+  /** The client's bytes serve only while no plugin rewrote the request. */
+  private rawIf(d: TurnDeps, opts: RequestOptions): RequestOptions {
+    return d.state.pristine ? opts : { ...opts, rawBody: undefined };
+  }
+
+  /** Load plugins' hooks into the request path (and swap them on reload). */
+  setPipeline(p: Pipeline): void {
+    this.pipeline = p;
   }
 
   /** The primary and its fallbacks, each routed and checked up front (a bad fallback is the caller's 400). */
   private candidates(op: Op, model: string, fallbacks?: string[]): Candidate[] {
-    const out = [this.candidate(op, model)];
-    for (const f of fallbacks ?? []) out.push(this.candidate(op, f));
+    const out = [this.candidateOrUnrouted(op, model)];
+    for (const f of fallbacks ?? []) out.push(this.candidateOrUnrouted(op, f));
     return out;
+  }
+
+  /** With pre-hooks loaded, a model no provider serves may still be answered by a plugin: routing fails later, if at all. */
+  private candidateOrUnrouted(op: Op, requested: string): Candidate {
+    try {
+      return this.candidate(op, requested);
+    } catch (e) {
+      if (!this.pipeline.hasPre || !(e instanceof BifrostError) || e.status !== 400) throw e;
+      const slash = requested.indexOf("/");
+      const name = slash > 0 ? requested.slice(0, slash) : "";
+      return { op, provider: unroutedProvider(name), model: slash > 0 ? requested.slice(slash + 1) : requested, requested, unrouted: e };
+    }
   }
 
   private candidate(op: Op, requested: string): Candidate {
@@ -330,6 +414,27 @@ function keyConfigJson(k: ResolvedKey): string {
   let s = KEY_CONFIG_JSON.get(k);
   if (s === undefined) KEY_CONFIG_JSON.set(k, (s = k.config ? JSON.stringify(k.config) : ""));
   return s;
+}
+
+/** A stand-in provider for unrouted candidates: never called, only named in the plugins' RequestContext. */
+function unroutedProvider(name: string): ResolvedProvider {
+  return {
+    name,
+    type: "",
+    baseUrl: "",
+    keys: [],
+    keyless: true,
+    extraHeaders: {},
+    timeoutMs: 0,
+    streamIdleTimeoutMs: 0,
+    maxRetries: 0,
+    retryBackoffInitialMs: 0,
+    retryBackoffMaxMs: 0,
+    concurrency: 0,
+    bufferSize: 0,
+    allowedRequests: null,
+    circuitBreaker: null,
+  };
 }
 
 function isResolved(c: unknown): c is ResolvedConfig {

@@ -19,6 +19,8 @@ export interface Candidate {
   model: string;
   /** As the client named it ("anthropic/claude-…"). */
   requested: string;
+  /** Set when no configured provider serves it: only a plugin's short-circuit can answer (e.g. mocker's mock/*). */
+  unrouted?: BifrostError;
 }
 
 export interface AttemptOptions {
@@ -28,6 +30,15 @@ export interface AttemptOptions {
 
 /** One attempt with one key; `retries` is how many attempts came before it. */
 export type Attempt<T> = (c: Candidate, key: ResolvedKey, retries: number) => Promise<T>;
+
+/**
+ * Wraps each candidate's turn (the plugin pipeline does: pre-hooks, the provider's attempts, post-hooks).
+ * `tryProvider` runs the attempts, on another candidate if a pre-hook re-routed the request.
+ */
+export type AroundCandidate<T> = (c: Candidate, index: number, tryProvider: (c?: Candidate) => Promise<T>) => Promise<T>;
+
+/** Errors after which no fallback is tried (a plugin said so). */
+export const NO_FALLBACK = new WeakSet<BifrostError>();
 
 export const BREAKER_DEFAULTS = { failureThreshold: 5, cooldownMs: 30_000 };
 
@@ -43,22 +54,24 @@ export class Resilience {
     return b;
   }
 
-  async run<T>(candidates: Candidate[], opts: AttemptOptions, attempt: Attempt<T>): Promise<T> {
+  async run<T>(candidates: Candidate[], opts: AttemptOptions, attempt: Attempt<T>, around?: AroundCandidate<T>): Promise<T> {
     let primaryError: BifrostError | null = null;
     let retries = 0;
-    for (const c of candidates) {
+    for (let i = 0; i < candidates.length; i++) {
+      const tryProvider = (c: Candidate = candidates[i]!) => this.onProvider(c, opts, attempt, retries, (n) => (retries = n));
       try {
-        return await this.onProvider(c, opts, attempt, retries, (n) => (retries = n));
+        return await (around ? around(candidates[i]!, i, tryProvider) : tryProvider());
       } catch (err) {
         const e = BifrostError.from(err);
         primaryError ??= e;
-        if (e.status === 499 || opts.signal?.aborted || this.stopping()) throw e;
+        if (e.status === 499 || NO_FALLBACK.has(e) || opts.signal?.aborted || this.stopping()) throw i === 0 ? e : primaryError;
       }
     }
     throw primaryError!;
   }
 
   private async onProvider<T>(c: Candidate, opts: AttemptOptions, attempt: Attempt<T>, retries: number, setRetries: (n: number) => void): Promise<T> {
+    if (c.unrouted) throw c.unrouted;
     const p = c.provider;
     const dropped = new Set<ResolvedKey>();
     const usable = (k: ResolvedKey) => !dropped.has(k) && this.breaker(p, k).allows();

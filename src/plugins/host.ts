@@ -1,0 +1,168 @@
+/**
+ * The plugin host: loads the enabled plugins at start-up (each config validated against the plugin's
+ * own schema), compiles them into one pipeline, and swaps in a rebuilt pipeline when a plugin is
+ * reconfigured, so in-flight requests finish on the pipeline they started with.
+ */
+import { Type } from "@sinclair/typebox";
+import { Value } from "@sinclair/typebox/value";
+import { createLogger, log } from "../log";
+import { schemaProblems } from "../schemas/check";
+import { BifrostError } from "../schemas/error";
+import { MemoryKv } from "./kv";
+import { discoverPlugins, packageDirOf, readPluginPackage, type PluginPackage } from "./manifest";
+import { Pipeline, type LoadedPlugin } from "./pipeline";
+import { HOOK_NAMES, type HookName, type Placement, type Plugin, type PluginContext, type PluginEntry, type PluginFactory } from "./types";
+
+export type PluginState = "active" | "failed" | "disabled";
+
+export interface PluginInfo {
+  name: string;
+  state: PluginState;
+  version: string | null;
+  description: string | null;
+  hooks: HookName[];
+  placement: Placement;
+  order: number;
+  path: string | null;
+  error: string | null;
+}
+
+interface Record_ {
+  entry: PluginEntry;
+  /** Position in config plugins[], for error paths. */
+  index: number;
+  pkg: PluginPackage | null;
+  state: PluginState;
+  error: string | null;
+  loaded: LoadedPlugin | null;
+}
+
+/** A required plugin could not load: the server must not start. */
+export class PluginLoadError extends Error {}
+
+export interface HostOptions {
+  /** Where plugin packages live (plugins/). */
+  pluginsDir: string;
+  /** What relative plugins[].path values are relative to. */
+  baseDir: string;
+  onSwap(p: Pipeline): void;
+  /** Plugins given as code (library use, tests), by name: no package needed. */
+  inline?: Map<string, PluginFactory>;
+}
+
+export class PluginHost {
+  private records: Record_[] = [];
+  private readonly kvs = new Map<string, MemoryKv>();
+
+  constructor(private readonly opts: HostOptions) {}
+
+  /** Load every enabled entry; a failure is reported and skipped, unless the entry is required. */
+  async load(entries: PluginEntry[]): Promise<void> {
+    const { found, problems } = discoverPlugins(this.opts.pluginsDir);
+    for (const p of problems) log.warn(`plugins: ${p}`);
+    this.records = entries.map((entry, index) => ({ entry, index, pkg: null, state: "disabled" as PluginState, error: null, loaded: null }));
+    for (const rec of this.records) {
+      try {
+        const inline = this.opts.inline?.has(rec.entry.name);
+        rec.pkg = inline ? null : rec.entry.path ? readPluginPackage(packageDirOf(rec.entry.path, this.opts.baseDir)) : (found.get(rec.entry.name) ?? null);
+        if (!rec.pkg && !inline) throw new Error(`no plugin package named "${rec.entry.name}" in ${this.opts.pluginsDir} (install it with: bifrost plugin add <npm-name|path>)`);
+        if (rec.entry.enabled === false) continue;
+        rec.loaded = await this.instantiate(rec, rec.entry.config);
+        rec.state = "active";
+        log.info(`plugin ${rec.entry.name} loaded`, { version: rec.pkg?.version ?? "inline", hooks: hooksOf(rec.loaded.plugin).join(",") || "none" });
+      } catch (e) {
+        rec.state = "failed";
+        rec.error = (e as Error).message;
+        if (rec.entry.required) throw new PluginLoadError(`plugin ${rec.entry.name} is required and failed to load: ${rec.error}`);
+        log.error(`plugin ${rec.entry.name} failed to load; starting without it`, { error: rec.error });
+      }
+    }
+    this.swap();
+  }
+
+  list(): PluginInfo[] {
+    return this.records.map((r) => ({
+      name: r.entry.name,
+      state: r.state,
+      version: r.pkg?.version ?? null,
+      description: r.pkg?.manifest.description ?? r.loaded?.plugin.description ?? null,
+      hooks: r.loaded ? hooksOf(r.loaded.plugin) : ((r.pkg?.manifest.hooks as HookName[]) ?? []),
+      placement: r.entry.placement ?? "builtin",
+      order: r.entry.order ?? r.index,
+      path: r.pkg?.dir ?? null,
+      error: r.error,
+    }));
+  }
+
+  /** New config and/or enabled state for one plugin: a fresh instance replaces the old one; in-flight requests keep the old. */
+  async reconfigure(name: string, change: { config?: unknown; enabled?: boolean }): Promise<PluginInfo> {
+    const rec = this.records.find((r) => r.entry.name === name);
+    if (!rec) throw new BifrostError({ status: 404, type: "not_found_error", message: `no plugin named ${name} is configured` });
+    if (!rec.pkg && !this.opts.inline?.has(name)) throw new BifrostError({ status: 409, message: `plugin ${name} has no package to load: ${rec.error}` });
+    const old = rec.loaded;
+    const entry = { ...rec.entry, ...(change.config !== undefined ? { config: change.config } : {}), ...(change.enabled !== undefined ? { enabled: change.enabled } : {}) };
+    if (entry.enabled === false) {
+      Object.assign(rec, { entry, loaded: null, state: "disabled", error: null });
+    } else {
+      let loaded: LoadedPlugin;
+      try {
+        loaded = await this.instantiate({ ...rec, entry }, entry.config);
+      } catch (e) {
+        // The old instance keeps serving: a bad config must not take a working plugin down.
+        throw BifrostError.badRequest(`plugin ${name}: ${(e as Error).message}`, "config", "invalid_plugin_config");
+      }
+      Object.assign(rec, { entry, loaded, state: "active", error: null });
+    }
+    this.swap();
+    if (old?.plugin.cleanup) setTimeout(() => void Promise.resolve(old.plugin.cleanup!()).catch(() => {}), 30_000).unref();
+    return this.list().find((p) => p.name === name)!;
+  }
+
+  async cleanup(): Promise<void> {
+    await new Pipeline(this.records.flatMap((r) => (r.loaded ? [r.loaded] : []))).cleanup();
+  }
+
+  private swap() {
+    this.opts.onSwap(new Pipeline(this.records.flatMap((r) => (r.loaded ? [r.loaded] : []))));
+  }
+
+  private async instantiate(rec: Record_, rawConfig: unknown): Promise<LoadedPlugin> {
+    const factory = this.opts.inline?.get(rec.entry.name) ?? (await importFactory(rec.pkg!));
+    let config: unknown = rawConfig ?? {};
+    const ctx: PluginContext = {
+      name: rec.entry.name,
+      get config() {
+        return config;
+      },
+      logger: createLogger(`plugin:${rec.entry.name}`),
+      t: Type,
+      stores: { kv: this.kv(rec.entry.name) },
+      error: (init) => new BifrostError(init),
+    };
+    const plugin: Plugin = await factory(ctx);
+    if (!plugin || typeof plugin !== "object") throw new Error("the factory did not return a plugin object");
+    if (plugin.config) {
+      config = Value.Default(plugin.config, structuredClone(config));
+      const problems = schemaProblems(plugin.config, config, `plugins[${rec.index}].config`);
+      if (problems.length) throw new Error(`invalid config: ${problems.join("; ")}`);
+    }
+    await plugin.init?.(config);
+    return { name: rec.entry.name, plugin, placement: rec.entry.placement ?? "builtin", order: rec.entry.order ?? rec.index };
+  }
+
+  private kv(name: string): MemoryKv {
+    let kv = this.kvs.get(name);
+    if (!kv) this.kvs.set(name, (kv = new MemoryKv()));
+    return kv;
+  }
+}
+
+async function importFactory(pkg: PluginPackage): Promise<PluginFactory> {
+  const mod = await import(pkg.entryPath);
+  if (typeof mod.default !== "function") throw new Error(`${pkg.entryPath} has no default export (expected a factory (ctx) => Plugin)`);
+  return mod.default;
+}
+
+function hooksOf(p: Plugin): HookName[] {
+  return HOOK_NAMES.filter((h) => typeof (p as unknown as Record<string, unknown>)[h] === "function");
+}

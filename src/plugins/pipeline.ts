@@ -1,0 +1,142 @@
+/**
+ * The compiled hook pipeline: built once at load (arrays of the hooks that exist, in order), so a
+ * request pays only for the hooks that are there. Pre-hooks run in order, post-hooks in reverse; on a
+ * short-circuit only the plugins that already ran get their post-hook. A hook that throws or runs
+ * past its time budget is logged with its plugin's name and skipped, unless the plugin is critical.
+ */
+import { log } from "../log";
+import type { ChatChunk } from "../schemas/chat";
+import { BifrostError, type BifrostErrorInit } from "../schemas/error";
+import type { AnyRequest, AnyResponse, ChunkResult, HookName, Placement, Plugin, PostResult, PreResult, RequestContext } from "./types";
+
+export interface LoadedPlugin {
+  name: string;
+  plugin: Plugin;
+  placement: Placement;
+  order: number;
+}
+
+const PLACEMENT_RANK: Record<Placement, number> = { pre_builtin: 0, builtin: 1, post_builtin: 2 };
+const DEFAULT_BUDGET_MS = 1000;
+
+export type PreOutcome =
+  | { kind: "continue"; request: AnyRequest; ran: number }
+  | { kind: "respond"; response: AnyResponse; ran: number }
+  | { kind: "stream"; stream: AsyncIterable<ChatChunk>; ran: number }
+  | { kind: "error"; error: BifrostError; allowFallbacks: boolean; ran: number };
+
+const SKIPPED = Symbol("skipped");
+
+export class Pipeline {
+  readonly plugins: LoadedPlugin[];
+  private readonly pre: Array<{ at: number; lp: LoadedPlugin }>;
+  private readonly post: Array<{ at: number; lp: LoadedPlugin }>;
+  private readonly chunk: LoadedPlugin[];
+  readonly httpRequest: LoadedPlugin[];
+  readonly httpResponse: LoadedPlugin[];
+  readonly hasPre: boolean;
+  readonly hasPost: boolean;
+  readonly hasChunk: boolean;
+  readonly empty: boolean;
+
+  constructor(plugins: LoadedPlugin[]) {
+    this.plugins = [...plugins].sort((a, b) => PLACEMENT_RANK[a.placement] - PLACEMENT_RANK[b.placement] || a.order - b.order);
+    const having = (h: HookName) => this.plugins.map((lp, at) => ({ at, lp })).filter((x) => typeof x.lp.plugin[h] === "function");
+    this.pre = having("preRequest");
+    this.post = having("postResponse").reverse();
+    this.chunk = having("onStreamChunk").map((x) => x.lp);
+    this.httpRequest = having("onHttpRequest").map((x) => x.lp);
+    this.httpResponse = having("onHttpResponse").map((x) => x.lp);
+    this.hasPre = this.pre.length > 0;
+    this.hasPost = this.post.length > 0;
+    this.hasChunk = this.chunk.length > 0;
+    this.empty = this.plugins.length === 0;
+  }
+
+  static readonly EMPTY = new Pipeline([]);
+
+  async runPre(request: AnyRequest, ctx: RequestContext): Promise<PreOutcome> {
+    for (const { at, lp } of this.pre) {
+      const r = await guard<PreResult>(lp, "preRequest", () => lp.plugin.preRequest!(request, ctx));
+      const ran = at + 1;
+      if (r === SKIPPED || !r) continue;
+      if ("request" in r) request = r.request;
+      else if ("respond" in r) return { kind: "respond", response: r.respond, ran };
+      else if ("stream" in r) return { kind: "stream", stream: r.stream, ran };
+      else if ("error" in r) return { kind: "error", error: toError(r.error), allowFallbacks: r.allowFallbacks ?? true, ran };
+    }
+    return { kind: "continue", request, ran: this.plugins.length };
+  }
+
+  /** Post-hooks of the plugins among the first `ran`, in reverse order. */
+  async runPost(ran: number, res: AnyResponse | null, err: BifrostError | null, ctx: RequestContext): Promise<{ res: AnyResponse | null; err: BifrostError | null }> {
+    for (const { at, lp } of this.post) {
+      if (at >= ran) continue;
+      const r = await guard<PostResult>(lp, "postResponse", () => lp.plugin.postResponse!(res, err, ctx));
+      if (r === SKIPPED || !r) continue;
+      if ("response" in r) (res = r.response), (err = null);
+      else if ("error" in r) (err = toError(r.error)), (res = null);
+    }
+    return { res, err };
+  }
+
+  /** Every chunk hook in order; null drops the chunk, { end: true } ends the stream. */
+  runChunk(chunk: ChatChunk, ctx: RequestContext): ChatChunk | null | "end" {
+    let c: ChatChunk = chunk;
+    for (const lp of this.chunk) {
+      let r: ChunkResult;
+      try {
+        r = lp.plugin.onStreamChunk!(c, ctx);
+      } catch (e) {
+        failed(lp, "onStreamChunk", e);
+        continue;
+      }
+      if (r === undefined) continue;
+      if (r === null) return null;
+      if ("end" in r && (r as { end: true }).end === true) return "end";
+      c = r as ChatChunk;
+    }
+    return c;
+  }
+
+  async cleanup(): Promise<void> {
+    for (const lp of this.plugins) {
+      if (!lp.plugin.cleanup) continue;
+      await guard(lp, "cleanup", () => lp.plugin.cleanup!());
+    }
+  }
+}
+
+function toError(e: BifrostError | BifrostErrorInit): BifrostError {
+  return e instanceof BifrostError ? e : new BifrostError(e);
+}
+
+/** Run one hook: isolated, within its time budget. SKIPPED when it failed and the plugin is not critical. */
+export async function guard<T>(lp: LoadedPlugin, hook: HookName, call: () => T | Promise<T>): Promise<T | typeof SKIPPED> {
+  try {
+    const r = call();
+    if (!(r instanceof Promise)) return r;
+    const budget = lp.plugin.timeoutMs ?? DEFAULT_BUDGET_MS;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`exceeded its ${budget} ms budget`)), budget);
+    });
+    try {
+      return await Promise.race([r, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  } catch (e) {
+    if (e instanceof BifrostError) throw e; // a deliberate gateway error from the plugin
+    failed(lp, hook, e);
+    return SKIPPED;
+  }
+}
+
+function failed(lp: LoadedPlugin, hook: HookName, e: unknown): void {
+  const message = (e as Error)?.message ?? String(e);
+  log.warn(`plugin ${lp.name}: ${hook} failed, ${lp.plugin.critical ? "failing the request" : "skipped"}`, { error: message });
+  if (lp.plugin.critical) {
+    throw new BifrostError({ status: 500, type: "server_error", code: "plugin_failed", message: `plugin ${lp.name} failed in ${hook}` });
+  }
+}

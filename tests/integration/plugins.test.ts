@@ -1,0 +1,248 @@
+/** The plugin contract's semantics: order, short-circuits, rewrites, per-chunk hooks, isolation, config. */
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
+import { Bifrost, BifrostError } from "../../src/index";
+import type { Plugin, PluginContext, PluginFactory } from "../../src/plugins/types";
+import { setLogSink } from "../../src/log";
+import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
+
+let mock: MockUpstream;
+const logs: string[] = [];
+beforeAll(async () => {
+  mock = await startMockUpstream();
+  setLogSink((l) => logs.push(l));
+});
+afterAll(async () => {
+  await mock?.stop();
+  setLogSink((l) => process.stderr.write(l + "\n"));
+});
+beforeEach(() => {
+  mock.reset();
+  logs.length = 0;
+});
+
+const providers = () => ({
+  openai: { keys: [{ value: "sk-plug-1" }], network_config: { base_url: mock.url } },
+  anthropic: { keys: [{ value: "sk-plug-2" }], network_config: { base_url: mock.url } },
+});
+const ask = (content = "hi", extra: Record<string, unknown> = {}) => ({ model: "openai/gpt-4o-mini", messages: [{ role: "user" as const, content }], ...extra });
+
+async function gateway(plugins: Record<string, PluginFactory>, entries: Array<Record<string, unknown>>) {
+  return Bifrost.create({ providers: providers(), plugins: entries as any }, { workers: 0, plugins });
+}
+
+/** A plugin that records when its hooks run. */
+function tracer(name: string, trace: string[], extra: Partial<Plugin> = {}): PluginFactory {
+  return () => ({
+    name,
+    preRequest: () => void trace.push(`pre:${name}`),
+    postResponse: () => void trace.push(`post:${name}`),
+    ...extra,
+  });
+}
+
+describe("order", () => {
+  test("pre-hooks run by placement then order; post-hooks in reverse", async () => {
+    const trace: string[] = [];
+    const bf = await gateway(
+      { a: tracer("a", trace), b: tracer("b", trace), c: tracer("c", trace) },
+      [
+        { name: "a", placement: "post_builtin", order: 0 },
+        { name: "b", placement: "builtin", order: 2 },
+        { name: "c", placement: "builtin", order: 1 },
+      ],
+    );
+    await bf.chat(ask());
+    expect(trace).toEqual(["pre:c", "pre:b", "pre:a", "post:a", "post:b", "post:c"]);
+    await bf.shutdown();
+  });
+});
+
+describe("short-circuits", () => {
+  test("a response short-circuit skips the upstream; only the plugins that ran get their post-hook", async () => {
+    const trace: string[] = [];
+    const canned = { id: "x", object: "chat.completion", created: 1, model: "m", choices: [{ index: 0, message: { role: "assistant", content: "canned" }, finish_reason: "stop" }] };
+    const bf = await gateway(
+      { first: tracer("first", trace), cache: tracer("cache", trace, { preRequest: () => (trace.push("pre:cache"), { respond: canned as any }) }), last: tracer("last", trace) },
+      [{ name: "first" }, { name: "cache" }, { name: "last" }],
+    );
+    const res = await bf.chat(ask());
+    expect(res.choices[0]!.message.content).toBe("canned");
+    expect(mock.requests).toHaveLength(0);
+    expect(trace).toEqual(["pre:first", "pre:cache", "post:cache", "post:first"]);
+    // The same short-circuit answers a stream request as a stream.
+    let text = "";
+    for await (const c of bf.chatStream(ask("s"))) text += c.choices[0]?.delta?.content ?? "";
+    expect(text).toBe("canned");
+    await bf.shutdown();
+  });
+
+  test("an error short-circuit may forbid fallbacks", async () => {
+    for (const allowFallbacks of [false, true]) {
+      mock.reset();
+      const bf = await gateway(
+        { gate: () => ({ name: "gate", preRequest: (_r, ctx) => (ctx.isFallback ? undefined : { error: { status: 403, message: "blocked" }, allowFallbacks }) }) },
+        [{ name: "gate" }],
+      );
+      const out = await bf.chat(ask("x", { fallbacks: ["anthropic/claude-3-5-haiku-latest"] })).catch((e) => e);
+      if (allowFallbacks) expect(out.extra_fields.provider).toBe("anthropic");
+      else {
+        expect(out).toBeInstanceOf(BifrostError);
+        expect(out.status).toBe(403);
+        expect(mock.requests).toHaveLength(0);
+      }
+      await bf.shutdown();
+    }
+  });
+
+  test("a stream short-circuit", async () => {
+    async function* chunks() {
+      for (const w of ["one", " two"]) yield { id: "s", object: "chat.completion.chunk" as const, created: 1, model: "m", choices: [{ index: 0, delta: { content: w }, finish_reason: null }] };
+    }
+    const bf = await gateway({ s: () => ({ name: "s", preRequest: () => ({ stream: chunks() }) }) }, [{ name: "s" }]);
+    let text = "";
+    for await (const c of bf.chatStream(ask())) text += c.choices[0]?.delta?.content ?? "";
+    expect(text).toBe("one two");
+    await bf.shutdown();
+  });
+});
+
+describe("rewrites", () => {
+  test("a pre-hook rewrites the request the upstream sees, and may re-route it", async () => {
+    const bf = await gateway(
+      {
+        sys: () => ({ name: "sys", preRequest: (req: any) => ({ request: { ...req, messages: [{ role: "system", content: "be terse" }, ...req.messages] } }) }),
+        route: () => ({ name: "route", preRequest: (req: any) => (req.messages.at(-1).content === "to claude" ? { request: { ...req, model: "anthropic/claude-3-5-haiku-latest" } } : undefined) }),
+      },
+      [{ name: "sys" }, { name: "route" }],
+    );
+    await bf.chat(ask());
+    expect(mock.requests[0]!.body.messages[0]).toEqual({ role: "system", content: "be terse" });
+    const res = await bf.chat(ask("to claude"));
+    expect(res.extra_fields!.provider).toBe("anthropic");
+    expect(mock.requests[1]!.path).toBe("/v1/messages");
+    await bf.shutdown();
+  });
+
+  test("a post-hook rewrites the response, turns an error into a response and a response into an error", async () => {
+    const bf = await gateway(
+      {
+        fix: () => ({
+          name: "fix",
+          postResponse: (res: any, err) => {
+            if (err) return { response: { id: "r", object: "chat.completion", created: 1, model: "m", choices: [{ index: 0, message: { role: "assistant", content: `recovered from ${err.status}` }, finish_reason: "stop" }] } };
+            if (res.choices[0].message.content.includes("forbidden")) return { error: { status: 451, message: "not here" } };
+            res.choices[0].message.content = res.choices[0].message.content.toUpperCase();
+            return { response: res };
+          },
+        }),
+      },
+      [{ name: "fix" }],
+    );
+    expect((await bf.chat(ask("hello"))).choices[0]!.message.content).toStartWith("MOCK REPLY TO: HELLO");
+    mock.fault({ status: 500 });
+    expect((await bf.chat(ask())).choices[0]!.message.content).toBe("recovered from 500");
+    const e = await bf.chat(ask("forbidden")).catch((x) => x);
+    expect(e.status).toBe(451);
+    await bf.shutdown();
+  });
+});
+
+describe("per-chunk hooks", () => {
+  test("rewrite, drop and end", async () => {
+    const bf = await gateway(
+      {
+        chunks: () => ({
+          name: "chunks",
+          onStreamChunk: (c) => {
+            const t = c.choices[0]?.delta?.content;
+            if (t?.includes("to:")) return null; // drop
+            if (t?.includes("stop")) return { end: true };
+            if (t) c.choices[0]!.delta.content = t.toUpperCase();
+            return c;
+          },
+        }),
+      },
+      [{ name: "chunks" }],
+    );
+    let text = "";
+    for await (const c of bf.chatStream(ask("alpha stop beta"))) text += c.choices[0]?.delta?.content ?? "";
+    expect(text).toBe("MOCK REPLY ALPHA");
+    await bf.shutdown();
+  });
+});
+
+describe("isolation", () => {
+  test("a plugin that throws or overruns its budget is logged by name and skipped", async () => {
+    const bf = await gateway(
+      {
+        boom: () => ({ name: "boom", preRequest: () => { throw new Error("kaput"); } }),
+        slow: () => ({ name: "slow", timeoutMs: 50, preRequest: () => Bun.sleep(500).then(() => ({ error: { status: 500, message: "too late" } })) }),
+      },
+      [{ name: "boom" }, { name: "slow" }],
+    );
+    const res = await bf.chat(ask());
+    expect(res.choices[0]!.message.content).toStartWith("mock reply");
+    expect(logs.some((l) => l.includes("plugin boom: preRequest failed, skipped") && l.includes("kaput"))).toBe(true);
+    expect(logs.some((l) => l.includes("plugin slow: preRequest failed, skipped") && l.includes("50 ms budget"))).toBe(true);
+    await bf.shutdown();
+  });
+
+  test("a critical plugin's failure fails the request", async () => {
+    const bf = await gateway({ must: () => ({ name: "must", critical: true, preRequest: () => { throw new Error("no"); } }) }, [{ name: "must" }]);
+    const e = await bf.chat(ask()).catch((x) => x);
+    expect(e.status).toBe(500);
+    expect(e.code).toBe("plugin_failed");
+    await bf.shutdown();
+  });
+
+  test("a plugin that fails to load is reported and the gateway starts without it; a required one stops it", async () => {
+    const broken: PluginFactory = () => { throw new Error("cannot start"); };
+    const bf = await gateway({ broken }, [{ name: "broken" }]);
+    expect(bf.plugins.list()[0]).toMatchObject({ name: "broken", state: "failed", error: "cannot start" });
+    expect((await bf.chat(ask())).object).toBe("chat.completion");
+    await bf.shutdown();
+    expect(gateway({ broken }, [{ name: "broken", required: true }])).rejects.toThrow("plugin broken is required and failed to load");
+  });
+});
+
+describe("config", () => {
+  const configured: PluginFactory = (ctx: PluginContext) => ({
+    name: "configured",
+    config: ctx.t.Object({ prefix: ctx.t.String({ minLength: 1 }), times: ctx.t.Integer({ default: 1 }) }),
+    preRequest: (req: any) => ({ request: { ...req, messages: [...req.messages, { role: "user", content: ctx.config.prefix.repeat(ctx.config.times) }] } }),
+  });
+
+  test("plugins[].config is validated against the plugin's schema, errors name the plugin and the path", async () => {
+    const bf = await gateway({ configured }, [{ name: "configured", config: { prefix: 7 } }]);
+    expect(bf.plugins.list()[0]!.error).toContain("plugins[0].config.prefix: expected string");
+    await bf.shutdown();
+  });
+
+  test("defaults apply, and reconfiguring swaps in a new instance without a restart", async () => {
+    const bf = await gateway({ configured }, [{ name: "configured", config: { prefix: "P" } }]);
+    await bf.chat(ask());
+    expect(mock.requests[0]!.body.messages.at(-1).content).toBe("P");
+    await bf.plugins.reconfigure("configured", { config: { prefix: "Q", times: 2 } });
+    await bf.chat(ask());
+    expect(mock.requests[1]!.body.messages.at(-1).content).toBe("QQ");
+    const bad = await bf.plugins.reconfigure("configured", { config: { prefix: "" } }).catch((e) => e);
+    expect(bad.status).toBe(400);
+    await bf.chat(ask());
+    expect(mock.requests[2]!.body.messages.at(-1).content).toBe("QQ"); // the working instance kept serving
+    await bf.plugins.reconfigure("configured", { enabled: false });
+    await bf.chat(ask());
+    expect(mock.requests[3]!.body.messages).toHaveLength(1);
+    await bf.shutdown();
+  });
+});
+
+describe("fallbacks run the pipeline afresh", () => {
+  test("each candidate gets its own pre-hook call, told whether it is a fallback", async () => {
+    const seen: string[] = [];
+    const bf = await gateway({ t: () => ({ name: "t", preRequest: (_r, ctx) => void seen.push(`${ctx.provider}:${ctx.isFallback}`) }) }, [{ name: "t" }]);
+    mock.fault({ status: 500 });
+    await bf.chat(ask("x", { fallbacks: ["anthropic/claude-3-5-haiku-latest"] }));
+    expect(seen).toEqual(["openai:false", "anthropic:true"]);
+    await bf.shutdown();
+  });
+});
