@@ -1,0 +1,126 @@
+/** Anthropic system + messages → canonical chat messages (system first, tool results as `tool` messages). */
+import type { ChatMessage, ContentPart, ToolCall } from "../../schemas/chat";
+import { BifrostError } from "../../schemas/error";
+import { documentPart, imagePart, unsupportedBlock } from "./content";
+
+type ReasoningDetail = NonNullable<ChatMessage["reasoning_details"]>[number];
+
+export function toChatMessages(system: unknown, messages: unknown[]): ChatMessage[] {
+  const out: ChatMessage[] = [];
+  const sys = systemText(system);
+  if (sys) out.push({ role: "system", content: sys });
+  messages.forEach((m: any, i) => {
+    if (!m || typeof m !== "object") throw BifrostError.badRequest(`messages[${i}]: must be an object`, `messages[${i}]`);
+    if (m.role === "user") out.push(...userMessages(m.content, i));
+    else if (m.role === "assistant") out.push(assistantMessage(m.content, i));
+    else throw BifrostError.badRequest(`messages[${i}].role: must be "user" or "assistant"`, `messages[${i}].role`);
+  });
+  return out;
+}
+
+/** Anthropic's system is a string or text blocks; one system message keeps every upstream happy. */
+function systemText(system: unknown): string {
+  if (system == null) return "";
+  if (typeof system === "string") return system;
+  if (!Array.isArray(system)) throw BifrostError.badRequest("system: must be a string or an array of text blocks", "system");
+  return system
+    .map((b: any, j) => {
+      if (b?.type !== "text" || typeof b.text !== "string") throw BifrostError.badRequest(`system[${j}]: only text blocks are allowed`, `system[${j}]`);
+      return b.text;
+    })
+    .filter(Boolean)
+    .join("\n\n");
+}
+
+function blocks(content: unknown, i: number): any[] {
+  if (typeof content === "string") return [{ type: "text", text: content }];
+  if (!Array.isArray(content)) throw BifrostError.badRequest(`messages[${i}].content: must be a string or an array of content blocks`, `messages[${i}].content`);
+  return content;
+}
+
+/** Tool results come first: OpenAI wants `tool` messages right after the assistant turn that called them. */
+function userMessages(content: unknown, i: number): ChatMessage[] {
+  if (typeof content === "string") return [{ role: "user", content }];
+  const tools: ChatMessage[] = [];
+  const parts: ContentPart[] = [];
+  blocks(content, i).forEach((b, j) => {
+    const param = `messages[${i}].content[${j}]`;
+    switch (b?.type) {
+      case "text":
+        // Anthropic rejects empty text blocks; OpenAI-compatible upstreams may too.
+        if (typeof b.text === "string" && b.text) parts.push({ type: "text", text: b.text });
+        break;
+      case "image":
+        parts.push(imagePart(b, param));
+        break;
+      case "document":
+        parts.push(documentPart(b, param));
+        break;
+      case "tool_result": {
+        const { message, images } = toolResult(b, param);
+        tools.push(message);
+        parts.push(...images);
+        break;
+      }
+      default:
+        throw unsupportedBlock(b?.type, param);
+    }
+  });
+  if (parts.length === 0) return tools;
+  const only = parts.length === 1 && parts[0]!.type === "text" ? (parts[0] as { text: string }).text : null;
+  return [...tools, { role: "user", content: only ?? parts }];
+}
+
+/** OpenAI tool messages carry text only: a result's images follow in the next user message. */
+function toolResult(b: any, param: string): { message: ChatMessage; images: ContentPart[] } {
+  if (typeof b.tool_use_id !== "string" || !b.tool_use_id) throw BifrostError.badRequest(`${param}.tool_use_id: field required`, `${param}.tool_use_id`);
+  const texts: string[] = [];
+  const images: ContentPart[] = [];
+  if (typeof b.content === "string") texts.push(b.content);
+  else if (Array.isArray(b.content)) {
+    b.content.forEach((c: any, k: number) => {
+      if (c?.type === "text" && typeof c.text === "string") texts.push(c.text);
+      else if (c?.type === "image") images.push(imagePart(c, `${param}.content[${k}]`));
+      else throw unsupportedBlock(c?.type, `${param}.content[${k}]`);
+    });
+  } else if (b.content != null) throw BifrostError.badRequest(`${param}.content: must be a string or an array of blocks`, `${param}.content`);
+  const text = texts.join("\n");
+  // Chat completions has no is_error flag: the model learns it from the content.
+  const content = b.is_error ? (text ? `Error: ${text}` : "Error") : text;
+  return { message: { role: "tool", tool_call_id: b.tool_use_id, content }, images };
+}
+
+function assistantMessage(content: unknown, i: number): ChatMessage {
+  if (typeof content === "string") return { role: "assistant", content };
+  const texts: string[] = [];
+  const toolCalls: ToolCall[] = [];
+  const details: ReasoningDetail[] = [];
+  blocks(content, i).forEach((b, j) => {
+    const param = `messages[${i}].content[${j}]`;
+    switch (b?.type) {
+      case "text":
+        if (typeof b.text === "string") texts.push(b.text);
+        break;
+      case "tool_use":
+        if (typeof b.id !== "string" || typeof b.name !== "string") throw BifrostError.badRequest(`${param}: tool_use needs id and name`, param);
+        toolCalls.push({ id: b.id, type: "function", function: { name: b.name, arguments: JSON.stringify(b.input ?? {}) } });
+        break;
+      case "thinking": {
+        const d: ReasoningDetail = { type: "reasoning.text", text: String(b.thinking ?? "") };
+        if (typeof b.signature === "string") d.signature = b.signature;
+        details.push(d);
+        break;
+      }
+      case "redacted_thinking":
+        details.push({ type: "reasoning.encrypted", data: String(b.data ?? "") });
+        break;
+      default:
+        throw unsupportedBlock(b?.type, param);
+    }
+  });
+  // OpenAI rejects an assistant message with neither content nor tool_calls.
+  const message: ChatMessage = { role: "assistant", content: texts.length || toolCalls.length === 0 ? texts.join("") : null };
+  if (toolCalls.length) message.tool_calls = toolCalls;
+  if (details.length) message.reasoning_details = details;
+  return message;
+}
