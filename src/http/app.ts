@@ -6,6 +6,7 @@ import { tooLarge } from "./body";
 import { corsPolicy } from "./cors";
 import { adminRoutes } from "./admin";
 import { inferenceRoutes } from "./inference";
+import { integrationRoutes } from "./integrations";
 import { errorResponse, jsonResponse } from "./respond";
 
 const HEALTH = JSON.stringify({ status: "ok" });
@@ -37,5 +38,6 @@ export function createApp(bf: Bifrost) {
     })
     .get("/health", () => jsonResponse(HEALTH))
     .use(inferenceRoutes(bf, maxBody))
+    .use(integrationRoutes(bf, maxBody))
     .use(adminRoutes(bf));
 }

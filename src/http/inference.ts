@@ -15,10 +15,15 @@ function options(request: Request, raw: ArrayBuffer): RequestOptions {
 
 const retriesHeader = (n: number) => ({ "x-bf-retries": String(n) });
 
+/** The OpenAI surface, at /v1 and again at /openai/v1 (for SDKs given baseURL …/openai/v1). */
 export function inferenceRoutes(bf: Bifrost, maxBodyBytes: number) {
-  return new Elysia({ name: "inference" })
+  return new Elysia({ name: "inference" }).use(openAIRoutes(bf, maxBodyBytes, "/v1")).use(openAIRoutes(bf, maxBodyBytes, "/openai/v1"));
+}
+
+function openAIRoutes(bf: Bifrost, maxBodyBytes: number, prefix: string) {
+  return new Elysia({ name: `inference${prefix}`, prefix })
     .post(
-      "/v1/chat/completions",
+      "/chat/completions",
       async ({ request, server }) => {
         try {
           const { value, raw } = await readJsonBody(request, maxBodyBytes);
@@ -36,7 +41,7 @@ export function inferenceRoutes(bf: Bifrost, maxBodyBytes: number) {
       { parse: "none" },
     )
     .post(
-      "/v1/embeddings",
+      "/embeddings",
       async ({ request, server }) => {
         try {
           const { value, raw } = await readJsonBody(request, maxBodyBytes);
@@ -49,7 +54,7 @@ export function inferenceRoutes(bf: Bifrost, maxBodyBytes: number) {
       },
       { parse: "none" },
     )
-    .get("/v1/models", async ({ request }) => {
+    .get("/models", async ({ request }) => {
       try {
         return jsonResponse(JSON.stringify(await bf.listModels({ signal: request.signal })));
       } catch (err) {
