@@ -1,9 +1,11 @@
 /** Starting the HTTP server: config resolution, listen, graceful stop. `bun run server` lands here via cli.ts. */
 import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { ConfigError, configFromEnv, loadConfigFile } from "./config/load";
 import type { ResolvedConfig } from "./config/resolved";
-import { Bifrost } from "./core/bifrost";
+import { Bifrost, DEFAULT_PLUGINS_DIR } from "./core/bifrost";
+import { PluginLoadError } from "./plugins/host";
+import { discoverPlugins } from "./plugins/manifest";
 import { createApp } from "./http/app";
 import { log } from "./log";
 
@@ -39,11 +41,22 @@ export async function loadServerConfig(opts: ServerOptions): Promise<ResolvedCon
   return path ? loadConfigFile(path, env) : configFromEnv(env);
 }
 
+/** <app-dir>/plugins when it exists (user-installed plugins), else the plugins/ folder shipped with the gateway. */
+export function pluginsDirFor(opts: ServerOptions, env: Record<string, string | undefined>): string {
+  if (env.BIFROST_PLUGINS_DIR) return resolve(env.BIFROST_PLUGINS_DIR);
+  const own = join(resolve(opts.appDir ?? env.BIFROST_APP_DIR ?? "."), "plugins");
+  return existsSync(own) ? own : DEFAULT_PLUGINS_DIR;
+}
+
 export async function startServer(opts: ServerOptions = {}): Promise<RunningServer> {
   const env = opts.env ?? process.env;
   const config = await loadServerConfig(opts);
   for (const w of config.warnings) log.warn(`config: ${w}`);
-  const bifrost = await Bifrost.create(config, { env, workers: opts.workers });
+  const pluginsDir = pluginsDirFor(opts, env);
+  const mockerOnly = config.providers.size === 0 && !config.plugins.some((p) => p.name === "mocker") && discoverPlugins(pluginsDir).found.has("mocker");
+  if (mockerOnly) config.plugins.push({ name: "mocker", enabled: true, config: {} });
+  const path = configPath(opts, env);
+  const bifrost = await Bifrost.create(config, { env, workers: opts.workers, pluginsDir, baseDir: path ? dirname(path) : resolve(opts.appDir ?? ".") });
   const app = createApp(bifrost);
   const port = opts.port ?? (env.PORT ? Number(env.PORT) : 8080);
   const hostname = opts.host ?? env.HOST ?? "127.0.0.1";
@@ -60,7 +73,9 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     transport: bifrost.transportKind,
     pid: process.pid,
   });
-  if (!names.length) log.warn("no providers configured: set OPENAI_API_KEY / ANTHROPIC_API_KEY (or others) or pass --config FILE");
+  if (mockerOnly) {
+    log.warn("no providers configured: the mocker plugin answers mock/* models (try model \"mock/gpt-4o-mini\"); set OPENAI_API_KEY / ANTHROPIC_API_KEY or pass --config FILE for real providers");
+  } else if (!names.length) log.warn("no providers configured: set OPENAI_API_KEY / ANTHROPIC_API_KEY (or others) or pass --config FILE");
 
   const defaultGraceMs = (opts.shutdownGraceSeconds ?? Number(env.BIFROST_SHUTDOWN_GRACE_SECONDS ?? 30)) * 1000;
   let stopping: Promise<void> | null = null;
@@ -75,6 +90,10 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
 }
 
 export function exitOnConfigError(err: unknown): never {
+  if (err instanceof PluginLoadError) {
+    process.stderr.write(`bifrost: ${err.message}\n`);
+    process.exit(1);
+  }
   if (err instanceof ConfigError) {
     process.stderr.write(`bifrost: invalid configuration\n${err.problems.map((p) => `  ${p}`).join("\n")}\n`);
     process.exit(1);

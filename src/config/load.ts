@@ -15,6 +15,7 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
+/** A file without a "providers" section (say, only plugins[]) still serves the providers found in the environment. */
 export async function loadConfigFile(path: string, env: Env = process.env): Promise<ResolvedConfig> {
   const file = Bun.file(path);
   if (!(await file.exists())) throw new ConfigError([`${path}: file not found`]);
@@ -25,7 +26,11 @@ export async function loadConfigFile(path: string, env: Env = process.env): Prom
   } catch (e) {
     throw new ConfigError([`${path}: not valid JSON (${(e as Error).message})`]);
   }
-  return resolveConfig(raw, env, path);
+  const resolved = resolveConfig(raw, env, path);
+  if (raw && typeof raw === "object" && !("providers" in raw)) {
+    for (const [name, p] of configFromEnv(env).providers) resolved.providers.set(name, p);
+  }
+  return resolved;
 }
 
 /** Validate a parsed config object and resolve it against the environment. */

@@ -7,6 +7,7 @@ import { corsPolicy } from "./cors";
 import { adminRoutes } from "./admin";
 import { inferenceRoutes } from "./inference";
 import { integrationRoutes } from "./integrations";
+import { pluginAdminRoutes, runHttpRequestHooks, runHttpResponseHooks } from "./plugins";
 import { errorResponse, jsonResponse } from "./respond";
 
 const HEALTH = JSON.stringify({ status: "ok" });
@@ -16,18 +17,31 @@ export function createApp(bf: Bifrost) {
   const cors = corsPolicy(client.allowedOrigins, client.allowedHeaders);
   const maxBody = client.maxRequestBodyBytes;
 
+  /** CORS and the request id on every answer. */
+  const finish = (request: Request, response: Response): Response => {
+    const h = cors.headersFor(request.headers.get("origin"));
+    if (h) for (const [k, v] of Object.entries(h)) response.headers.set(k, v);
+    const rid = request.headers.get("x-request-id");
+    if (rid) response.headers.set("x-request-id", rid);
+    return response;
+  };
+
   return new Elysia({ name: "bifrost" })
     .onRequest(({ request }) => {
       if (request.method === "OPTIONS") return cors.preflight(request.headers.get("origin"), request.headers.get("access-control-request-headers"));
       // 413 before anything reads the body.
       // The unread body would hold the connection (and a graceful stop) open: close it after answering.
       if (Number(request.headers.get("content-length")) > maxBody) return errorResponse(tooLarge(maxBody), { connection: "close" });
+      if (bf.pipeline.httpRequest.length) return runHttpRequestHooks(bf, request).catch((e) => errorResponse(e));
     })
     .onAfterHandle({ as: "global" }, ({ request, response }) => {
-      const h = cors.headersFor(request.headers.get("origin"));
-      if (h && response instanceof Response) for (const [k, v] of Object.entries(h)) response.headers.set(k, v);
-      const rid = request.headers.get("x-request-id");
-      if (rid && response instanceof Response) response.headers.set("x-request-id", rid);
+      if (!(response instanceof Response)) return;
+      // Synchronous unless a plugin hooks the response: the common path stays free of an extra await.
+      if (!bf.pipeline.httpResponse.length) return finish(request, response);
+      return runHttpResponseHooks(bf, request, response).then(
+        (r) => finish(request, r),
+        (e) => finish(request, errorResponse(e)),
+      );
     })
     .onError({ as: "global" }, ({ code, error }) => {
       if (code === "NOT_FOUND") {
@@ -39,5 +53,6 @@ export function createApp(bf: Bifrost) {
     .get("/health", () => jsonResponse(HEALTH))
     .use(inferenceRoutes(bf, maxBody))
     .use(integrationRoutes(bf, maxBody))
-    .use(adminRoutes(bf));
+    .use(adminRoutes(bf))
+    .use(pluginAdminRoutes(bf));
 }
