@@ -57,7 +57,8 @@ export class Pipeline {
 
   async runPre(request: AnyRequest, ctx: RequestContext): Promise<PreOutcome> {
     for (const { at, lp } of this.pre) {
-      const r = await guard<PreResult>(lp, "preRequest", () => lp.plugin.preRequest!(request, ctx));
+      let r = guard<PreResult>(lp, "preRequest", () => lp.plugin.preRequest!(request, ctx));
+      if (r instanceof Promise) r = await r;
       const ran = at + 1;
       if (r === SKIPPED || !r) continue;
       if ("request" in r) request = r.request;
@@ -72,7 +73,8 @@ export class Pipeline {
   async runPost(ran: number, res: AnyResponse | null, err: BifrostError | null, ctx: RequestContext): Promise<{ res: AnyResponse | null; err: BifrostError | null }> {
     for (const { at, lp } of this.post) {
       if (at >= ran) continue;
-      const r = await guard<PostResult>(lp, "postResponse", () => lp.plugin.postResponse!(res, err, ctx));
+      let r = guard<PostResult>(lp, "postResponse", () => lp.plugin.postResponse!(res, err, ctx));
+      if (r instanceof Promise) r = await r;
       if (r === SKIPPED || !r) continue;
       if ("response" in r) (res = r.response), (err = null);
       else if ("error" in r) (err = toError(r.error)), (res = null);
@@ -111,26 +113,33 @@ function toError(e: BifrostError | BifrostErrorInit): BifrostError {
   return e instanceof BifrostError ? e : new BifrostError(e);
 }
 
-/** Run one hook: isolated, within its time budget. SKIPPED when it failed and the plugin is not critical. */
-export async function guard<T>(lp: LoadedPlugin, hook: HookName, call: () => T | Promise<T>): Promise<T | typeof SKIPPED> {
+/**
+ * Run one hook: isolated, within its time budget. SKIPPED when it failed and the plugin is not critical.
+ * A synchronous hook's result comes back synchronously (no promise on the hot path).
+ */
+export function guard<T>(lp: LoadedPlugin, hook: HookName, call: () => T | Promise<T>): T | typeof SKIPPED | Promise<T | typeof SKIPPED> {
+  let r: T | Promise<T>;
   try {
-    const r = call();
-    if (!(r instanceof Promise)) return r;
-    const budget = lp.plugin.timeoutMs ?? DEFAULT_BUDGET_MS;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`exceeded its ${budget} ms budget`)), budget);
-    });
-    try {
-      return await Promise.race([r, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+    r = call();
   } catch (e) {
-    if (e instanceof BifrostError) throw e; // a deliberate gateway error from the plugin
-    failed(lp, hook, e);
-    return SKIPPED;
+    return onFailure(lp, hook, e);
   }
+  if (!(r instanceof Promise)) return r;
+  const budget = lp.plugin.timeoutMs ?? DEFAULT_BUDGET_MS;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`exceeded its ${budget} ms budget`)), budget);
+  });
+  return Promise.race([r, timeout]).then(
+    (v) => (clearTimeout(timer), v),
+    (e) => (clearTimeout(timer), onFailure(lp, hook, e)),
+  );
+}
+
+function onFailure(lp: LoadedPlugin, hook: HookName, e: unknown): typeof SKIPPED {
+  if (e instanceof BifrostError) throw e; // a deliberate gateway error from the plugin
+  failed(lp, hook, e);
+  return SKIPPED;
 }
 
 function failed(lp: LoadedPlugin, hook: HookName, e: unknown): void {
