@@ -61,12 +61,18 @@ export interface MockUpstreamOptions {
   words?: number;
   /** Pace every stream: wait this long between frames (the load benchmark holds many slow streams). */
   streamChunkDelayMs?: number;
+  /** The provider dialects served besides OpenAI and Anthropic (default: all in tests/support/mock/). */
+  dialects?: MockDialect[];
 }
+
+import { MOCK_DIALECTS } from "./mock";
+import type { MockDialect, MockReply } from "./mock/types";
 
 type Flavor = "openai" | "anthropic";
 
 /** What a route decided to answer, before faults shape how it is delivered. */
-type Reply = { kind: "json"; status: number; body: unknown } | { kind: "sse"; frames: string[]; errorFrame: string };
+type Reply = MockReply;
+type Frame = string | Uint8Array;
 
 /** Per-request state the slow (delayed / chunked) paths need. */
 interface Exchange {
@@ -583,7 +589,7 @@ function hasChunkFault(f: Fault | undefined): boolean {
 }
 
 /** Frames actually sent and how the body ends; reset wins over stall, which wins over an error event. */
-function planStream(frames: string[], errorFrame: string | null, f: Fault): { frames: string[]; ending: Ending } {
+function planStream(frames: Frame[], errorFrame: Frame | null, f: Fault): { frames: Frame[]; ending: Ending } {
   if (f.resetAfterChunks !== undefined) return { frames: frames.slice(0, f.resetAfterChunks), ending: "reset" };
   if (f.stallAfterChunks !== undefined) return { frames: frames.slice(0, f.stallAfterChunks), ending: "stall" };
   if (f.errorEventAfterChunks !== undefined && errorFrame !== null) {
@@ -593,13 +599,14 @@ function planStream(frames: string[], errorFrame: string | null, f: Fault): { fr
 }
 
 /** A body that emits frames one by one, pacing and ending as planned, and stops when the client leaves. */
-function framedBody(frames: string[], ending: Ending, chunkDelayMs: number, ex: Exchange): ReadableStream<Uint8Array> {
+function framedBody(frames: Frame[], ending: Ending, chunkDelayMs: number, ex: Exchange): ReadableStream<Uint8Array> {
   let i = 0;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       if (i < frames.length) {
         if (i > 0 && chunkDelayMs > 0 && (await sleep(chunkDelayMs, ex.signal))) return noteClientGone(ex);
-        controller.enqueue(encoder.encode(frames[i++]!));
+        const f = frames[i++]!;
+        controller.enqueue(typeof f === "string" ? encoder.encode(f) : f);
         return;
       }
       if (ending === "reset") return resetAfterFlush(controller, frames.length > 0, ex);
@@ -630,26 +637,50 @@ function withHeaders(base: Record<string, string>, extra?: Record<string, string
   return extra ? { ...base, ...extra } : base;
 }
 
+function headersOf(reply: Reply): Record<string, string> {
+  switch (reply.kind) {
+    case "json":
+      return reply.headers ? { ...JSON_HEADERS, ...reply.headers } : JSON_HEADERS;
+    case "sse":
+      return reply.contentType ? { ...SSE_HEADERS, "content-type": reply.contentType } : SSE_HEADERS;
+    case "binary":
+    case "bytes":
+      return { "content-type": reply.contentType };
+  }
+}
+
+function joinFrames(frames: Frame[]): Frame {
+  if (frames.every((f) => typeof f === "string")) return (frames as string[]).join("");
+  return Buffer.concat(frames.map((f) => (typeof f === "string" ? encoder.encode(f) : f)));
+}
+
+function halves(f: Frame): Frame[] {
+  if (typeof f === "string") return splitInto(f, 2);
+  const mid = Math.ceil(f.length / 2);
+  return [f.subarray(0, mid), f.subarray(mid)];
+}
+
 function deliver(reply: Reply, fault: Fault | undefined, ex: Exchange): Response {
-  const sse = reply.kind === "sse";
-  const headers = withHeaders(sse ? SSE_HEADERS : JSON_HEADERS, fault?.headers);
-  const status = reply.kind === "json" ? reply.status : 200;
-  const whole = reply.kind === "sse" ? reply.frames : [JSON.stringify(reply.body)];
-  if (!hasChunkFault(fault)) return new Response(whole.length === 1 ? whole[0] : whole.join(""), { status, headers });
-  // A JSON body is sent as two halves so reset/stall can land mid-body.
-  const frames = sse ? whole : splitInto(whole[0]!, 2);
-  const plan = planStream(frames, reply.kind === "sse" ? reply.errorFrame : null, fault!);
+  const streaming = reply.kind === "sse" || reply.kind === "binary";
+  const headers = withHeaders(headersOf(reply), fault?.headers);
+  const status = reply.kind === "json" || reply.kind === "bytes" ? reply.status : 200;
+  const whole: Frame[] = streaming ? reply.frames : [reply.kind === "json" ? JSON.stringify(reply.body) : reply.body];
+  if (!hasChunkFault(fault)) return new Response(whole.length === 1 ? whole[0] : joinFrames(whole), { status, headers });
+  // A whole body is sent as two halves so reset/stall can land mid-body.
+  const frames = streaming ? whole : halves(whole[0]!);
+  const plan = planStream(frames, streaming ? reply.errorFrame : null, fault!);
   return new Response(framedBody(plan.frames, plan.ending, fault!.chunkDelayMs ?? 0, ex), { status, headers });
 }
 
 /** Status and raw-body faults replace the route's answer entirely. */
-function faultReply(fault: Fault, flavor: Flavor, stream: boolean): Response | null {
+function faultReply(fault: Fault, flavor: Flavor, stream: boolean, dialect?: MockDialect): Response | null {
   if (fault.rawBody !== undefined) {
     const headers = withHeaders(stream ? SSE_HEADERS : JSON_HEADERS, fault.headers);
     return new Response(fault.rawBody, { status: fault.status ?? 200, headers });
   }
   if (fault.status === undefined) return null;
-  const body = errorBody(flavor, fault.status, fault.message ?? defaultFaultMessage(fault.status));
+  const message = fault.message ?? defaultFaultMessage(fault.status);
+  const body = dialect ? dialect.errorBody(fault.status, message) : errorBody(flavor, fault.status, message);
   return new Response(JSON.stringify(body), { status: fault.status, headers: withHeaders(JSON_HEADERS, fault.headers) });
 }
 
@@ -669,14 +700,17 @@ function recordOf(req: Request, path: string, search: string, body: unknown): Re
 }
 
 /** A fault's in-stream error event uses its message; the route's default frame otherwise. */
-function withFaultMessage(reply: Reply, flavor: Flavor, fault: Fault | undefined): Reply {
-  if (reply.kind !== "sse" || fault?.message === undefined) return reply;
-  return { ...reply, errorFrame: streamErrorFrame(flavor, fault.message) };
+function withFaultMessage(reply: Reply, flavor: Flavor, fault: Fault | undefined, dialect?: MockDialect): Reply {
+  if (fault?.message === undefined) return reply;
+  if (reply.kind === "binary" && dialect) return { ...reply, errorFrame: dialect.streamErrorFrame(fault.message) as Uint8Array };
+  if (reply.kind !== "sse") return reply;
+  return { ...reply, errorFrame: dialect ? (dialect.streamErrorFrame(fault.message) as string) : streamErrorFrame(flavor, fault.message) };
 }
 
 // ---------------------------------------------------------------- server
 
 export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise<MockUpstream> {
+  const dialects = opts.dialects ?? MOCK_DIALECTS;
   const record = opts.record ?? true;
   const requests: RecordedRequest[] = [];
   const faults = new FaultQueue();
@@ -692,9 +726,11 @@ export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise
     const rec = record ? recordOf(req, path, url.search, body) : null;
     if (rec) requests.push(rec);
     const fault = faults.size ? faults.take(path, body?.model) : undefined;
+    const dialect = dialects.find((d) => d.owns(req, url));
+    const answer = async () => (dialect ? await dialect.handle(req, url, body, ctx) : route(req, path, body, ctx));
     if (!fault) {
-      const reply = route(req, path, body, ctx);
-      if (pace && reply.kind === "sse") return deliver(reply, pace, { req, rec, signal: AbortSignal.any([req.signal, shutdown.signal]) });
+      const reply = await answer();
+      if (pace && (reply.kind === "sse" || reply.kind === "binary")) return deliver(reply, pace, { req, rec, signal: AbortSignal.any([req.signal, shutdown.signal]) });
       return deliver(reply, undefined, { req, rec, signal: req.signal });
     }
 
@@ -704,9 +740,9 @@ export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise
       return new Response(null, { status: 499 });
     }
     const flavor = flavorOf(req, path);
-    const replaced = faultReply(fault, flavor, body?.stream === true);
+    const replaced = faultReply(fault, flavor, body?.stream === true, dialect);
     if (replaced) return replaced;
-    return deliver(withFaultMessage(route(req, path, body, ctx), flavor, fault), fault, ex);
+    return deliver(withFaultMessage(await answer(), flavor, fault, dialect), fault, ex);
   }
 
   const server = Bun.serve({

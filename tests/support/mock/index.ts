@@ -1,0 +1,4 @@
+/** Every provider dialect the mock upstream speaks besides its built-in OpenAI and Anthropic. */
+import type { MockDialect } from "./types";
+
+export const MOCK_DIALECTS: MockDialect[] = [];
