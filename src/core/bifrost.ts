@@ -15,7 +15,8 @@ import type { EmbeddingRequest, EmbeddingResponse } from "../schemas/embeddings"
 import { BifrostError } from "../schemas/error";
 import type { ModelEntry, ModelList } from "../schemas/models";
 import { validateChatRequest, validateEmbeddingRequest } from "../schemas/requests";
-import { StreamCall, UnaryCall } from "../workers/calls";
+import { StreamCall, UnaryCall, type BytesResult } from "../workers/calls";
+import { validateImageRequest, validateRerankRequest, validateSpeechRequest, validateTranscriptionRequest } from "../schemas/requests";
 import { EnvelopePool } from "../workers/envelope-pool";
 import { InProcessTransport } from "../workers/in-process";
 import { WorkerPoolTransport } from "../workers/pool";
@@ -54,10 +55,11 @@ export interface CreateOptions {
 
 export const DEFAULT_PLUGINS_DIR = new URL("../../plugins", import.meta.url).pathname;
 
-/** A unary answer as the HTTP layer needs it: the canonical JSON text and how many retries it took. */
+/** A unary answer as the HTTP layer needs it: the canonical JSON text (or audio bytes) and how many retries it took. */
 export interface RawResult {
   json: string;
   retries: number;
+  bytes?: BytesResult | null;
 }
 
 /** A stream that has started: batches of "\n"-joined canonical chunk JSONs. */
@@ -70,8 +72,27 @@ export interface ChunkSource {
 const encoder = new TextEncoder();
 let nextId = 1;
 
-const OP_CAPABILITY: Record<Op, ProviderCapability> = { chat: "chat", chatStream: "chatStream", embeddings: "embeddings", models: "listModels" };
-const OP_REQUEST_TYPE: Record<Op, string> = { chat: "chat_completion", chatStream: "chat_completion_stream", embeddings: "embedding", models: "list_models" };
+const OP_CAPABILITY: Record<Op, ProviderCapability> = {
+  chat: "chat",
+  chatStream: "chatStream",
+  embeddings: "embeddings",
+  models: "listModels",
+  rerank: "rerank",
+  speech: "speech",
+  transcription: "transcription",
+  imageGeneration: "imageGeneration",
+};
+/** The Go Bifrost's request-type names (custom_provider_config.allowed_requests). */
+const OP_REQUEST_TYPE: Record<Op, string> = {
+  chat: "chat_completion",
+  chatStream: "chat_completion_stream",
+  embeddings: "embedding",
+  models: "list_models",
+  rerank: "rerank",
+  speech: "speech",
+  transcription: "transcription",
+  imageGeneration: "image_generation",
+};
 
 export class Bifrost {
   private readonly queues = new Map<string, ProviderQueue>();
@@ -185,6 +206,23 @@ export class Bifrost {
     return this.unary("embeddings", body, opts);
   }
 
+  rerankRaw(req: unknown, opts: RequestOptions = {}): Promise<RawResult> {
+    return this.unary("rerank", validateRerankRequest(req), opts);
+  }
+
+  imageGenerationRaw(req: unknown, opts: RequestOptions = {}): Promise<RawResult> {
+    return this.unary("imageGeneration", validateImageRequest(req), opts);
+  }
+
+  transcriptionRaw(req: unknown, opts: RequestOptions = {}): Promise<RawResult> {
+    return this.unary("transcription", validateTranscriptionRequest(req), opts);
+  }
+
+  /** Text to speech: the answer's `bytes` hold the audio. */
+  speechRaw(req: unknown, opts: RequestOptions = {}): Promise<RawResult> {
+    return this.unary("speech", validateSpeechRequest(req), opts);
+  }
+
   /** Resolves once an upstream accepted the stream (after retries and fallbacks); rejects with the primary's error otherwise. */
   async openChatStream(req: unknown, opts: RequestOptions = {}): Promise<ChunkSource> {
     const body = validateChatRequest(req);
@@ -204,25 +242,26 @@ export class Bifrost {
 
   // ── internals ──────────────────────────────────────────────────────
 
-  private unary(op: "chat" | "embeddings", body: AnyRequest, opts: RequestOptions): Promise<RawResult> {
-    const candidates = this.candidates(op, body.model, body.fallbacks);
+  private unary(op: Exclude<Op, "chatStream" | "models">, body: AnyRequest, opts: RequestOptions): Promise<RawResult> {
+    const candidates = this.candidates(op, body.model, body.fallbacks as string[] | undefined);
     const pipe = this.pipeline;
-    if (pipe.empty) return this.resilience.run(candidates, opts, async (c, key, retries) => ({ json: await this.unaryOnce(op, c, key, body, opts), retries }));
+    // Audio bytes have no JSON for post-hooks to read: speech skips the pipeline.
+    if (pipe.empty || op === "speech") return this.resilience.run(candidates, opts, async (c, key, retries) => ({ ...(await this.unaryOnce(op, c, key, body, opts)), retries }));
     const d = this.turn(pipe, op, body, opts);
     let retries = 0;
     return this.resilience.run(
       candidates,
       opts,
-      async (c, key, n) => ({ json: await this.unaryOnce(op, c, key, d.state.body, this.rawIf(d, opts)), retries: (retries = n) }),
+      async (c, key, n) => ({ ...(await this.unaryOnce(op, c, key, d.state.body, this.rawIf(d, opts))), retries: (retries = n) }),
       unaryTurn(d, (json) => ({ json, retries })),
     );
   }
 
-  private turn(pipeline: Pipeline, op: PluginOp, body: AnyRequest, opts: RequestOptions): TurnDeps {
+  private turn(pipeline: Pipeline, op: Exclude<Op, "models">, body: AnyRequest, opts: RequestOptions): TurnDeps {
     let headers: Record<string, string> | null = null;
     const ctx: RequestContext = {
       requestId: opts.requestId ?? crypto.randomUUID(),
-      op,
+      op: op as PluginOp,
       provider: "",
       model: "",
       isFallback: false,
@@ -281,7 +320,7 @@ export class Bifrost {
     if (wait) await wait;
   }
 
-  private async unaryOnce(op: Op, c: Candidate, key: ResolvedKey, body: unknown, opts: RequestOptions): Promise<string> {
+  private async unaryOnce(op: Op, c: Candidate, key: ResolvedKey, body: unknown, opts: RequestOptions): Promise<{ json: string; bytes: BytesResult | null }> {
     const queue = this.queues.get(c.provider.name)!;
     await this.admit(queue, opts.signal);
     const header = this.header(op, c, key);
@@ -291,7 +330,8 @@ export class Bifrost {
     opts.signal?.addEventListener("abort", cancel, { once: true });
     try {
       this.transport.dispatch(header, this.bodyBytes(body, opts), call);
-      return await call.result;
+      const json = await call.result;
+      return { json, bytes: call.bytesResult };
     } finally {
       opts.signal?.removeEventListener("abort", cancel);
       this.envelopes.release(header);
@@ -377,7 +417,7 @@ export class Bifrost {
     if (!getAdapter(p.type).capabilities.has("listModels")) return fromKeys();
     try {
       const c: Candidate = { op: "models", provider: p, model: "", requested: "" };
-      const listed: ModelEntry[] = JSON.parse(await this.unaryOnce("models", c, p.keys[0]!, null, { signal: opts.signal }));
+      const listed: ModelEntry[] = JSON.parse((await this.unaryOnce("models", c, p.keys[0]!, null, { signal: opts.signal })).json);
       const allowed = p.keys.some((k) => k.models === null) ? null : new Set(p.keys.flatMap((k) => k.models ?? []));
       const seen = new Set(listed.map((m) => m.id));
       const extra = fromKeys().filter((m) => !seen.has(m.id));

@@ -36,9 +36,10 @@ export interface PluginContext {
   error(init: BifrostErrorInit): BifrostError;
 }
 
-export type Op = "chat" | "chatStream" | "embeddings";
-export type AnyRequest = ChatRequest | EmbeddingRequest;
-export type AnyResponse = ChatResponse | EmbeddingResponse;
+export type Op = "chat" | "chatStream" | "embeddings" | "rerank" | "transcription" | "imageGeneration" | "speech";
+/** Every request carries a model (and may carry fallbacks); the op says which canonical shape it is. */
+export type AnyRequest = (ChatRequest | EmbeddingRequest | Record<string, unknown>) & { model: string; fallbacks?: string[] };
+export type AnyResponse = ChatResponse | EmbeddingResponse | Record<string, unknown>;
 
 /** Per request, shared by every hook of that request (and its fallbacks). */
 export interface RequestContext {

@@ -20,9 +20,15 @@ export interface ProviderEntry {
 }
 
 export const PROVIDERS: Record<string, ProviderEntry> = {
-  openai: { base: "openai", baseUrl: "https://api.openai.com", keyEnv: ["OPENAI_API_KEY"], modelPattern: /^(gpt-|o\d|chatgpt-|text-embedding-|davinci|babbage|omni-)/ },
+  openai: {
+    base: "openai",
+    baseUrl: "https://api.openai.com",
+    keyEnv: ["OPENAI_API_KEY"],
+    modelPattern: /^(gpt-|o\d|chatgpt-|text-embedding-|davinci|babbage|omni-|dall-e|tts-|whisper)/,
+    dialect: { speech: true, transcription: true, images: true },
+  },
   anthropic: { base: "anthropic", baseUrl: "https://api.anthropic.com", keyEnv: ["ANTHROPIC_API_KEY"], modelPattern: /^claude-/ },
-  groq: { base: "openai", baseUrl: "https://api.groq.com/openai", keyEnv: ["GROQ_API_KEY"], dialect: { embeddingsPath: null } },
+  groq: { base: "openai", baseUrl: "https://api.groq.com/openai", keyEnv: ["GROQ_API_KEY"], dialect: { embeddingsPath: null, transcription: true } },
   xai: { base: "openai", baseUrl: "https://api.x.ai", keyEnv: ["XAI_API_KEY"], modelPattern: /^grok-/ },
   deepseek: { base: "openai", baseUrl: "https://api.deepseek.com", keyEnv: ["DEEPSEEK_API_KEY"], modelPattern: /^deepseek-/, dialect: { embeddingsPath: null } },
   cerebras: { base: "openai", baseUrl: "https://api.cerebras.ai", keyEnv: ["CEREBRAS_API_KEY"], dialect: { embeddingsPath: null } },

@@ -8,6 +8,7 @@ import type { ModelEntry } from "../schemas/models";
 import type { BifrostError } from "../schemas/error";
 import type { RerankRequest, RerankResponse } from "../schemas/rerank";
 import type { AudioResponse, SpeechRequest, TranscriptionRequest, TranscriptionResponse } from "../schemas/audio";
+import type { ImageGenerationRequest, ImageGenerationResponse } from "../schemas/images";
 
 /** Where and as whom one call goes: resolved by the router before the adapter runs. */
 export interface ProviderTarget {
@@ -84,6 +85,8 @@ export interface ProviderAdapter {
   speechResponse?(bytes: Uint8Array, contentType: string, target: ProviderTarget): AudioResponse;
   transcriptionRequest?(req: TranscriptionRequest, target: ProviderTarget): WireRequest;
   transcriptionResponse?(body: any, target: ProviderTarget): TranscriptionResponse;
+  imageGenerationRequest?(req: ImageGenerationRequest, target: ProviderTarget): WireRequest;
+  imageGenerationResponse?(body: any, target: ProviderTarget): ImageGenerationResponse;
   listModelsRequest?(target: ProviderTarget): WireRequest;
   listModelsResponse?(body: any, target: ProviderTarget): ModelEntry[];
   /** An upstream non-2xx answer (body as text, maybe not JSON) → the gateway's error, keeping status and message. */

@@ -21,9 +21,10 @@ export interface AudioResponse {
   body: Uint8Array;
 }
 
+/** The audio file travels base64-encoded inside the JSON handed to the executor. */
 export interface TranscriptionRequest {
   model: string;
-  file: { name: string; type: string; bytes: Uint8Array };
+  file: { name: string; type: string; base64: string };
   language?: string;
   prompt?: string;
   response_format?: "json" | "text" | "srt" | "verbose_json" | "vtt";

@@ -4,3 +4,4 @@ export * from "./models";
 export * from "./error";
 export * from "./rerank";
 export * from "./audio";
+export * from "./images";

@@ -4,9 +4,11 @@ import { BifrostError } from "./error";
 import { compile, schemaProblems } from "./check";
 import { ChatRequestSchema, type ChatRequest } from "./chat";
 import { EmbeddingRequestSchema, type EmbeddingRequest } from "./embeddings";
+import { RerankRequestSchema, type RerankRequest } from "./rerank";
+import { SpeechRequestSchema, type SpeechRequest, type TranscriptionRequest } from "./audio";
+import { ImageGenerationRequestSchema, type ImageGenerationRequest } from "./images";
+import { Type as t } from "@sinclair/typebox";
 
-const chatCheck = compile(ChatRequestSchema);
-const embeddingCheck = compile(EmbeddingRequestSchema);
 
 function fail(schema: TSchema, value: unknown): never {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
@@ -19,12 +21,30 @@ function fail(schema: TSchema, value: unknown): never {
   throw BifrostError.badRequest(`invalid request: ${first}${more}`, param === "(root)" ? null : param, "invalid_request");
 }
 
-export function validateChatRequest(body: unknown): ChatRequest {
-  if (!chatCheck.Check(body)) fail(ChatRequestSchema, body);
-  return body as ChatRequest;
+
+function validator<T>(schema: TSchema) {
+  const check = compile(schema);
+  return (body: unknown): T => {
+    if (!check.Check(body)) fail(schema, body);
+    return body as T;
+  };
 }
 
-export function validateEmbeddingRequest(body: unknown): EmbeddingRequest {
-  if (!embeddingCheck.Check(body)) fail(EmbeddingRequestSchema, body);
-  return body as EmbeddingRequest;
-}
+export const validateChatRequest = validator<ChatRequest>(ChatRequestSchema);
+export const validateEmbeddingRequest = validator<EmbeddingRequest>(EmbeddingRequestSchema);
+export const validateRerankRequest = validator<RerankRequest>(RerankRequestSchema);
+export const validateSpeechRequest = validator<SpeechRequest>(SpeechRequestSchema);
+export const validateImageRequest = validator<ImageGenerationRequest>(ImageGenerationRequestSchema);
+export const validateTranscriptionRequest = validator<TranscriptionRequest>(
+  t.Object(
+    {
+      model: t.String({ minLength: 1, maxLength: 512 }),
+      file: t.Object({ name: t.String(), type: t.String(), base64: t.String({ minLength: 1 }) }),
+      language: t.Optional(t.String()),
+      prompt: t.Optional(t.String()),
+      response_format: t.Optional(t.String()),
+      temperature: t.Optional(t.Number({ minimum: 0, maximum: 1 })),
+    },
+    { additionalProperties: true },
+  ),
+);

@@ -6,9 +6,17 @@ function errorFrom(json: string): BifrostError {
   return BifrostError.fromJSON(JSON.parse(json));
 }
 
-/** A non-streaming call: resolves with the canonical JSON text. */
+/** Raw bytes from the upstream (audio), with their media type. */
+export interface BytesResult {
+  contentType: string;
+  body: ArrayBuffer;
+}
+
+/** A non-streaming call: resolves with the canonical JSON text (or bytes, for audio). */
 export class UnaryCall implements CallSink {
   readonly result: Promise<string>;
+  /** Set instead of a JSON text when the answer is bytes; `result` then resolves with "". */
+  bytesResult: BytesResult | null = null;
   private resolve!: (json: string) => void;
   private reject!: (e: BifrostError) => void;
 
@@ -20,6 +28,10 @@ export class UnaryCall implements CallSink {
   }
   ok(json: string) {
     this.resolve(json);
+  }
+  bytes(contentType: string, body: ArrayBuffer) {
+    this.bytesResult = { contentType, body };
+    this.resolve("");
   }
   error(json: string) {
     this.reject(errorFrom(json));
@@ -71,6 +83,7 @@ export class StreamCall implements CallSink {
     this.wake();
   }
   ok() {}
+  bytes() {}
 
   /** The next batch, or null at the end. */
   async next(): Promise<string | null> {

@@ -28,8 +28,13 @@ export async function execute(h: CallHeader, body: ArrayBuffer | string, signal:
     if (h.op === "chatStream") {
       timer.streaming(h.idleTimeoutMs);
       await pumpStream(adapter, target, h, res, timer, sink);
+    } else if (h.op === "speech") {
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      const audio = adapter.speechResponse!(bytes, res.headers.get("content-type") ?? "application/octet-stream", target);
+      const copy = audio.body.byteOffset === 0 && audio.body.byteLength === audio.body.buffer.byteLength ? audio.body.buffer : audio.body.slice().buffer;
+      sink.bytes(audio.contentType, copy as ArrayBuffer);
     } else {
-      const json = await readJson(res, h.provider);
+      const json = h.op === "transcription" && !isJson(res) ? await res.text() : await readJson(res, h.provider);
       sink.ok(finish(adapter, h, target, json, started));
     }
   } catch (err) {
@@ -67,7 +72,23 @@ function buildWire(adapter: ProviderAdapter, h: CallHeader, req: any, target: Pr
     case "models":
       if (!adapter.listModelsRequest) throw unsupported(h, "model listing");
       return adapter.listModelsRequest(target);
+    case "rerank":
+      if (!adapter.rerankRequest) throw unsupported(h, "rerank");
+      return adapter.rerankRequest(req, target);
+    case "speech":
+      if (!adapter.speechRequest) throw unsupported(h, "speech");
+      return adapter.speechRequest(req, target);
+    case "transcription":
+      if (!adapter.transcriptionRequest) throw unsupported(h, "transcription");
+      return adapter.transcriptionRequest(req, target);
+    case "imageGeneration":
+      if (!adapter.imageGenerationRequest) throw unsupported(h, "image generation");
+      return adapter.imageGenerationRequest(req, target);
   }
+}
+
+function isJson(res: Response): boolean {
+  return (res.headers.get("content-type") ?? "").includes("json");
 }
 
 function unsupported(h: CallHeader, what: string): BifrostError {
@@ -114,6 +135,21 @@ function finish(adapter: ProviderAdapter, h: CallHeader, target: ProviderTarget,
     }
     case "embeddings": {
       const out = adapter.embeddingResponse!(json, target);
+      out.extra_fields = extra;
+      return JSON.stringify(out);
+    }
+    case "rerank": {
+      const out = adapter.rerankResponse!(json, target);
+      out.extra_fields = extra;
+      return JSON.stringify(out);
+    }
+    case "transcription": {
+      const out = adapter.transcriptionResponse!(json, target);
+      out.extra_fields = extra;
+      return JSON.stringify(out);
+    }
+    case "imageGeneration": {
+      const out = adapter.imageGenerationResponse!(json, target);
       out.extra_fields = extra;
       return JSON.stringify(out);
     }

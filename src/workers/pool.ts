@@ -94,6 +94,9 @@ export class WorkerPoolTransport implements Transport {
       case ReplyKind.Ok:
         this.done(slot, r.id);
         return sink.ok(r.d);
+      case ReplyKind.Bytes:
+        this.done(slot, r.id);
+        return sink.bytes(r.d, r.b!);
       case ReplyKind.End:
         this.done(slot, r.id);
         return sink.end();

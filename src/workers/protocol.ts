@@ -4,7 +4,7 @@
  * transferred ArrayBuffers.
  */
 
-export type Op = "chat" | "chatStream" | "embeddings" | "models";
+export type Op = "chat" | "chatStream" | "embeddings" | "models" | "rerank" | "speech" | "transcription" | "imageGeneration";
 
 /** One provider call, fully resolved by the router: the worker needs nothing else. */
 export interface CallHeader {
@@ -39,6 +39,8 @@ export const enum ReplyKind {
   Chunks = 2,
   End = 3,
   Error = 4,
+  /** Raw bytes (audio): `d` is the content type, `b` the transferred bytes. */
+  Bytes = 5,
 }
 
 /** Worker → main. `d`: the canonical JSON (Ok), "\n"-joined chunk JSONs (Chunks), error JSON (Error). */
@@ -46,11 +48,13 @@ export interface Reply {
   id: number;
   k: ReplyKind;
   d: string;
+  b?: ArrayBuffer;
 }
 
 /** What an executing call reports, whichever thread it runs on. */
 export interface CallSink {
   ok(json: string): void;
+  bytes(contentType: string, body: ArrayBuffer): void;
   start(): void;
   chunks(lines: string): void;
   end(): void;

@@ -20,6 +20,7 @@ function post(id: number, k: ReplyKind, d: string) {
 function sinkFor(id: number): CallSink {
   return {
     ok: (json) => post(id, ReplyKind.Ok, json),
+    bytes: (contentType, body) => self.postMessage({ id, k: ReplyKind.Bytes, d: contentType, b: body }, [body]),
     start: () => post(id, ReplyKind.Start, ""),
     chunks: (lines) => post(id, ReplyKind.Chunks, lines),
     end: () => post(id, ReplyKind.End, ""),

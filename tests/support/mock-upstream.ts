@@ -519,7 +519,45 @@ function route(req: Request, path: string, body: any, ctx: Ctx): Reply {
   if (key === "POST /v1/messages") return handleMessages(req, body, ctx);
   if (key === "POST /v1/embeddings") return handleEmbeddings(req, body);
   if (key === "GET /v1/models") return handleModels(req, flavorOf(req, path));
+  if (key === "POST /v1/audio/speech") return handleSpeech(req, body);
+  if (key === "POST /v1/audio/transcriptions") return handleTranscription(req, body);
+  if (key === "POST /v1/images/generations") return handleImages(req, body);
   return errorReply("openai", 404, `Invalid URL (${req.method} ${path})`);
+}
+
+// ---------------------------------------------------------------- OpenAI audio and images
+
+const AUDIO_TYPES: Record<string, string> = { mp3: "audio/mpeg", opus: "audio/opus", aac: "audio/aac", flac: "audio/flac", wav: "audio/wav", pcm: "audio/pcm" };
+
+/** Fake audio: an ID3 tag then the input text, so tests can check what was spoken. */
+function handleSpeech(req: Request, body: any): Reply {
+  const auth = checkOpenAIAuth(req);
+  if (auth) return auth;
+  if (!isObject(body) || typeof body.input !== "string" || typeof body.voice !== "string") return errorReply("openai", 400, "input and voice are required");
+  const format = typeof body.response_format === "string" ? body.response_format : "mp3";
+  return { kind: "bytes", status: 200, body: encoder.encode(`ID3${body.voice}:${body.input}`), contentType: AUDIO_TYPES[format] ?? "audio/mpeg" };
+}
+
+/** The body is multipart text here (readBody could not parse it as JSON): read the filename and model from it. */
+function handleTranscription(req: Request, body: any): Reply {
+  const auth = checkOpenAIAuth(req);
+  if (auth) return auth;
+  const text = typeof body === "string" ? body : "";
+  const filename = /name="file"; filename="([^"]*)"/.exec(text)?.[1];
+  const model = /name="model"\r\n\r\n([^\r]*)/.exec(text)?.[1];
+  if (!filename) return errorReply("openai", 400, "Could not parse multipart form: file is required");
+  return { kind: "json", status: 200, body: { text: `mock transcription of ${filename}`, model, usage: { type: "duration", seconds: 1 } } };
+}
+
+function handleImages(req: Request, body: any): Reply {
+  const auth = checkOpenAIAuth(req);
+  if (auth) return auth;
+  if (!isObject(body) || typeof body.prompt !== "string") return errorReply("openai", 400, "prompt is required");
+  const n = typeof body.n === "number" ? body.n : 1;
+  const data = Array.from({ length: n }, (_, i) =>
+    body.response_format === "b64_json" ? { b64_json: Buffer.from(`image ${i} of ${body.prompt}`).toString("base64") } : { url: `https://images.mock/${i}.png`, revised_prompt: body.prompt },
+  );
+  return { kind: "json", status: 200, body: { created: Math.floor(Date.now() / 1000), data } };
 }
 
 // ---------------------------------------------------------------- faults

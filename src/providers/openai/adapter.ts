@@ -9,6 +9,7 @@ import { BifrostError } from "../../schemas/error";
 import { SseParser } from "../sse";
 import type { ProviderAdapter, ProviderCapability, ProviderTarget, StreamDecoder, WireRequest } from "../types";
 import { openAIError } from "./errors";
+import { multipart } from "../multipart";
 
 export interface OpenAIDialect {
   kind: string;
@@ -19,6 +20,10 @@ export interface OpenAIDialect {
   authHeader?: (key: string) => Record<string, string>;
   /** Some servers reject stream_options. */
   streamUsageOption?: boolean;
+  /** OpenAI's own extras: /v1/audio/speech, /v1/audio/transcriptions, /v1/images/generations. */
+  speech?: boolean;
+  transcription?: boolean;
+  images?: boolean;
 }
 
 /** Fields only the gateway reads; never sent upstream. */
@@ -115,6 +120,44 @@ export function createOpenAIAdapter(d: OpenAIDialect): ProviderAdapter {
         throw new BifrostError({ status: 502, type: "upstream_error", message: "upstream answered without data" });
       }
       return body as EmbeddingResponse;
+    };
+  }
+  if (d.speech) {
+    caps.add("speech");
+    adapter.speechRequest = (req, target) => ({
+      url: `${target.baseUrl}/v1/audio/speech`,
+      method: "POST",
+      headers: headers(target, auth),
+      body: JSON.stringify(toOpenAIBody(req, target.model)),
+    });
+    adapter.speechResponse = (bytes, contentType) => ({ body: bytes, contentType });
+  }
+  if (d.transcription) {
+    caps.add("transcription");
+    adapter.transcriptionRequest = (req, target) => {
+      const parts = [{ name: "file", value: Buffer.from(req.file.base64, "base64"), filename: req.file.name, contentType: req.file.type }];
+      for (const [k, v] of Object.entries(req)) {
+        if (k === "file" || k === "fallbacks" || v === undefined || v === null) continue;
+        parts.push({ name: k, value: k === "model" ? target.model : typeof v === "string" ? v : JSON.stringify(v) } as any);
+      }
+      const { body, contentType } = multipart(parts);
+      const h = headers(target, auth);
+      h["content-type"] = contentType;
+      return { url: `${target.baseUrl}/v1/audio/transcriptions`, method: "POST", headers: h, body };
+    };
+    adapter.transcriptionResponse = (body: any) => (typeof body === "string" ? { text: body } : body);
+  }
+  if (d.images) {
+    caps.add("imageGeneration");
+    adapter.imageGenerationRequest = (req, target) => ({
+      url: `${target.baseUrl}/v1/images/generations`,
+      method: "POST",
+      headers: headers(target, auth),
+      body: JSON.stringify(toOpenAIBody(req, target.model)),
+    });
+    adapter.imageGenerationResponse = (body: any) => {
+      if (!body || !Array.isArray(body.data)) throw new BifrostError({ status: 502, type: "upstream_error", message: "upstream answered without data" });
+      return body;
     };
   }
   if (modelsPath) {

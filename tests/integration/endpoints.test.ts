@@ -1,0 +1,85 @@
+/** The other OpenAI endpoints: text completions (chat-backed), audio, images, and the /openai/v1 prefix. */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import OpenAI, { toFile } from "openai";
+import { startGateway, type GatewayProcess } from "../support/gateway";
+import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
+
+let mock: MockUpstream;
+let gw: GatewayProcess;
+let client: OpenAI;
+
+beforeAll(async () => {
+  mock = await startMockUpstream();
+  gw = await startGateway({
+    config: {
+      providers: {
+        openai: { keys: [{ value: "sk-endpoints-1" }], network_config: { base_url: mock.url } },
+        anthropic: { keys: [{ value: "sk-endpoints-2" }], network_config: { base_url: mock.url } },
+      },
+    },
+  });
+  client = new OpenAI({ baseURL: `${gw.url}/openai/v1`, apiKey: "unused", maxRetries: 0 });
+});
+afterAll(async () => {
+  await gw?.stop();
+  await mock?.stop();
+});
+
+describe("/v1/completions", () => {
+  test("a text prompt is answered by a chat model, in text_completion shape", async () => {
+    const res = await client.completions.create({ model: "anthropic/claude-3-5-haiku-latest", prompt: "Say hi", max_tokens: 20 });
+    expect(res.object).toBe("text_completion");
+    expect(res.choices[0]!.text).toStartWith("mock reply to: Say hi");
+    expect(res.usage!.total_tokens).toBeGreaterThan(0);
+  });
+
+  test("streams text_completion chunks", async () => {
+    const stream = await client.completions.create({ model: "openai/gpt-4o-mini", prompt: "Stream text", stream: true });
+    let text = "";
+    for await (const c of stream) text += c.choices[0]?.text ?? "";
+    expect(text).toStartWith("mock reply to: Stream text");
+  });
+
+  test("several prompts at once are a 400", async () => {
+    const e = await client.completions.create({ model: "openai/gpt-4o-mini", prompt: ["a", "b"] }).catch((x) => x);
+    expect(e.status).toBe(400);
+  });
+});
+
+describe("audio", () => {
+  test("/v1/audio/speech answers audio bytes with their content type", async () => {
+    const res = await client.audio.speech.create({ model: "openai/tts-1", voice: "alloy", input: "hello there", response_format: "wav" });
+    expect(res.headers.get("content-type")).toBe("audio/wav");
+    expect(Buffer.from(await res.arrayBuffer()).toString()).toBe("ID3alloy:hello there");
+  });
+
+  test("/v1/audio/transcriptions takes a multipart upload", async () => {
+    const res = await client.audio.transcriptions.create({ model: "openai/whisper-1", file: await toFile(Buffer.from("RIFFfakewav"), "clip.wav") });
+    expect(res.text).toBe("mock transcription of clip.wav");
+    const up = mock.requests.at(-1)!;
+    expect(up.headers["content-type"]).toStartWith("multipart/form-data");
+    expect(up.body).toContain("RIFFfakewav");
+    expect(up.body).toContain('name="model"\r\n\r\nwhisper-1');
+  });
+
+  test("a transcription without a file is a 400 naming it", async () => {
+    const form = new FormData();
+    form.append("model", "openai/whisper-1");
+    const res = await fetch(`${gw.url}/v1/audio/transcriptions`, { method: "POST", body: form });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as any).error.param).toBe("file");
+  });
+
+  test("speech on a provider without it is a 400", async () => {
+    const res = await fetch(`${gw.url}/v1/audio/speech`, { method: "POST", body: JSON.stringify({ model: "anthropic/claude-3-5-haiku-latest", voice: "x", input: "y" }) });
+    expect(res.status).toBe(400);
+  });
+});
+
+describe("images", () => {
+  test("/v1/images/generations", async () => {
+    const res = await client.images.generate({ model: "openai/dall-e-3", prompt: "a lighthouse", n: 2 });
+    expect(res.data).toHaveLength(2);
+    expect((res as any).extra_fields.provider).toBe("openai");
+  });
+});
