@@ -155,7 +155,8 @@ function resolveProvider(
     extraHeaders[h.toLowerCase()] = readSecret(v, `${path}.network_config.extra_headers.${h}`, env, errors);
   }
   const baseUrl = readSecret(nc.base_url ?? "", `${path}.network_config.base_url`, env, errors) || entry.baseUrl;
-  if (!/^https?:\/\/[^/]+/.test(baseUrl)) errors.push(`${path}.network_config.base_url: expected an http(s) URL`);
+  // Only providers whose origin comes from the key (Vertex: its region) may have none.
+  if ((baseUrl || entry.baseUrl) && !/^https?:\/\/[^/]+/.test(baseUrl)) errors.push(`${path}.network_config.base_url: expected an http(s) URL`);
   const cb = pc.concurrency_and_buffer_size ?? {};
   return {
     name,

@@ -5,8 +5,8 @@
 import type { OpenAIDialect } from "./openai/adapter";
 
 export interface ProviderEntry {
-  /** Adapter family: "openai" for every OpenAI-compatible provider, or "anthropic". */
-  base: "openai" | "anthropic";
+  /** Adapter family: "openai" for every OpenAI-compatible provider, else the provider's own adapter. */
+  base: "openai" | "anthropic" | "gemini" | "vertex" | "bedrock" | "cohere" | "azure" | "elevenlabs";
   baseUrl: string;
   /** Env vars holding the API key, in order of preference. */
   keyEnv: string[];
@@ -28,6 +28,9 @@ export const PROVIDERS: Record<string, ProviderEntry> = {
     dialect: { speech: true, transcription: true, images: true },
   },
   anthropic: { base: "anthropic", baseUrl: "https://api.anthropic.com", keyEnv: ["ANTHROPIC_API_KEY"], modelPattern: /^claude-/ },
+  gemini: { base: "gemini", baseUrl: "https://generativelanguage.googleapis.com", keyEnv: ["GEMINI_API_KEY", "GOOGLE_API_KEY"], modelPattern: /^(gemini-|gemma-|text-embedding-0|embedding-0)/ },
+  // The origin comes from the key's vertex_key_config region; base_url overrides it (a proxy).
+  vertex: { base: "vertex", baseUrl: "", keyEnv: ["VERTEX_ACCESS_TOKEN"] },
   groq: { base: "openai", baseUrl: "https://api.groq.com/openai", keyEnv: ["GROQ_API_KEY"], dialect: { embeddingsPath: null, transcription: true } },
   xai: { base: "openai", baseUrl: "https://api.x.ai", keyEnv: ["XAI_API_KEY"], modelPattern: /^grok-/ },
   deepseek: { base: "openai", baseUrl: "https://api.deepseek.com", keyEnv: ["DEEPSEEK_API_KEY"], modelPattern: /^deepseek-/, dialect: { embeddingsPath: null } },

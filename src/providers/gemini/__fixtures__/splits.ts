@@ -1,0 +1,36 @@
+/** Every way a recorded SSE transcript can reach a decoder: whole, per line, per unit, at every offset and byte. */
+
+const lines = (text: string) => text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+
+/** Deterministic pseudo-random piece sizes (1–40 UTF-16 units). */
+function randomPieces(text: string, seed: number): string[] {
+  const out: string[] = [];
+  let s = seed;
+  for (let i = 0; i < text.length; ) {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    const n = 1 + (s % 40);
+    out.push(text.slice(i, i + n));
+    i += n;
+  }
+  return out;
+}
+
+/** The bytes split at `at`, decoded the way the executor does (streaming TextDecoder). */
+function byteSplit(bytes: Uint8Array, at: number): string[] {
+  const dec = new TextDecoder();
+  return [dec.decode(bytes.subarray(0, at), { stream: true }), dec.decode(bytes.subarray(at), { stream: true }), dec.decode()];
+}
+
+/** Google sends CRLF; proxies may rewrite it to LF, so both are cut every way. */
+export function* splits(transcript: string): Generator<[string, string[]]> {
+  const lf = transcript.replace(/\r\n/g, "\n");
+  for (const [eol, text] of [["CRLF", lf.replace(/\n/g, "\r\n")], ["LF", lf]] as const) {
+    yield [`${eol} whole`, [text]];
+    yield [`${eol} line by line`, lines(text)];
+    yield [`${eol} one unit at a time`, text.split("")];
+    for (let i = 1; i < text.length; i++) yield [`${eol} split at ${i}`, [text.slice(0, i), text.slice(i)]];
+    for (let seed = 1; seed <= 25; seed++) yield [`${eol} random seed ${seed}`, randomPieces(text, seed)];
+    const bytes = new TextEncoder().encode(text);
+    for (let i = 1; i < bytes.length; i++) yield [`${eol} byte split at ${i}`, byteSplit(bytes, i)];
+  }
+}

@@ -1,0 +1,31 @@
+/** The Gemini API (generativelanguage.googleapis.com) adapter: translation only, the executor does the I/O. */
+import type { ProviderAdapter, ProviderCapability } from "../types";
+import { geminiChatRequest } from "./chat";
+import { fromGeminiEmbeddings, geminiEmbeddingRequest } from "./embeddings";
+import { googleError } from "./errors";
+import { fromGeminiModels, geminiModelsRequest } from "./models";
+import { fromGeminiResponse } from "./response";
+import { createGeminiStreamDecoder } from "./stream";
+
+export const geminiAdapter: ProviderAdapter = {
+  kind: "gemini",
+  capabilities: new Set<ProviderCapability>(["chat", "chatStream", "embeddings", "listModels"]),
+  chatRequest: geminiChatRequest,
+  chatResponse: (body, target) => fromGeminiResponse(body, target),
+  chatStreamDecoder: (target) => createGeminiStreamDecoder(target),
+  embeddingRequest: geminiEmbeddingRequest,
+  embeddingResponse: fromGeminiEmbeddings,
+  listModelsRequest: geminiModelsRequest,
+  listModelsResponse: fromGeminiModels,
+  errorFromResponse: googleError,
+};
+
+export { toGeminiRequest, geminiChatRequest, geminiModelPath } from "./chat";
+export { fromGeminiResponse } from "./response";
+export { createGeminiStreamDecoder } from "./stream";
+export { embeddingTexts, fromGeminiEmbeddings, geminiEmbeddingRequest } from "./embeddings";
+export { googleError, googleStreamError } from "./errors";
+export { mapFinishReason, toUsage } from "./finish";
+export { THOUGHT_SIGNATURE, readSignatures, signatureDetail } from "./signatures";
+export { toGeminiSchema } from "./schema";
+export type * from "./types";

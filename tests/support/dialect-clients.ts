@@ -1,0 +1,163 @@
+/**
+ * How each client dialect talks to the gateway, written from the vendor's wire format (not from our
+ * code): build the request, send it, and read back text and token usage from the vendor's own shapes.
+ */
+import { SseParser } from "../../src/providers/sse";
+
+export interface DialectAnswer {
+  text: string;
+  promptTokens: number;
+  completionTokens: number;
+  /** The envelope checks passed (the vendor's required fields are there). */
+  shapeOk: boolean;
+  raw: unknown;
+}
+
+export interface DialectClient {
+  name: string;
+  call(base: string, model: string, prompt: string, stream: boolean): Promise<DialectAnswer>;
+}
+
+async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
+  return res;
+}
+
+async function sse(res: Response): Promise<Array<{ event: string | null; data: any }>> {
+  const p = new SseParser();
+  const text = await res.text();
+  return [...p.push(text), ...p.end()].filter((e) => e.data !== "[DONE]").map((e) => ({ event: e.event, data: JSON.parse(e.data) }));
+}
+
+export const openaiChat: DialectClient = {
+  name: "openai",
+  async call(base, model, prompt, stream) {
+    const res = await post(`${base}/v1/chat/completions`, { model, messages: [{ role: "user", content: prompt }], ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}) });
+    if (!stream) {
+      const j: any = await res.json();
+      return { text: j.choices[0].message.content, promptTokens: j.usage.prompt_tokens, completionTokens: j.usage.completion_tokens, shapeOk: j.object === "chat.completion", raw: j };
+    }
+    const events = await sse(res);
+    const usage = events.map((e) => e.data.usage).find(Boolean);
+    return {
+      text: events.map((e) => e.data.choices?.[0]?.delta?.content ?? "").join(""),
+      promptTokens: usage?.prompt_tokens ?? -1,
+      completionTokens: usage?.completion_tokens ?? -1,
+      shapeOk: events.every((e) => e.data.object === "chat.completion.chunk"),
+      raw: events,
+    };
+  },
+};
+
+export const anthropicMessages: DialectClient = {
+  name: "anthropic",
+  async call(base, model, prompt, stream) {
+    const res = await post(`${base}/anthropic/v1/messages`, { model, max_tokens: 256, messages: [{ role: "user", content: prompt }], ...(stream ? { stream: true } : {}) }, { "anthropic-version": "2023-06-01", "x-api-key": "unused" });
+    if (!stream) {
+      const j: any = await res.json();
+      const text = j.content.filter((b: any) => b.type === "text").map((b: any) => b.text).join("");
+      return { text, promptTokens: j.usage.input_tokens + (j.usage.cache_read_input_tokens ?? 0), completionTokens: j.usage.output_tokens, shapeOk: j.type === "message" && !!j.stop_reason, raw: j };
+    }
+    const events = await sse(res);
+    const start = events.find((e) => e.event === "message_start")?.data.message.usage;
+    const delta = events.find((e) => e.event === "message_delta")?.data.usage;
+    const order = events.map((e) => e.event);
+    return {
+      text: events.filter((e) => e.data.delta?.type === "text_delta").map((e) => e.data.delta.text).join(""),
+      promptTokens: delta?.input_tokens ?? start?.input_tokens ?? -1,
+      completionTokens: delta?.output_tokens ?? -1,
+      shapeOk: order[0] === "message_start" && order.at(-1) === "message_stop" && events.every((e) => e.event === e.data.type),
+      raw: events,
+    };
+  },
+};
+
+export const openaiResponses: DialectClient = {
+  name: "responses",
+  async call(base, model, prompt, stream) {
+    const res = await post(`${base}/v1/responses`, { model, input: prompt, ...(stream ? { stream: true } : {}) });
+    if (!stream) {
+      const j: any = await res.json();
+      const text = j.output.filter((o: any) => o.type === "message").flatMap((o: any) => o.content).map((c: any) => c.text).join("");
+      return { text, promptTokens: j.usage.input_tokens, completionTokens: j.usage.output_tokens, shapeOk: j.object === "response" && j.status === "completed", raw: j };
+    }
+    const events = await sse(res);
+    const done = events.find((e) => e.event === "response.completed")?.data.response;
+    return {
+      text: events.filter((e) => e.event === "response.output_text.delta").map((e) => e.data.delta).join(""),
+      promptTokens: done?.usage?.input_tokens ?? -1,
+      completionTokens: done?.usage?.output_tokens ?? -1,
+      shapeOk: events[0]?.event === "response.created" && !!done,
+      raw: events,
+    };
+  },
+};
+
+export const googleGenai: DialectClient = {
+  name: "genai",
+  async call(base, model, prompt, stream) {
+    const url = `${base}/genai/v1beta/models/${model}:${stream ? "streamGenerateContent?alt=sse" : "generateContent"}`;
+    const res = await post(url, { contents: [{ role: "user", parts: [{ text: prompt }] }] }, { "x-goog-api-key": "unused" });
+    const bodies: any[] = stream ? (await sse(res)).map((e) => e.data) : [await res.json()];
+    const usage = [...bodies].reverse().find((b) => b.usageMetadata)?.usageMetadata;
+    return {
+      text: bodies.flatMap((b) => b.candidates?.[0]?.content?.parts ?? []).map((p: any) => p.text ?? "").join(""),
+      promptTokens: usage?.promptTokenCount ?? -1,
+      completionTokens: usage?.candidatesTokenCount ?? -1,
+      shapeOk: bodies.some((b) => b.candidates?.[0]?.finishReason),
+      raw: bodies,
+    };
+  },
+};
+
+export const cohereChat: DialectClient = {
+  name: "cohere",
+  async call(base, model, prompt, stream) {
+    const res = await post(`${base}/cohere/v2/chat`, { model, messages: [{ role: "user", content: prompt }], ...(stream ? { stream: true } : {}) }, { authorization: "Bearer unused" });
+    if (!stream) {
+      const j: any = await res.json();
+      const text = j.message.content.map((c: any) => c.text).join("");
+      return { text, promptTokens: j.usage.tokens.input_tokens, completionTokens: j.usage.tokens.output_tokens, shapeOk: !!j.id && !!j.finish_reason, raw: j };
+    }
+    const events = await sse(res);
+    const end = events.find((e) => e.event === "message-end")?.data.delta;
+    return {
+      text: events.filter((e) => e.event === "content-delta").map((e) => e.data.delta.message.content.text).join(""),
+      promptTokens: end?.usage?.tokens?.input_tokens ?? -1,
+      completionTokens: end?.usage?.tokens?.output_tokens ?? -1,
+      shapeOk: events[0]?.event === "message-start" && !!end?.finish_reason,
+      raw: events,
+    };
+  },
+};
+
+/** Bedrock Converse; the stream is AWS eventstream, decoded with the gateway's own decoder (tested against AWS's bytes). */
+export function bedrockConverse(decodeEvents: (bytes: Uint8Array) => Array<{ type: string; body: any }>): DialectClient {
+  return {
+    name: "bedrock",
+    async call(base, model, prompt, stream) {
+      const url = `${base}/bedrock/model/${encodeURIComponent(model)}/${stream ? "converse-stream" : "converse"}`;
+      const res = await post(url, { messages: [{ role: "user", content: [{ text: prompt }] }] });
+      if (!stream) {
+        const j: any = await res.json();
+        return {
+          text: j.output.message.content.map((c: any) => c.text ?? "").join(""),
+          promptTokens: j.usage.inputTokens,
+          completionTokens: j.usage.outputTokens,
+          shapeOk: !!j.stopReason && j.output.message.role === "assistant",
+          raw: j,
+        };
+      }
+      const events = decodeEvents(new Uint8Array(await res.arrayBuffer()));
+      const meta = events.find((e) => e.type === "metadata")?.body;
+      return {
+        text: events.filter((e) => e.type === "contentBlockDelta").map((e) => e.body.delta?.text ?? "").join(""),
+        promptTokens: meta?.usage?.inputTokens ?? -1,
+        completionTokens: meta?.usage?.outputTokens ?? -1,
+        shapeOk: events[0]?.type === "messageStart" && events.some((e) => e.type === "messageStop"),
+        raw: events,
+      };
+    },
+  };
+}
