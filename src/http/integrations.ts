@@ -15,8 +15,8 @@ export function integrationRoutes(bf: Bifrost, maxBody: number) {
     .post("/v1/responses", ({ request, server }) => serveDialect(bf, responsesDialect, maxBody, { request, server, params: {} }), { parse: "none" })
     .post("/openai/v1/responses", ({ request, server }) => serveDialect(bf, responsesDialect, maxBody, { request, server, params: {} }), { parse: "none" })
     .post("/anthropic/v1/messages", ({ request, server }) => serveDialect(bf, anthropicDialect, maxBody, { request, server, params: {} }), { parse: "none" })
-    // models/{model}:generateContent — the model may hold a slash ("openai/gpt-4o-mini"), so match the rest.
-    .post("/genai/v1beta/models/*", ({ request, server, params }) => {
+    // {v1|v1beta}/models/{model}:generateContent — the model may hold a slash ("openai/gpt-4o-mini"), so match the rest.
+    .post("/genai/:version/models/*", ({ request, server, params }) => {
       const rest = params["*"];
       const colon = rest.lastIndexOf(":");
       const method = colon === -1 ? "" : rest.slice(colon + 1);
