@@ -412,8 +412,14 @@ export class Bifrost {
   }
 
   private async providerModels(p: ResolvedProvider, opts: RequestOptions): Promise<ModelEntry[]> {
+    // A key's models, and the models its deployments map names (Azure's azure_key_config.deployments).
     const fromKeys = (): ModelEntry[] =>
-      [...new Set(p.keys.flatMap((k) => k.models ?? []))].map((m) => ({ id: `${p.name}/${m}`, object: "model", created: 0, owned_by: p.name }));
+      [...new Set(p.keys.flatMap((k) => [...(k.models ?? []), ...Object.keys((k.config?.deployments as object) ?? {})]))].map((m) => ({
+        id: `${p.name}/${m}`,
+        object: "model",
+        created: 0,
+        owned_by: p.name,
+      }));
     if (!getAdapter(p.type).capabilities.has("listModels")) return fromKeys();
     try {
       const c: Candidate = { op: "models", provider: p, model: "", requested: "" };

@@ -5,6 +5,7 @@
 import { Elysia } from "elysia";
 import type { Bifrost } from "../core/bifrost";
 import { anthropicDialect } from "../dialects/anthropic";
+import { cohereDialect } from "../dialects/cohere";
 import { genaiDialect, modelFromPath } from "../dialects/genai";
 import { responsesDialect } from "../dialects/responses";
 import { BifrostError } from "../schemas/error";
@@ -15,6 +16,7 @@ export function integrationRoutes(bf: Bifrost, maxBody: number) {
     .post("/v1/responses", ({ request, server }) => serveDialect(bf, responsesDialect, maxBody, { request, server, params: {} }), { parse: "none" })
     .post("/openai/v1/responses", ({ request, server }) => serveDialect(bf, responsesDialect, maxBody, { request, server, params: {} }), { parse: "none" })
     .post("/anthropic/v1/messages", ({ request, server }) => serveDialect(bf, anthropicDialect, maxBody, { request, server, params: {} }), { parse: "none" })
+    .post("/cohere/v2/chat", ({ request, server }) => serveDialect(bf, cohereDialect, maxBody, { request, server, params: {} }), { parse: "none" })
     // {v1|v1beta}/models/{model}:generateContent — the model may hold a slash ("openai/gpt-4o-mini"), so match the rest.
     .post("/genai/:version/models/*", ({ request, server, params }) => {
       const rest = params["*"];

@@ -31,6 +31,10 @@ export const PROVIDERS: Record<string, ProviderEntry> = {
   gemini: { base: "gemini", baseUrl: "https://generativelanguage.googleapis.com", keyEnv: ["GEMINI_API_KEY", "GOOGLE_API_KEY"], modelPattern: /^(gemini-|gemma-|text-embedding-0|embedding-0)/ },
   // The origin comes from the key's vertex_key_config region; base_url overrides it (a proxy).
   vertex: { base: "vertex", baseUrl: "", keyEnv: ["VERTEX_ACCESS_TOKEN"] },
+  // Endpoint, deployments and api_version come from the key's azure_key_config (base_url is the endpoint's fallback).
+  azure: { base: "azure", baseUrl: "", keyEnv: ["AZURE_API_KEY", "AZURE_OPENAI_API_KEY"], urlEnv: "AZURE_ENDPOINT" },
+  cohere: { base: "cohere", baseUrl: "https://api.cohere.com", keyEnv: ["COHERE_API_KEY", "CO_API_KEY"], modelPattern: /^(command|embed-|rerank-|c4ai-)/ },
+  elevenlabs: { base: "elevenlabs", baseUrl: "https://api.elevenlabs.io", keyEnv: ["ELEVENLABS_API_KEY"], modelPattern: /^eleven_/ },
   groq: { base: "openai", baseUrl: "https://api.groq.com/openai", keyEnv: ["GROQ_API_KEY"], dialect: { embeddingsPath: null, transcription: true } },
   xai: { base: "openai", baseUrl: "https://api.x.ai", keyEnv: ["XAI_API_KEY"], modelPattern: /^grok-/ },
   deepseek: { base: "openai", baseUrl: "https://api.deepseek.com", keyEnv: ["DEEPSEEK_API_KEY"], modelPattern: /^deepseek-/, dialect: { embeddingsPath: null } },

@@ -1,6 +1,9 @@
 /** Adapter lookup by built-in provider type. */
 import { anthropicAdapter } from "./anthropic";
 import { PROVIDERS, type ProviderEntry } from "./catalog";
+import { azureAdapter } from "./azure";
+import { cohereAdapter } from "./cohere";
+import { elevenlabsAdapter } from "./elevenlabs";
 import { geminiAdapter } from "./gemini";
 import { vertexAdapter } from "./vertex";
 import { createOpenAIAdapter } from "./openai/adapter";
@@ -13,6 +16,9 @@ const NATIVE: Partial<Record<ProviderEntry["base"], ProviderAdapter>> = {
   anthropic: anthropicAdapter,
   gemini: geminiAdapter,
   vertex: vertexAdapter,
+  azure: azureAdapter,
+  cohere: cohereAdapter,
+  elevenlabs: elevenlabsAdapter,
 };
 
 export function getAdapter(type: string): ProviderAdapter {

@@ -79,7 +79,8 @@ export interface ProviderAdapter {
   embeddingRequest?(req: EmbeddingRequest, target: ProviderTarget): WireRequest;
   embeddingResponse?(body: any, target: ProviderTarget): EmbeddingResponse;
   rerankRequest?(req: RerankRequest, target: ProviderTarget): WireRequest;
-  rerankResponse?(body: any, target: ProviderTarget): RerankResponse;
+  /** `req` lets an adapter echo what the upstream leaves out (Cohere v2 returns no documents). */
+  rerankResponse?(body: any, target: ProviderTarget, req?: RerankRequest): RerankResponse;
   /** Text to speech: the answer is audio bytes (the executor passes them through with their content-type). */
   speechRequest?(req: SpeechRequest, target: ProviderTarget): WireRequest;
   speechResponse?(bytes: Uint8Array, contentType: string, target: ProviderTarget): AudioResponse;

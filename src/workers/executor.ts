@@ -35,7 +35,7 @@ export async function execute(h: CallHeader, body: ArrayBuffer | string, signal:
       sink.bytes(audio.contentType, copy as ArrayBuffer);
     } else {
       const json = h.op === "transcription" && !isJson(res) ? await res.text() : await readJson(res, h.provider);
-      sink.ok(finish(adapter, h, target, json, started));
+      sink.ok(finish(adapter, h, target, json, started, req));
     }
   } catch (err) {
     sink.error(toError(err, timer, h).toWire());
@@ -124,7 +124,7 @@ async function readJson(res: Response, provider: string): Promise<any> {
   }
 }
 
-function finish(adapter: ProviderAdapter, h: CallHeader, target: ProviderTarget, json: any, started: number): string {
+function finish(adapter: ProviderAdapter, h: CallHeader, target: ProviderTarget, json: any, started: number, req: any): string {
   const latency_ms = Math.round((performance.now() - started) * 100) / 100;
   const extra = { provider: h.provider, model_requested: h.modelRequested, latency_ms };
   switch (h.op) {
@@ -139,7 +139,7 @@ function finish(adapter: ProviderAdapter, h: CallHeader, target: ProviderTarget,
       return JSON.stringify(out);
     }
     case "rerank": {
-      const out = adapter.rerankResponse!(json, target);
+      const out = adapter.rerankResponse!(json, target, req);
       out.extra_fields = extra;
       return JSON.stringify(out);
     }

@@ -18,6 +18,12 @@ export const MATRIX_PROVIDERS: MatrixProvider[] = [
   plain("anthropic", "claude-3-5-haiku-latest"),
   plain("gemini", "gemini-2.0-flash"),
   plain("mistral", "mistral-small-latest"),
+  plain("cohere", "command-r-plus"),
+  {
+    name: "azure",
+    model: "gpt-4o-mini",
+    config: (url) => ({ keys: [{ value: "azure-key-matrix", azure_key_config: { endpoint: url, deployments: { "gpt-4o-mini": "prod-4o-mini" }, api_version: "2024-10-21" } }] }),
+  },
   {
     name: "vertex",
     model: "gemini-2.0-flash",
@@ -25,5 +31,4 @@ export const MATRIX_PROVIDERS: MatrixProvider[] = [
   },
 ];
 
-export const MATRIX_DIALECTS: DialectClient[] = [openaiChat, anthropicMessages, openaiResponses, googleGenai];
-void cohereChat;
+export const MATRIX_DIALECTS: DialectClient[] = [openaiChat, anthropicMessages, openaiResponses, googleGenai, cohereChat];

@@ -1,5 +1,8 @@
 /** Every provider dialect the mock upstream speaks besides its built-in OpenAI and Anthropic. */
+import { azureMockDialect } from "./azure";
+import { cohereMockDialect } from "./cohere";
+import { elevenlabsMockDialect } from "./elevenlabs";
 import { geminiMockDialect } from "./gemini";
 import type { MockDialect } from "./types";
 
-export const MOCK_DIALECTS: MockDialect[] = [geminiMockDialect];
+export const MOCK_DIALECTS: MockDialect[] = [geminiMockDialect, azureMockDialect, cohereMockDialect, elevenlabsMockDialect];

@@ -1,0 +1,8 @@
+/** Azure has no model listing per key: the models a key serves are its deployments map's keys. */
+import type { ModelEntry } from "../../schemas/models";
+import type { AzureKeyConfig } from "./config";
+
+/** For the core's listing from key configs (the adapter has no listModelsRequest). */
+export function azureModelsFromKeyConfig(provider: string, config: AzureKeyConfig | null | undefined): ModelEntry[] {
+  return Object.keys(config?.deployments ?? {}).map((model) => ({ id: `${provider}/${model}`, object: "model", created: 0, owned_by: "azure" }));
+}

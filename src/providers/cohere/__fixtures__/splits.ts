@@ -1,0 +1,37 @@
+/** Every way a stream transcript can be cut on its way in: the decoder must give the same chunks for each. */
+
+const lines = (text: string) => text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+
+/** Deterministic pseudo-random piece sizes (1–40 UTF-16 units). */
+function randomPieces(text: string, seed: number): string[] {
+  const out: string[] = [];
+  let s = seed;
+  for (let i = 0; i < text.length; ) {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    const n = 1 + (s % 40);
+    out.push(text.slice(i, i + n));
+    i += n;
+  }
+  return out;
+}
+
+/** The bytes split at `at`, decoded the way the executor does (streaming TextDecoder). */
+function byteSplit(bytes: Uint8Array, at: number): string[] {
+  const dec = new TextDecoder();
+  return [dec.decode(bytes.subarray(0, at), { stream: true }), dec.decode(bytes.subarray(at), { stream: true }), dec.decode()];
+}
+
+/** Whole, per line, per UTF-16 unit, at every offset, random, at every byte; LF and CRLF. */
+export function* splits(transcript: string): Generator<[string, string[]]> {
+  for (const [eol, text] of [["LF", transcript], ["CRLF", transcript.replace(/\n/g, "\r\n")]] as const) {
+    yield [`${eol} whole`, [text]];
+    yield [`${eol} line by line`, lines(text)];
+    yield [`${eol} one unit at a time`, text.split("")];
+    for (let i = 1; i < text.length; i++) yield [`${eol} split at ${i}`, [text.slice(0, i), text.slice(i)]];
+    for (let seed = 1; seed <= 25; seed++) yield [`${eol} random seed ${seed}`, randomPieces(text, seed)];
+    const bytes = new TextEncoder().encode(text);
+    for (let i = 1; i < bytes.length; i++) yield [`${eol} byte split at ${i}`, byteSplit(bytes, i)];
+  }
+}
+
+export { lines };
