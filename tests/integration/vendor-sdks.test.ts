@@ -1,6 +1,7 @@
 /** Each vendor's official SDK, pointed at the gateway's drop-in prefix, once each. */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { GoogleGenAI } from "@google/genai";
+import { CohereClientV2 } from "cohere-ai";
 import { startGateway, type GatewayProcess } from "../support/gateway";
 import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
 
@@ -15,6 +16,8 @@ beforeAll(async () => {
         openai: { keys: [{ value: "sk-vendor-1" }], network_config: { base_url: mock.url } },
         anthropic: { keys: [{ value: "sk-vendor-2" }], network_config: { base_url: mock.url } },
         gemini: { keys: [{ value: "sk-vendor-3" }], network_config: { base_url: mock.url } },
+        cohere: { keys: [{ value: "sk-vendor-4" }], network_config: { base_url: mock.url } },
+        elevenlabs: { keys: [{ value: "sk-vendor-5" }], network_config: { base_url: mock.url } },
       },
     },
   });
@@ -32,4 +35,35 @@ test("@google/genai: generateContent and generateContentStream, served by OpenAI
   let text = "";
   for await (const chunk of await ai.models.generateContentStream({ model: "anthropic/claude-3-5-haiku-latest", contents: "stream from genai" })) text += chunk.text ?? "";
   expect(text).toStartWith("mock reply to: stream from");
+});
+
+test("cohere-ai: chat and chatStream, served by Gemini", async () => {
+  const co = new CohereClientV2({ token: "unused", environment: `${gw.url}/cohere` });
+  const res = await co.chat({ model: "gemini/gemini-2.0-flash", messages: [{ role: "user", content: "hello from cohere" }] });
+  expect((res.message?.content?.[0] as any).text).toStartWith("mock reply to: hello from");
+  expect(res.usage?.tokens?.outputTokens).toBe(5);
+  let text = "";
+  for await (const ev of await co.chatStream({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "stream from cohere" }] })) {
+    if (ev.type === "content-delta") text += ev.delta?.message?.content?.text ?? "";
+  }
+  expect(text).toStartWith("mock reply to: stream from");
+});
+
+test("/v1/rerank through Cohere, documents echoed", async () => {
+  const res = await fetch(`${gw.url}/v1/rerank`, {
+    method: "POST",
+    body: JSON.stringify({ model: "cohere/rerank-v3.5", query: "capital of France", documents: ["Paris is the capital of France", "Berlin is in Germany"], return_documents: true }),
+  });
+  const j: any = await res.json();
+  expect(res.status).toBe(200);
+  expect(j.results).toHaveLength(2);
+  expect(j.results[0].document.text).toBeString();
+  expect(j.extra_fields.provider).toBe("cohere");
+});
+
+test("/v1/audio/speech through ElevenLabs", async () => {
+  const res = await fetch(`${gw.url}/v1/audio/speech`, { method: "POST", body: JSON.stringify({ model: "elevenlabs/eleven_multilingual_v2", voice: "voice123", input: "hello" }) });
+  expect(res.status).toBe(200);
+  expect(res.headers.get("content-type")).toStartWith("audio/mpeg");
+  expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(0);
 });
