@@ -30,7 +30,7 @@ export const PROVIDERS: Record<string, ProviderEntry> = {
   anthropic: { base: "anthropic", baseUrl: "https://api.anthropic.com", keyEnv: ["ANTHROPIC_API_KEY"], modelPattern: /^claude-/ },
   gemini: { base: "gemini", baseUrl: "https://generativelanguage.googleapis.com", keyEnv: ["GEMINI_API_KEY", "GOOGLE_API_KEY"], modelPattern: /^(gemini-|gemma-|text-embedding-0|embedding-0)/ },
   // The origin comes from the key's vertex_key_config region; base_url overrides it (a proxy).
-  vertex: { base: "vertex", baseUrl: "", keyEnv: ["VERTEX_ACCESS_TOKEN"] },
+  vertex: { base: "vertex", baseUrl: "", keyEnv: [] },
   // Endpoint, deployments and api_version come from the key's azure_key_config (base_url is the endpoint's fallback).
   azure: { base: "azure", baseUrl: "", keyEnv: ["AZURE_API_KEY", "AZURE_OPENAI_API_KEY"], urlEnv: "AZURE_ENDPOINT" },
   cohere: { base: "cohere", baseUrl: "https://api.cohere.com", keyEnv: ["COHERE_API_KEY", "CO_API_KEY"], modelPattern: /^(command|embed-|rerank-|c4ai-)/ },
@@ -49,7 +49,19 @@ export const PROVIDERS: Record<string, ProviderEntry> = {
     dialect: { chatPath: "/chat/completions", embeddingsPath: null, modelsPath: null },
   },
   together: { base: "openai", baseUrl: "https://api.together.xyz", keyEnv: ["TOGETHER_API_KEY"] },
-  mistral: { base: "openai", baseUrl: "https://api.mistral.ai", keyEnv: ["MISTRAL_API_KEY"], modelPattern: /^(mistral-|codestral-|magistral-|pixtral-|ministral-|open-mistral)/ },
+  mistral: {
+    base: "openai",
+    baseUrl: "https://api.mistral.ai",
+    keyEnv: ["MISTRAL_API_KEY"],
+    modelPattern: /^(mistral-|codestral-|magistral-|pixtral-|ministral-|open-mistral|devstral-)/,
+    // Mistral's chat API rejects unknown fields: it names the seed differently, sends usage in streams unasked,
+    // and has no stream_options, user, logit_bias or logprobs.
+    dialect: {
+      streamUsageOption: false,
+      rename: { seed: "random_seed", max_completion_tokens: "max_tokens" },
+      drop: ["stream_options", "user", "logit_bias", "logprobs", "top_logprobs", "service_tier", "store", "metadata", "reasoning_effort"],
+    },
+  },
   ollama: { base: "openai", baseUrl: "http://localhost:11434", keyEnv: ["OLLAMA_API_KEY"], urlEnv: "OLLAMA_BASE_URL", keyless: true },
   vllm: { base: "openai", baseUrl: "http://localhost:8000", keyEnv: ["VLLM_API_KEY"], urlEnv: "VLLM_BASE_URL", keyless: true },
   sglang: { base: "openai", baseUrl: "http://localhost:30000", keyEnv: ["SGLANG_API_KEY"], urlEnv: "SGLANG_BASE_URL", keyless: true },

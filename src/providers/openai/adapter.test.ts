@@ -100,3 +100,16 @@ describe("openai errors", () => {
     expect(adapter.errorFromResponse(503, "", target).message).toBe("upstream returned 503");
   });
 });
+
+describe("mistral quirks (data in the catalog)", () => {
+  test("seed is renamed, unknown fields dropped, no stream_options", async () => {
+    const { getAdapter } = await import("../index");
+    const w = getAdapter("mistral").chatRequest(
+      { model: "m", messages: [{ role: "user", content: "hi" }], seed: 7, user: "u", max_completion_tokens: 9, logprobs: true } as any,
+      { ...target, provider: "mistral", model: "mistral-small-latest" },
+      true,
+    );
+    const body = JSON.parse(w.body as string);
+    expect(body).toEqual({ model: "mistral-small-latest", messages: [{ role: "user", content: "hi" }], random_seed: 7, max_tokens: 9, stream: true });
+  });
+});

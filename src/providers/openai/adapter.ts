@@ -20,6 +20,10 @@ export interface OpenAIDialect {
   authHeader?: (key: string) => Record<string, string>;
   /** Some servers reject stream_options. */
   streamUsageOption?: boolean;
+  /** Parameters this server knows under another name (Mistral: seed → random_seed). */
+  rename?: Record<string, string>;
+  /** Parameters this server rejects; dropped from the body. */
+  drop?: string[];
   /** OpenAI's own extras: /v1/audio/speech, /v1/audio/transcriptions, /v1/images/generations. */
   speech?: boolean;
   transcription?: boolean;
@@ -91,6 +95,8 @@ export function createOpenAIAdapter(d: OpenAIDialect): ProviderAdapter {
     capabilities: caps,
     chatRequest(req: ChatRequest, target, stream): WireRequest {
       const body = toOpenAIBody(req, target.model);
+      if (d.rename) for (const [from, to] of Object.entries(d.rename)) if (from in body) (body[to] ??= body[from]), delete body[from];
+      if (d.drop) for (const f of d.drop) delete body[f];
       if (stream) {
         body.stream = true;
         if (d.streamUsageOption !== false) {
