@@ -33,6 +33,6 @@ export interface IngressDialect {
   toChatRequest(body: any, params: IngressParams): ChatRequest;
   fromChatResponse(res: ChatResponse, params: IngressParams): unknown;
   streamEncoder(params: IngressParams): StreamEncoder;
-  /** The error as this dialect's clients (their SDKs) expect it. */
-  errorBody(e: BifrostError): { status: number; body: unknown };
+  /** The error as this dialect's clients (their SDKs) expect it; `headers` when the SDKs read one (AWS's x-amzn-errortype). */
+  errorBody(e: BifrostError): { status: number; body: unknown; headers?: Record<string, string> };
 }

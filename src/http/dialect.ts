@@ -32,8 +32,8 @@ export async function serveDialect(bf: Bifrost, dialect: IngressDialect, maxBody
       headers: { "content-type": enc.contentType, "cache-control": "no-cache", "x-bf-retries": String(src.retries) },
     });
   } catch (err) {
-    const { status, body } = dialect.errorBody(BifrostError.from(err));
-    return json(body, status);
+    const { status, body, headers } = dialect.errorBody(BifrostError.from(err));
+    return json(body, status, headers);
   }
 }
 

@@ -31,6 +31,8 @@ export const PROVIDERS: Record<string, ProviderEntry> = {
   gemini: { base: "gemini", baseUrl: "https://generativelanguage.googleapis.com", keyEnv: ["GEMINI_API_KEY", "GOOGLE_API_KEY"], modelPattern: /^(gemini-|gemma-|text-embedding-0|embedding-0)/ },
   // The origin comes from the key's vertex_key_config region; base_url overrides it (a proxy).
   vertex: { base: "vertex", baseUrl: "", keyEnv: [] },
+  // The region comes from the key's bedrock_key_config; a base_url without {region} is used as given (a proxy).
+  bedrock: { base: "bedrock", baseUrl: "https://bedrock-runtime.{region}.amazonaws.com", keyEnv: ["AWS_BEARER_TOKEN_BEDROCK"], modelPattern: /^(anthropic\.|amazon\.|meta\.|cohere\.|mistral\.|ai21\.|us\.|eu\.|apac\.)/ },
   // Endpoint, deployments and api_version come from the key's azure_key_config (base_url is the endpoint's fallback).
   azure: { base: "azure", baseUrl: "", keyEnv: ["AZURE_API_KEY", "AZURE_OPENAI_API_KEY"], urlEnv: "AZURE_ENDPOINT" },
   cohere: { base: "cohere", baseUrl: "https://api.cohere.com", keyEnv: ["COHERE_API_KEY", "CO_API_KEY"], modelPattern: /^(command|embed-|rerank-|c4ai-)/ },

@@ -2,6 +2,7 @@
 import { anthropicAdapter } from "./anthropic";
 import { PROVIDERS, type ProviderEntry } from "./catalog";
 import { azureAdapter } from "./azure";
+import { bedrockAdapter } from "./bedrock";
 import { cohereAdapter } from "./cohere";
 import { elevenlabsAdapter } from "./elevenlabs";
 import { geminiAdapter } from "./gemini";
@@ -17,6 +18,7 @@ const NATIVE: Partial<Record<ProviderEntry["base"], ProviderAdapter>> = {
   gemini: geminiAdapter,
   vertex: vertexAdapter,
   azure: azureAdapter,
+  bedrock: bedrockAdapter,
   cohere: cohereAdapter,
   elevenlabs: elevenlabsAdapter,
 };

@@ -2,6 +2,8 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { GoogleGenAI } from "@google/genai";
 import { CohereClientV2 } from "cohere-ai";
+import { BedrockRuntimeClient, ConverseCommand, ConverseStreamCommand } from "@aws-sdk/client-bedrock-runtime";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { startGateway, type GatewayProcess } from "../support/gateway";
 import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
 
@@ -66,4 +68,28 @@ test("/v1/audio/speech through ElevenLabs", async () => {
   expect(res.status).toBe(200);
   expect(res.headers.get("content-type")).toStartWith("audio/mpeg");
   expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(0);
+});
+
+test("@aws-sdk/client-bedrock-runtime: Converse and ConverseStream, served by Anthropic and OpenAI", async () => {
+  // The SDK speaks HTTP/2 to AWS; the gateway serves HTTP/1.1, so hand it the HTTP/1.1 handler.
+  const client = new BedrockRuntimeClient({
+    region: "us-east-1",
+    endpoint: `${gw.url}/bedrock`,
+    credentials: { accessKeyId: "unused", secretAccessKey: "unused" },
+    requestHandler: new NodeHttpHandler(),
+  });
+  const res = await client.send(new ConverseCommand({ modelId: "anthropic/claude-3-5-haiku-latest", messages: [{ role: "user", content: [{ text: "hello from bedrock" }] }] }));
+  expect(res.output?.message?.content?.[0]?.text).toStartWith("mock reply to: hello from");
+  expect(res.usage?.outputTokens).toBe(5);
+  const stream = await client.send(new ConverseStreamCommand({ modelId: "openai/gpt-4o-mini", messages: [{ role: "user", content: [{ text: "stream from bedrock" }] }] }));
+  let text = "";
+  let usage: any;
+  for await (const ev of stream.stream!) {
+    text += ev.contentBlockDelta?.delta?.text ?? "";
+    usage ??= ev.metadata?.usage;
+  }
+  expect(text).toStartWith("mock reply to: stream from");
+  expect(usage.outputTokens).toBe(5);
+  const bad = await client.send(new ConverseCommand({ modelId: "nobody/none", messages: [{ role: "user", content: [{ text: "x" }] }] })).catch((e) => e);
+  expect(bad.name).toBe("ValidationException");
 });

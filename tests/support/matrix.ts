@@ -1,5 +1,6 @@
 /** The matrix's axes: which client dialects and which providers (with a config that points them at the mock). */
-import { anthropicMessages, cohereChat, googleGenai, openaiChat, openaiResponses, type DialectClient } from "./dialect-clients";
+import { EventStreamDecoder } from "../../src/providers/bedrock/eventstream";
+import { anthropicMessages, bedrockConverse, cohereChat, googleGenai, openaiChat, openaiResponses, type DialectClient } from "./dialect-clients";
 
 export interface MatrixProvider {
   name: string;
@@ -20,6 +21,12 @@ export const MATRIX_PROVIDERS: MatrixProvider[] = [
   plain("mistral", "mistral-small-latest"),
   plain("cohere", "command-r-plus"),
   {
+    name: "bedrock",
+    model: "anthropic.claude-3-5-haiku-20241022-v1:0",
+    // The mock verifies the SigV4 signature made with this secret.
+    config: (url) => ({ keys: [{ value: "", bedrock_key_config: { access_key: "mock-access", secret_key: "mock-secret", region: "us-east-1" } }], network_config: { base_url: url } }),
+  },
+  {
     name: "azure",
     model: "gpt-4o-mini",
     config: (url) => ({ keys: [{ value: "azure-key-matrix", azure_key_config: { endpoint: url, deployments: { "gpt-4o-mini": "prod-4o-mini" }, api_version: "2024-10-21" } }] }),
@@ -31,4 +38,10 @@ export const MATRIX_PROVIDERS: MatrixProvider[] = [
   },
 ];
 
-export const MATRIX_DIALECTS: DialectClient[] = [openaiChat, anthropicMessages, openaiResponses, googleGenai, cohereChat];
+const decodeEvents = (bytes: Uint8Array) =>
+  new EventStreamDecoder().push(bytes).map((m) => ({
+    type: String((m.headers[":event-type"] ?? m.headers[":exception-type"])?.value),
+    body: JSON.parse(new TextDecoder().decode(m.body)),
+  }));
+
+export const MATRIX_DIALECTS: DialectClient[] = [openaiChat, anthropicMessages, openaiResponses, googleGenai, cohereChat, bedrockConverse(decodeEvents)];

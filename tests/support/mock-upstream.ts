@@ -295,7 +295,11 @@ function chatCompletion(body: any, ctx: Ctx): any {
 }
 
 /** The same completion as OpenAI SSE frames: role, one chunk per word (or tool-call pieces), finish, usage, [DONE]. */
-function chatFrames(c: any, includeUsage: boolean): string[] {
+/** Mistral's chat API rejects fields it does not know and sends usage on its finish chunk, unasked. */
+const MISTRAL_MODEL = /^(mistral-|codestral-|magistral-|pixtral-|ministral-|open-mistral|devstral-)/;
+const MISTRAL_REJECTS = ["stream_options", "user", "logit_bias", "logprobs", "seed", "max_completion_tokens"];
+
+function chatFrames(c: any, includeUsage: boolean, usageOnFinish = false): string[] {
   const choice = c.choices[0];
   const chunk = (delta: unknown, finish_reason: string | null = null) =>
     sseData({
@@ -317,7 +321,7 @@ function chatFrames(c: any, includeUsage: boolean): string[] {
     frames.push(chunk({ role: "assistant", content: "", refusal: null }));
     choice.message.content.split(" ").forEach((w: string, i: number) => frames.push(chunk({ content: i ? ` ${w}` : w })));
   }
-  frames.push(chunk({}, choice.finish_reason));
+  frames.push(usageOnFinish ? sseData({ id: c.id, object: "chat.completion.chunk", created: c.created, model: c.model, choices: [{ index: 0, delta: {}, finish_reason: choice.finish_reason }], usage: c.usage }) : chunk({}, choice.finish_reason));
   if (includeUsage) {
     frames.push(sseData({ id: c.id, object: "chat.completion.chunk", created: c.created, model: c.model, system_fingerprint: c.system_fingerprint, choices: [], usage: c.usage }));
   }
@@ -331,9 +335,12 @@ function handleChat(req: Request, body: any, ctx: Ctx): Reply {
   if (!isObject(body)) return errorReply("openai", 400, "We could not parse the JSON body of your request.");
   if (typeof body.model !== "string" || !body.model) return errorReply("openai", 400, "you must provide a model parameter");
   if (!Array.isArray(body.messages) || !body.messages.length) return errorReply("openai", 400, "[] is too short - 'messages'");
+  const mistral = MISTRAL_MODEL.test(body.model);
+  const extra = mistral ? MISTRAL_REJECTS.find((f) => f in body) : undefined;
+  if (extra) return { kind: "json", status: 422, body: { object: "error", message: `${extra}: Extra inputs are not permitted`, type: "invalid_request_error", code: null } };
   const completion = chatCompletion(body, ctx);
   if (body.stream !== true) return { kind: "json", status: 200, body: completion };
-  const frames = chatFrames(completion, body.stream_options?.include_usage === true);
+  const frames = mistral ? chatFrames(completion, false, true) : chatFrames(completion, body.stream_options?.include_usage === true);
   return { kind: "sse", frames, errorFrame: streamErrorFrame("openai") };
 }
 

@@ -1,8 +1,9 @@
 /** Every provider dialect the mock upstream speaks besides its built-in OpenAI and Anthropic. */
 import { azureMockDialect } from "./azure";
+import { bedrockMockDialect } from "./bedrock";
 import { cohereMockDialect } from "./cohere";
 import { elevenlabsMockDialect } from "./elevenlabs";
 import { geminiMockDialect } from "./gemini";
 import type { MockDialect } from "./types";
 
-export const MOCK_DIALECTS: MockDialect[] = [geminiMockDialect, azureMockDialect, cohereMockDialect, elevenlabsMockDialect];
+export const MOCK_DIALECTS: MockDialect[] = [geminiMockDialect, bedrockMockDialect, azureMockDialect, cohereMockDialect, elevenlabsMockDialect];
