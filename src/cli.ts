@@ -5,7 +5,9 @@ import { isLogLevel, log, setLogLevel } from "./log";
 import { exitOnConfigError, startServer } from "./server";
 import { needsSupervisor, supervise } from "./supervisor";
 
-const USAGE = `usage: bifrost server [--config FILE] [--port N] [--host H] [--app-dir DIR] [--log-level debug|info|warn|error] [--workers N]
+const USAGE = `usage: bifrost server [--config FILE] [--port N] [--host H] [--app-dir DIR] [--log-level debug|info|warn|error] [--workers N] [--cluster N]
+       bifrost plugin new|list|search|add|remove|enable|disable …   (bifrost plugin --help)
+       bifrost providers [--markdown]                               built-in providers and what each supports
 
   --config FILE     config.json in the Go Bifrost's format (env: BIFROST_CONFIG)
   --port N          port to listen on (env: PORT; default 8080)
@@ -80,6 +82,16 @@ try {
     case undefined:
       await server(rest);
       break;
+    case "plugin": {
+      // Loaded on demand: the server path never pays for the marketplace code.
+      const { pluginCommand } = await import("./plugins/cli/index.ts");
+      process.exit(await pluginCommand(rest));
+    }
+    case "providers": {
+      const { providerRows, providerTableMarkdown } = await import("./providers/capabilities");
+      console.log(rest.includes("--markdown") ? providerTableMarkdown() : JSON.stringify(providerRows(), null, 2));
+      break;
+    }
     case "help":
     case "--help":
     case "-h":

@@ -1,0 +1,92 @@
+/** The detectors and the stream guard, as pure functions: what each PII rule catches, and chunk boundaries. */
+import { describe, expect, test } from "bun:test";
+import { Type } from "@sinclair/typebox";
+import { Value } from "@sinclair/typebox/value";
+import { configSchema } from "./config";
+import { compileRules, luhn } from "./rules";
+import { check } from "./scan";
+import { StreamGuard } from "./stream";
+
+const schema = configSchema(Type);
+const rulesOf = (config: Record<string, unknown> = {}) => compileRules(Value.Default(schema, structuredClone(config)) as any);
+const redactAll = (text: string, config?: Record<string, unknown>) => check(text, rulesOf(config), "[{name}]").text;
+
+describe("PII detectors", () => {
+  test.each([
+    ["mail me at jane.doe+x@mail.example.co.uk please", "mail me at [email] please"],
+    ["card 4111 1111 1111 1111 ok", "card [credit_card] ok"],
+    ["card 4111-1111-1111-1111", "card [credit_card]"],
+    ["ssn 123-45-6789.", "ssn [ssn]."],
+    ["call (555) 123-4567 or +1 555 123 4567 or +442079460958", "call [phone] or [phone] or [phone]"],
+    ["host 192.168.10.254 and 2001:0db8:85a3:0000:0000:8a2e:0370:7334", "host [ip_address] and [ip_address]"],
+  ])("%s", (input, want) => expect(redactAll(input)).toBe(want));
+
+  test("things that only look like PII are left alone", () => {
+    for (const s of ["card 4111 1111 1111 1112", "version 1.2.3", "on 2024-01-15 at 10:30:00", "order #12345678", "999-12-3456", "256.1.1.1", "std::vector"]) {
+      expect(redactAll(s)).toBe(s);
+    }
+  });
+
+  test("Luhn", () => {
+    expect(luhn("4242424242424242")).toBe(true);
+    expect(luhn("5555 5555 5555 4444")).toBe(true);
+    expect(luhn("4242424242424241")).toBe(false);
+    expect(luhn("0000")).toBe(false);
+  });
+
+  test("detectors can be switched off; patterns come first and may block", () => {
+    expect(redactAll("a@b.io 10.0.0.1", { pii: { email: false } })).toBe("a@b.io [ip_address]");
+    const v = check("the codeword is swordfish", rulesOf({ patterns: [{ name: "codeword", regex: "sword\\w+", action: "block" }] }), "x");
+    expect(v.blockedBy?.name).toBe("codeword");
+  });
+
+  test("<name> works in the template too", () => {
+    expect(check("x@y.com", rulesOf(), "<<name>>").text).toBe("<email>");
+  });
+});
+
+const chunk = (content: string | undefined, finish: string | null = null) => ({
+  id: "c",
+  object: "chat.completion.chunk" as const,
+  created: 1,
+  model: "m",
+  choices: [{ index: 0, delta: content === undefined ? {} : { content }, finish_reason: finish }],
+});
+
+function run(guard: StreamGuard, pieces: string[]): { sent: string[]; ended: boolean; last: any } {
+  const sent: string[] = [];
+  let last: any = null;
+  for (const [i, p] of [...pieces, undefined].entries()) {
+    const r = guard.onChunk(chunk(p, i === pieces.length ? "stop" : null));
+    if (r && "end" in r) return { sent, ended: true, last };
+    if (r) (last = r), sent.push((r as any).choices[0]?.delta?.content ?? "");
+  }
+  return { sent, ended: false, last };
+}
+
+describe("StreamGuard", () => {
+  test("a match split across chunks is redacted whole, and no fragment of it is ever sent", () => {
+    const pieces = ["Write to jo", "hn.doe@exa", "mple.com", " today, or call 555-123-", "4567 after lunch."];
+    for (const holdback of [24, 64]) {
+      const { sent } = run(new StreamGuard(rulesOf(), "[{name}]", holdback), pieces);
+      expect(sent.join("")).toBe("Write to [email] today, or call [phone] after lunch.");
+      expect(sent.filter((s) => /jo|doe|exa|mple|4567/.test(s))).toEqual([]);
+    }
+  });
+
+  test("text is held back no more than the holdback, and flushed on the finish", () => {
+    const guard = new StreamGuard(rulesOf(), "[{name}]", 10);
+    const out = guard.onChunk(chunk("a long sentence without anything private in it")) as any;
+    expect(out.choices[0].delta.content).toBe("a long sentence without anything pri");
+    const fin = guard.onChunk(chunk(undefined, "stop")) as any;
+    expect(fin.choices[0].delta.content).toBe("vate in it");
+  });
+
+  test("a blocking match ends the stream with an error chunk", () => {
+    const guard = new StreamGuard(rulesOf({ patterns: [{ name: "secret", regex: "top secret", action: "block" }] }), "x", 64);
+    const { ended, last } = run(guard, ["this is top se", "cret stuff", " more"]);
+    expect(ended).toBe(true);
+    expect(last.choices[0].finish_reason).toBe("content_filter");
+    expect(last.error).toMatchObject({ type: "guardrail_blocked", code: "secret" });
+  });
+});

@@ -1,0 +1,80 @@
+/** The command line: subcommand, positionals and options, and where the plugins and config.json are. */
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { usageError, type Io } from "./output";
+
+/** The plugins/ folder shipped with the gateway. */
+export const REPO_PLUGINS_DIR = fileURLToPath(new URL("../../../plugins", import.meta.url));
+
+export interface CliContext {
+  command: string | undefined;
+  args: string[];
+  appDir: string;
+  pluginsDir: string;
+  configPath: string;
+  json: boolean;
+  force: boolean;
+  help: boolean;
+  env: Record<string, string | undefined>;
+  io: Io;
+}
+
+export function parseCommandLine(argv: string[], env: Record<string, string | undefined>, io: Io): CliContext {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        "plugins-dir": { type: "string" },
+        config: { type: "string", short: "c" },
+        "app-dir": { type: "string" },
+        json: { type: "boolean" },
+        force: { type: "boolean", short: "f" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (e) {
+    throw usageError((e as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const appDir = resolve(values["app-dir"] ?? env.BIFROST_APP_DIR ?? ".");
+  return {
+    command: positionals[0],
+    args: positionals.slice(1),
+    appDir,
+    pluginsDir: pluginsDirFor(values["plugins-dir"], appDir, env),
+    configPath: resolve(values.config ?? env.BIFROST_CONFIG ?? join(appDir, "config.json")),
+    json: values.json ?? false,
+    force: values.force ?? false,
+    help: values.help ?? false,
+    env,
+    io,
+  };
+}
+
+/** --plugins-dir, then $BIFROST_PLUGINS_DIR, then <app-dir>/plugins when it exists, else the gateway's own plugins/ (as the server does). */
+function pluginsDirFor(flag: string | undefined, appDir: string, env: Record<string, string | undefined>): string {
+  if (flag) return resolve(flag);
+  if (env.BIFROST_PLUGINS_DIR) return resolve(env.BIFROST_PLUGINS_DIR);
+  const own = join(appDir, "plugins");
+  return existsSync(own) ? own : REPO_PLUGINS_DIR;
+}
+
+/** The one positional a subcommand needs. */
+export function requireArg(ctx: CliContext, what: string): string {
+  const v = ctx.args[0];
+  if (!v) throw usageError(`${ctx.command}: missing ${what}`);
+  if (ctx.args.length > 1) throw usageError(`${ctx.command}: unexpected argument "${ctx.args[1]}"`);
+  return v;
+}
+
+/** A plugin name as a folder name: no path separators, no "." or "..". */
+export function requirePluginName(ctx: CliContext): string {
+  const name = requireArg(ctx, "<name>");
+  if (!/^[A-Za-z0-9._-]+$/.test(name) || name === "." || name === "..") throw usageError(`${ctx.command}: "${name}" is not a plugin name`);
+  return name;
+}
