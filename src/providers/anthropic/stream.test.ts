@@ -3,6 +3,7 @@ import type { ChatChunk } from "../../schemas/chat";
 import { BifrostError } from "../../schemas/error";
 import { createAnthropicStreamDecoder } from "./stream";
 import { fixtureJson, fixtureText, now, NOW_MS, target } from "./__fixtures__";
+import { lines, splits } from "../../../tests/support/stream-splits";
 
 interface Run {
   chunks: ChatChunk[];
@@ -20,40 +21,6 @@ function run(pieces: Iterable<string>): Run {
     return { chunks, error, done: decoder.done };
   }
   return { chunks, done: decoder.done };
-}
-
-const lines = (text: string) => text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
-
-/** Deterministic pseudo-random piece sizes (1–40 UTF-16 units). */
-function randomPieces(text: string, seed: number): string[] {
-  const out: string[] = [];
-  let s = seed;
-  for (let i = 0; i < text.length; ) {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    const n = 1 + (s % 40);
-    out.push(text.slice(i, i + n));
-    i += n;
-  }
-  return out;
-}
-
-/** The bytes split at `at`, decoded the way the executor does (streaming TextDecoder). */
-function byteSplit(bytes: Uint8Array, at: number): string[] {
-  const dec = new TextDecoder();
-  return [dec.decode(bytes.subarray(0, at), { stream: true }), dec.decode(bytes.subarray(at), { stream: true }), dec.decode()];
-}
-
-/** Every way the transcript is cut: whole, per line, per UTF-16 unit, at every offset, random, at every byte; LF and CRLF. */
-function* splits(transcript: string): Generator<[string, string[]]> {
-  for (const [eol, text] of [["LF", transcript], ["CRLF", transcript.replace(/\n/g, "\r\n")]] as const) {
-    yield [`${eol} whole`, [text]];
-    yield [`${eol} line by line`, lines(text)];
-    yield [`${eol} one unit at a time`, text.split("")];
-    for (let i = 1; i < text.length; i++) yield [`${eol} split at ${i}`, [text.slice(0, i), text.slice(i)]];
-    for (let seed = 1; seed <= 25; seed++) yield [`${eol} random seed ${seed}`, randomPieces(text, seed)];
-    const bytes = new TextEncoder().encode(text);
-    for (let i = 1; i < bytes.length; i++) yield [`${eol} byte split at ${i}`, byteSplit(bytes, i)];
-  }
 }
 
 /** Asserts every split of the transcript yields exactly `expected` and then a clean end. */

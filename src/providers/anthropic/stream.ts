@@ -1,7 +1,7 @@
 /** Anthropic's SSE stream (message_start … message_stop) → canonical chat.completion.chunk objects. */
 import type { ChatChunk } from "../../schemas/chat";
-import { BifrostError } from "../../schemas/error";
-import { SseParser, type SseEvent } from "../sse";
+import { SseParser } from "../sse";
+import { EventBatches, parseEventJson, truncatedStream } from "../stream-events";
 import type { ProviderTarget, StreamDecoder } from "../types";
 import { anthropicError, streamErrorStatus } from "./errors";
 import { mapStopReason, toUsage } from "./finish";
@@ -16,8 +16,7 @@ export function createAnthropicStreamDecoder(target: ProviderTarget, now = Date.
   let model = target.model;
   let startUsage: AnthropicUsage = {};
   let done = false;
-  /** Raised after chunks were already decoded from the same text: those go out first, the error on the next call. */
-  let failure: BifrostError | null = null;
+  const batches = new EventBatches(target);
   // Anthropic indexes all content blocks; OpenAI indexes tool calls only, from 0.
   const toolIndexByBlock = new Map<number, number>();
 
@@ -76,54 +75,24 @@ export function createAnthropicStreamDecoder(target: ProviderTarget, now = Date.
     }
   }
 
-  function take(events: SseEvent[]): ChatChunk[] {
-    if (failure) throw failure;
-    const out: ChatChunk[] = [];
-    try {
-      for (const ev of events) {
-        if (done) break;
-        decode(parse(ev, target), ev.data, out);
-      }
-    } catch (err) {
-      // A shape we cannot read (e.g. message_start without message) is the upstream's fault, not ours.
-      const e = err instanceof BifrostError ? err : malformed(target);
-      if (out.length === 0) throw e;
-      failure = e;
-    }
-    return out;
-  }
+  const take = (events: ReturnType<SseParser["push"]>) =>
+    batches.run(
+      events,
+      () => done,
+      (ev, out) => decode(parseEventJson(ev, target), ev.data, out),
+    );
 
   return {
     push: (text) => take(sse.push(text)),
     end: () => {
       const rest = take(sse.end());
-      if (!done) {
-        throw new BifrostError({
-          status: 502,
-          type: "upstream_error",
-          message: "upstream stream ended before message_stop",
-          extra: { provider: target.provider },
-        });
-      }
+      if (!done) throw truncatedStream(target, "message_stop");
       return rest;
     },
     get done() {
       return done;
     },
   };
-}
-
-function parse(ev: SseEvent, target: ProviderTarget): AnthropicStreamEvent {
-  let json: any;
-  try {
-    json = JSON.parse(ev.data);
-  } catch {
-    throw malformed(target);
-  }
-  if (!json || typeof json !== "object") throw malformed(target);
-  // The event name and data.type agree on Anthropic's wire; the name is the fallback for bare error payloads.
-  if (typeof json.type !== "string" && ev.event) json.type = ev.event;
-  return json;
 }
 
 /** message_delta usage is cumulative but may leave input counts null: those come from message_start. */
@@ -133,6 +102,3 @@ function mergeUsage(start: AnthropicUsage, delta: AnthropicUsage): AnthropicUsag
   return merged;
 }
 
-function malformed(target: ProviderTarget): BifrostError {
-  return new BifrostError({ status: 502, type: "upstream_error", message: "upstream sent a malformed stream event", extra: { provider: target.provider } });
-}

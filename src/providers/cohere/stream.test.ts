@@ -3,7 +3,7 @@ import type { ChatChunk } from "../../schemas/chat";
 import { BifrostError } from "../../schemas/error";
 import { createCohereStreamDecoder } from "./stream";
 import { fixtureJson, fixtureText, now, NOW_MS, target } from "./__fixtures__";
-import { lines, splits } from "./__fixtures__/splits";
+import { lines, splits } from "../../../tests/support/stream-splits";
 
 interface Run {
   chunks: ChatChunk[];

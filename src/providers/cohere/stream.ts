@@ -2,6 +2,7 @@
 import type { ChatChunk } from "../../schemas/chat";
 import { BifrostError } from "../../schemas/error";
 import { SseParser, type SseEvent } from "../sse";
+import { EventBatches, parseEventJson, truncatedStream } from "../stream-events";
 import type { ProviderTarget, StreamDecoder } from "../types";
 import { finishError, mapFinishReason, toUsage } from "./finish";
 import type { CohereStreamEvent } from "./types";
@@ -13,8 +14,7 @@ export function createCohereStreamDecoder(target: ProviderTarget, now = Date.now
   const created = Math.floor(now() / 1000);
   let id = "";
   let done = false;
-  /** Raised after chunks were already decoded from the same text: those go out first, the error on the next call. */
-  let failure: BifrostError | null = null;
+  const batches = new EventBatches(target);
   // Cohere's tool-call index may count content blocks too (or be absent); OpenAI's counts tool calls from 0.
   const toolIndexByEvent = new Map<number, number>();
   let toolCount = 0;
@@ -82,40 +82,22 @@ export function createCohereStreamDecoder(target: ProviderTarget, now = Date.now
     }
   }
 
-  function take(events: SseEvent[]): ChatChunk[] {
-    if (failure) throw failure;
-    const out: ChatChunk[] = [];
-    try {
-      for (const ev of events) {
-        if (done) break;
+  const take = (events: SseEvent[]) =>
+    batches.run(
+      events,
+      () => done,
+      (ev, out) => {
         // Some deployments close with an OpenAI-style sentinel after message-end.
-        if (ev.data === "[DONE]") {
-          done = true;
-          break;
-        }
-        decode(parse(ev, target), out);
-      }
-    } catch (err) {
-      // A shape we cannot read is the upstream's fault, not ours.
-      const e = err instanceof BifrostError ? err : malformed(target);
-      if (out.length === 0) throw e;
-      failure = e;
-    }
-    return out;
-  }
+        if (ev.data === "[DONE]") done = true;
+        else decode(parse(ev, target), out);
+      },
+    );
 
   return {
     push: (text) => take(sse.push(text)),
     end: () => {
       const rest = take(sse.end());
-      if (!done) {
-        throw new BifrostError({
-          status: 502,
-          type: "upstream_error",
-          message: "upstream stream ended before message-end",
-          extra: { provider: target.provider },
-        });
-      }
+      if (!done) throw truncatedStream(target, "message-end");
       return rest;
     },
     get done() {
@@ -125,15 +107,8 @@ export function createCohereStreamDecoder(target: ProviderTarget, now = Date.now
 }
 
 function parse(ev: SseEvent, target: ProviderTarget): CohereStreamEvent {
-  let json: any;
-  try {
-    json = JSON.parse(ev.data);
-  } catch {
-    throw malformed(target);
-  }
-  if (!json || typeof json !== "object") throw malformed(target);
   // The event name and data.type agree on Cohere's wire; the name is the fallback.
-  if (typeof json.type !== "string" && ev.event) json.type = ev.event;
+  const json = parseEventJson(ev, target);
   // An error body in the stream (a proxy, or Cohere failing mid-stream) ends it with the upstream's message.
   if (typeof json.type !== "string" && typeof json.message === "string") {
     throw new BifrostError({ status: 502, type: "upstream_error", message: json.message, isBifrostError: false, extra: { provider: target.provider } });
@@ -141,6 +116,3 @@ function parse(ev: SseEvent, target: ProviderTarget): CohereStreamEvent {
   return json;
 }
 
-function malformed(target: ProviderTarget): BifrostError {
-  return new BifrostError({ status: 502, type: "upstream_error", message: "upstream sent a malformed stream event", extra: { provider: target.provider } });
-}

@@ -8,6 +8,7 @@
 import type { ChatChunk } from "../../schemas/chat";
 import { BifrostError } from "../../schemas/error";
 import { SseParser, type SseEvent } from "../sse";
+import { EventBatches, malformedStream, truncatedStream } from "../stream-events";
 import type { ProviderTarget, StreamDecoder } from "../types";
 import { googleStreamError } from "./errors";
 import { mapFinishReason, toUsage } from "./finish";
@@ -32,8 +33,7 @@ export function createGeminiStreamDecoder(target: ProviderTarget, now = Date.now
   /** Every candidate seen has finished (or the prompt was blocked): later events carry nothing. */
   let finished = false;
   let done = false;
-  /** Raised after chunks were already decoded from the same text: those go out first, the error on the next call. */
-  let failure: BifrostError | null = null;
+  const batches = new EventBatches(target);
   const candidates = new Map<number, CandidateState>();
   /** The text after the last blank line: where a bare error object accumulates. */
   let tail = "";
@@ -111,22 +111,12 @@ export function createGeminiStreamDecoder(target: ProviderTarget, now = Date.now
     finished = true;
   }
 
-  function take(events: SseEvent[]): ChatChunk[] {
-    if (failure) throw failure;
-    const out: ChatChunk[] = [];
-    try {
-      for (const ev of events) {
-        if (finished) break;
-        decode(parse(ev, target), ev.data, out);
-      }
-    } catch (err) {
-      // A shape we cannot read is the upstream's fault, not ours.
-      const e = err instanceof BifrostError ? err : malformed(target);
-      if (out.length === 0) throw e;
-      failure = e;
-    }
-    return out;
-  }
+  const take = (events: SseEvent[]) =>
+    batches.run(
+      events,
+      () => finished,
+      (ev, out) => decode(parse(ev, target), ev.data, out),
+    );
 
   /** The bare error object, once all of it has arrived. */
   function bareError(): BifrostError | null {
@@ -148,24 +138,14 @@ export function createGeminiStreamDecoder(target: ProviderTarget, now = Date.now
       tail = afterLastBlankLine(tail + text);
       const out = take(sse.push(text));
       const e = bareError();
-      if (e) {
-        if (out.length === 0) throw e;
-        failure = e;
-      }
+      if (e) batches.defer(e, out);
       return out;
     },
     end: () => {
       const rest = take(sse.end());
       const e = bareError();
       if (e) throw e;
-      if (!finished) {
-        throw new BifrostError({
-          status: 502,
-          type: "upstream_error",
-          message: "upstream stream ended before a finishReason",
-          extra: { provider: target.provider },
-        });
-      }
+      if (!finished) throw truncatedStream(target, "a finishReason");
       done = true;
       return rest;
     },
@@ -189,12 +169,9 @@ function parse(ev: SseEvent, target: ProviderTarget): GeminiResponse {
   try {
     json = JSON.parse(ev.data);
   } catch {
-    throw malformed(target);
+    throw malformedStream(target);
   }
-  if (!json || typeof json !== "object" || Array.isArray(json)) throw malformed(target);
+  if (!json || typeof json !== "object" || Array.isArray(json)) throw malformedStream(target);
   return json;
 }
 
-function malformed(target: ProviderTarget): BifrostError {
-  return new BifrostError({ status: 502, type: "upstream_error", message: "upstream sent a malformed stream event", extra: { provider: target.provider } });
-}

@@ -7,6 +7,7 @@ import type { EmbeddingRequest, EmbeddingResponse } from "../../schemas/embeddin
 import type { ModelEntry } from "../../schemas/models";
 import { BifrostError } from "../../schemas/error";
 import { SseParser } from "../sse";
+import { malformedStream } from "../stream-events";
 import type { ProviderAdapter, ProviderCapability, ProviderTarget, StreamDecoder, WireRequest } from "../types";
 import { openAIError } from "./errors";
 import { multipart } from "../multipart";
@@ -60,7 +61,7 @@ export function createOpenAIStreamDecoder(target: ProviderTarget): StreamDecoder
       try {
         json = JSON.parse(ev.data);
       } catch {
-        throw new BifrostError({ status: 502, type: "upstream_error", message: "upstream sent a malformed stream event", extra: { provider: target.provider } });
+        throw malformedStream(target);
       }
       if (json && json.error) throw openAIError(502, ev.data, target);
       if (json && Array.isArray(json.choices)) out.push(json as ChatChunk);

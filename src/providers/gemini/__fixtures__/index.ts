@@ -21,4 +21,4 @@ export const target = (over: Partial<ProviderTarget> = {}): ProviderTarget => ({
 export const NOW_MS = 1_760_000_000_000;
 export const now = () => NOW_MS;
 
-export { splits } from "./splits";
+export { splits } from "../../../../tests/support/stream-splits";

@@ -1,9 +1,13 @@
-/** Every way a stream transcript can be cut on its way in: the decoder must give the same chunks for each. */
+/**
+ * Every way a recorded SSE transcript can reach a decoder: whole, per line, one UTF-16 unit at a time,
+ * split at every offset, in random pieces, and split at every byte (decoded as the executor does), with
+ * LF and CRLF line endings. A decoder must give the same chunks for each.
+ */
 
-const lines = (text: string) => text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+export const lines = (text: string) => text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
 
 /** Deterministic pseudo-random piece sizes (1–40 UTF-16 units). */
-function randomPieces(text: string, seed: number): string[] {
+export function randomPieces(text: string, seed: number): string[] {
   const out: string[] = [];
   let s = seed;
   for (let i = 0; i < text.length; ) {
@@ -21,9 +25,9 @@ function byteSplit(bytes: Uint8Array, at: number): string[] {
   return [dec.decode(bytes.subarray(0, at), { stream: true }), dec.decode(bytes.subarray(at), { stream: true }), dec.decode()];
 }
 
-/** Whole, per line, per UTF-16 unit, at every offset, random, at every byte; LF and CRLF. */
 export function* splits(transcript: string): Generator<[string, string[]]> {
-  for (const [eol, text] of [["LF", transcript], ["CRLF", transcript.replace(/\n/g, "\r\n")]] as const) {
+  const lf = transcript.replace(/\r\n/g, "\n");
+  for (const [eol, text] of [["LF", lf], ["CRLF", lf.replace(/\n/g, "\r\n")]] as const) {
     yield [`${eol} whole`, [text]];
     yield [`${eol} line by line`, lines(text)];
     yield [`${eol} one unit at a time`, text.split("")];
@@ -33,5 +37,3 @@ export function* splits(transcript: string): Generator<[string, string[]]> {
     for (let i = 1; i < bytes.length; i++) yield [`${eol} byte split at ${i}`, byteSplit(bytes, i)];
   }
 }
-
-export { lines };
