@@ -1,4 +1,5 @@
 /** Canonical messages → Anthropic's top-level system plus strictly alternating user/assistant messages. */
+import { appendTurn } from "../turns";
 import type { ChatMessage, ContentPart } from "../../schemas/chat";
 import { BifrostError } from "../../schemas/error";
 import type {
@@ -17,13 +18,7 @@ export interface AnthropicConversation {
 export function toAnthropicMessages(messages: ChatMessage[]): AnthropicConversation {
   const system: AnthropicTextBlock[] = [];
   const out: AnthropicMessage[] = [];
-  // Anthropic requires alternation, so a message with the previous message's role is merged into it.
-  const append = (role: AnthropicMessage["role"], blocks: AnthropicRequestBlock[]) => {
-    if (blocks.length === 0) return;
-    const last = out[out.length - 1];
-    if (last && last.role === role) last.content.push(...blocks);
-    else out.push({ role, content: blocks });
-  };
+  const append = (role: AnthropicMessage["role"], blocks: AnthropicRequestBlock[]) => appendTurn(out, role, blocks);
 
   messages.forEach((m, i) => {
     switch (m.role) {

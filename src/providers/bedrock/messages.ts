@@ -1,4 +1,5 @@
 /** Canonical messages → Converse's top-level system plus alternating user/assistant messages of content blocks. */
+import { appendTurn } from "../turns";
 import type { ChatMessage, ContentPart } from "../../schemas/chat";
 import { BifrostError } from "../../schemas/error";
 import { imageBlock } from "./media";
@@ -12,13 +13,7 @@ export interface ConverseConversation {
 export function toConverseMessages(messages: ChatMessage[]): ConverseConversation {
   const system: Array<{ text: string }> = [];
   const out: ConverseMessage[] = [];
-  // Converse requires alternating roles, so a message with the previous message's role is merged into it.
-  const append = (role: ConverseMessage["role"], blocks: ContentBlock[]) => {
-    if (blocks.length === 0) return;
-    const last = out[out.length - 1];
-    if (last && last.role === role) last.content.push(...blocks);
-    else out.push({ role, content: blocks });
-  };
+  const append = (role: ConverseMessage["role"], blocks: ContentBlock[]) => appendTurn(out, role, blocks);
 
   messages.forEach((m, i) => {
     switch (m.role) {
