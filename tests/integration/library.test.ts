@@ -79,3 +79,26 @@ test("Bifrost.create() with no config reads the environment", async () => {
     await bf.shutdown();
   }
 });
+
+test("custom_provider_config.allowed_requests limits what a custom provider serves", async () => {
+  const bf = await Bifrost.create(
+    {
+      providers: {
+        "chat-only": {
+          keys: [{ value: "sk-custom-1" }],
+          custom_provider_config: { base_provider_type: "openai", allowed_requests: { chat_completion: true, embedding: false } },
+          network_config: { base_url: mock.url },
+        },
+      },
+    },
+    { workers: 0 },
+  );
+  try {
+    expect((await bf.chat({ model: "chat-only/gpt-4o-mini", messages: [{ role: "user", content: "x" }] })).extra_fields!.provider).toBe("chat-only");
+    const e = await bf.embeddings({ model: "chat-only/text-embedding-3-small", input: "x" }).catch((x) => x);
+    expect(e.status).toBe(400);
+    expect(e.message).toContain("does not support embedding");
+  } finally {
+    await bf.shutdown();
+  }
+});

@@ -36,6 +36,16 @@ export const MATRIX_PROVIDERS: MatrixProvider[] = [
     model: "gemini-2.0-flash",
     config: (url) => ({ keys: [{ value: "ya29.mock-token", vertex_key_config: { project_id: "proj", region: "us-central1" } }], network_config: { base_url: url } }),
   },
+  {
+    // Anthropic models on Vertex: rawPredict with the Messages body.
+    name: "vertex-claude",
+    model: "claude-3-5-haiku@20241022",
+    config: (url) => ({
+      keys: [{ value: "ya29.mock-token", vertex_key_config: { project_id: "proj", region: "us-east5" } }],
+      custom_provider_config: { base_provider_type: "vertex" },
+      network_config: { base_url: url },
+    }),
+  },
 ];
 
 const decodeEvents = (bytes: Uint8Array) =>
