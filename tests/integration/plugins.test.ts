@@ -236,6 +236,24 @@ describe("config", () => {
   });
 });
 
+describe("reload", () => {
+  test("a request in flight finishes on the plugin instance it started with", async () => {
+    const stamp: PluginFactory = (ctx) => ({
+      name: "stamp",
+      config: ctx.t.Object({ label: ctx.t.String() }),
+      postResponse: (res: any) => ({ response: { ...res, extra_fields: { ...res.extra_fields, label: ctx.config.label } } }),
+    });
+    const bf = await gateway({ stamp }, [{ name: "stamp", config: { label: "old" } }]);
+    mock.fault({ delayMs: 300 });
+    const inFlight = bf.chat(ask("slow"));
+    await Bun.sleep(50);
+    await bf.plugins.reconfigure("stamp", { config: { label: "new" } });
+    expect(((await inFlight).extra_fields as any).label).toBe("old");
+    expect(((await bf.chat(ask())).extra_fields as any).label).toBe("new");
+    await bf.shutdown();
+  });
+});
+
 describe("fallbacks run the pipeline afresh", () => {
   test("each candidate gets its own pre-hook call, told whether it is a fallback", async () => {
     const seen: string[] = [];
