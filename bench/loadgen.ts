@@ -10,6 +10,8 @@ export interface LoadOptions {
   durationMs: number;
   /** Read an SSE answer and time its first byte (time to first token) too. */
   stream?: boolean;
+  /** Streams: how many SSE frames each must deliver; a stream with fewer (or more) counts as an error. */
+  expectFrames?: number;
   warmupMs?: number;
 }
 
@@ -44,16 +46,19 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
       const res = await fetch(o.url, { method: "POST", headers, body: o.body });
       if (o.stream && res.body) {
         const reader = res.body.getReader();
+        const dec = new TextDecoder();
         let first = true;
-        let tail = "";
+        let text = "";
         for (;;) {
           const { value, done } = await reader.read();
           if (done) break;
           if (first && recording) ttft.push((performance.now() - t0) * 1000);
           first = false;
-          tail = new TextDecoder().decode(value).slice(-32);
+          text += dec.decode(value, { stream: true });
         }
-        if (!tail.includes("[DONE]")) throw new Error(`stream ended without [DONE] (status ${res.status})`);
+        if (!text.endsWith("data: [DONE]\n\n")) throw new Error(`stream ended without [DONE] (status ${res.status})`);
+        const frames = text.split("\n\n").length - 1;
+        if (o.expectFrames !== undefined && frames !== o.expectFrames) throw new Error(`stream delivered ${frames} frames, expected ${o.expectFrames}`);
       } else await res.arrayBuffer();
       if (res.status !== 200) throw new Error(`status ${res.status}`);
       if (recording) lat.push((performance.now() - t0) * 1000);
