@@ -1,5 +1,5 @@
 /** Canonical messages → Anthropic's top-level system plus strictly alternating user/assistant messages. */
-import { appendTurn } from "../turns";
+import { toTurns } from "../turns";
 import type { ChatMessage, ContentPart } from "../../schemas/chat";
 import { BifrostError } from "../../schemas/error";
 import type {
@@ -16,30 +16,13 @@ export interface AnthropicConversation {
 }
 
 export function toAnthropicMessages(messages: ChatMessage[]): AnthropicConversation {
-  const system: AnthropicTextBlock[] = [];
-  const out: AnthropicMessage[] = [];
-  const append = (role: AnthropicMessage["role"], blocks: AnthropicRequestBlock[]) => appendTurn(out, role, blocks);
-
-  messages.forEach((m, i) => {
-    switch (m.role) {
-      case "system":
-      case "developer":
-        system.push(...textBlocks(m.content, `messages[${i}].content`));
-        break;
-      case "user":
-        append("user", userBlocks(m.content, i));
-        break;
-      case "assistant":
-        append("assistant", assistantBlocks(m, i));
-        break;
-      case "tool":
-        append("user", [toolResult(m, i)]);
-        break;
-      default:
-        throw BifrostError.badRequest(`role "${m.role}" is not supported by anthropic; use "tool"`, `messages[${i}].role`);
-    }
-  });
-  return system.length ? { system, messages: out } : { messages: out };
+  return toTurns<AnthropicTextBlock, AnthropicRequestBlock>(messages, {
+    provider: "anthropic",
+    system: (m, i) => textBlocks(m.content, `messages[${i}].content`),
+    user: (m, i) => userBlocks(m.content, i),
+    assistant: assistantBlocks,
+    tool: toolResult,
+  }) as AnthropicConversation;
 }
 
 const text = (t: string): AnthropicTextBlock => ({ type: "text", text: t });

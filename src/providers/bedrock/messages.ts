@@ -1,5 +1,5 @@
 /** Canonical messages → Converse's top-level system plus alternating user/assistant messages of content blocks. */
-import { appendTurn } from "../turns";
+import { toTurns } from "../turns";
 import type { ChatMessage, ContentPart } from "../../schemas/chat";
 import { BifrostError } from "../../schemas/error";
 import { imageBlock } from "./media";
@@ -11,30 +11,13 @@ export interface ConverseConversation {
 }
 
 export function toConverseMessages(messages: ChatMessage[]): ConverseConversation {
-  const system: Array<{ text: string }> = [];
-  const out: ConverseMessage[] = [];
-  const append = (role: ConverseMessage["role"], blocks: ContentBlock[]) => appendTurn(out, role, blocks);
-
-  messages.forEach((m, i) => {
-    switch (m.role) {
-      case "system":
-      case "developer":
-        system.push(...textBlocks(m.content, `messages[${i}].content`));
-        break;
-      case "user":
-        append("user", userBlocks(m.content, `messages[${i}].content`));
-        break;
-      case "assistant":
-        append("assistant", assistantBlocks(m, i));
-        break;
-      case "tool":
-        append("user", [toolResult(m, i)]);
-        break;
-      default:
-        throw BifrostError.badRequest(`role "${m.role}" is not supported by bedrock; use "tool"`, `messages[${i}].role`);
-    }
-  });
-  return system.length ? { system, messages: out } : { messages: out };
+  return toTurns<{ text: string }, ContentBlock>(messages, {
+    provider: "bedrock",
+    system: (m, i) => textBlocks(m.content, `messages[${i}].content`),
+    user: (m, i) => userBlocks(m.content, `messages[${i}].content`),
+    assistant: assistantBlocks,
+    tool: toolResult,
+  }) as ConverseConversation;
 }
 
 /** Converse rejects blank text blocks ("The text field in the ContentBlock object is blank"): empty text is dropped. */
