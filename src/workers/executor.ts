@@ -204,6 +204,16 @@ async function pumpStream(
 }
 
 function toError(err: unknown, timer: CallTimer, h: CallHeader): BifrostError {
+  return withoutSecrets(classify(err, timer, h), h);
+}
+
+/** Some upstreams echo the key they were given in their error message: it never reaches the client. */
+function withoutSecrets(e: BifrostError, h: CallHeader): BifrostError {
+  if (h.apiKey.length >= 6 && e.message.includes(h.apiKey)) e.message = e.message.split(h.apiKey).join("[REDACTED]");
+  return e;
+}
+
+function classify(err: unknown, timer: CallTimer, h: CallHeader): BifrostError {
   if (timer.timedOut) {
     return new BifrostError({
       status: 504,

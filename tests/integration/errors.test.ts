@@ -218,6 +218,14 @@ describe("transport", () => {
     expect(mock.requests[0]!.aborted).toBe(true);
   });
 
+  test("an upstream that echoes the key in its error message has it redacted", async () => {
+    mock.fault({ status: 401, message: `Invalid key ${KEY} for this org` });
+    const r = await post("/v1/chat/completions", chatBody());
+    expect(r.status).toBe(401);
+    expect(r.text).not.toContain(KEY);
+    expect(r.json.error.message).toBe("Invalid key [REDACTED] for this org");
+  });
+
   test("secrets appear in no response and no log line", async () => {
     await post("/v1/chat/completions", chatBody(), { "x-bf-api-key-id": "bad" });
     expect(gw.output()).not.toContain(KEY);
