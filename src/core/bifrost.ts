@@ -7,7 +7,7 @@
 import { configFromEnv, loadConfigFile, resolveConfig } from "../config/load";
 import type { ResolvedConfig, ResolvedKey, ResolvedProvider } from "../config/resolved";
 import type { BifrostConfig } from "../config/schema";
-import { log, registerSecret } from "../log";
+import { log } from "../log";
 import { getAdapter } from "../providers";
 import type { ProviderCapability } from "../providers/types";
 import type { ChatChunk, ChatRequest, ChatResponse } from "../schemas/chat";
@@ -24,7 +24,8 @@ import type { CallHeader, Op } from "../workers/protocol";
 import type { Transport } from "../workers/transport";
 import { ProviderQueue } from "./provider-queue";
 import { Resilience, type Candidate } from "./resilience";
-import { resolveModel } from "./router";
+import { resolveModel, unroutedProvider } from "./router";
+import { extraHeadersJson, keyConfigJson, registerKeySecrets } from "./call-settings";
 import { Pipeline } from "../plugins/pipeline";
 import type { AnyRequest, Op as PluginOp, PluginFactory, RequestContext } from "../plugins/types";
 import { PluginHost } from "../plugins/host";
@@ -110,10 +111,7 @@ export class Bifrost {
   ) {
     for (const p of config.providers.values()) {
       this.queues.set(p.name, new ProviderQueue(p.name, p.concurrency, p.bufferSize, config.client.dropExcessRequests));
-      for (const k of p.keys) {
-        registerSecret(k.value);
-        if (k.config) registerConfigSecrets(k.config);
-      }
+      for (const k of p.keys) registerKeySecrets(k);
     }
     this.resilience = new Resilience(() => this.closed);
     this.envelopes = new EnvelopePool(config.client.initialPoolSize);
@@ -394,7 +392,7 @@ export class Bifrost {
     h.baseUrl = p.baseUrl;
     h.apiKey = key.value;
     h.keyConfig = keyConfigJson(key);
-    h.extraHeaders = EXTRA_HEADERS_JSON.get(p) ?? cacheHeaders(p);
+    h.extraHeaders = extraHeadersJson(p);
     h.timeoutMs = op === "models" ? Math.min(p.timeoutMs, 10_000) : p.timeoutMs;
     h.idleTimeoutMs = p.streamIdleTimeoutMs;
     return h;
@@ -433,54 +431,6 @@ export class Bifrost {
       return fromKeys();
     }
   }
-}
-
-/** Extra headers are serialised once per provider, not per request. */
-const EXTRA_HEADERS_JSON = new WeakMap<ResolvedProvider, string>();
-function cacheHeaders(p: ResolvedProvider): string {
-  const s = Object.keys(p.extraHeaders).length ? JSON.stringify(p.extraHeaders) : "";
-  EXTRA_HEADERS_JSON.set(p, s);
-  return s;
-}
-
-const SECRET_FIELD = /key|secret|token|password|credential|private/i;
-
-/** Secrets inside a key's provider settings (AWS secret keys, service-account JSON, …) are masked in logs. */
-function registerConfigSecrets(obj: Record<string, any>, parentSecret = false) {
-  for (const [k, v] of Object.entries(obj)) {
-    const secret = parentSecret || SECRET_FIELD.test(k);
-    if (typeof v === "string" && secret) registerSecret(v);
-    else if (v && typeof v === "object") registerConfigSecrets(v, secret);
-  }
-}
-
-/** Key settings are serialised once per key, not per request. */
-const KEY_CONFIG_JSON = new WeakMap<ResolvedKey, string>();
-function keyConfigJson(k: ResolvedKey): string {
-  let s = KEY_CONFIG_JSON.get(k);
-  if (s === undefined) KEY_CONFIG_JSON.set(k, (s = k.config ? JSON.stringify(k.config) : ""));
-  return s;
-}
-
-/** A stand-in provider for unrouted candidates: never called, only named in the plugins' RequestContext. */
-function unroutedProvider(name: string): ResolvedProvider {
-  return {
-    name,
-    type: "",
-    baseUrl: "",
-    keys: [],
-    keyless: true,
-    extraHeaders: {},
-    timeoutMs: 0,
-    streamIdleTimeoutMs: 0,
-    maxRetries: 0,
-    retryBackoffInitialMs: 0,
-    retryBackoffMaxMs: 0,
-    concurrency: 0,
-    bufferSize: 0,
-    allowedRequests: null,
-    circuitBreaker: null,
-  };
 }
 
 function isResolved(c: unknown): c is ResolvedConfig {

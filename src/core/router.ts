@@ -39,3 +39,25 @@ export function resolveModel(requested: string, providers: Map<string, ResolvedP
 function list(providers: Map<string, ResolvedProvider>): string {
   return providers.size ? [...providers.keys()].join(", ") : "(none configured)";
 }
+
+/** A stand-in provider for unrouted candidates: never called, only named in the plugins' RequestContext. */
+export function unroutedProvider(name: string): ResolvedProvider {
+  return {
+    name,
+    type: "",
+    baseUrl: "",
+    keys: [],
+    keyless: true,
+    extraHeaders: {},
+    timeoutMs: 0,
+    streamIdleTimeoutMs: 0,
+    maxRetries: 0,
+    retryBackoffInitialMs: 0,
+    retryBackoffMaxMs: 0,
+    concurrency: 0,
+    bufferSize: 0,
+    allowedRequests: null,
+    circuitBreaker: null,
+  };
+}
+
