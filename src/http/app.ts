@@ -30,8 +30,7 @@ export function createApp(bf: Bifrost) {
     .onRequest(({ request }) => {
       if (request.method === "OPTIONS") return cors.preflight(request.headers.get("origin"), request.headers.get("access-control-request-headers"));
       // 413 before anything reads the body.
-      // The unread body would hold the connection (and a graceful stop) open: close it after answering.
-      if (Number(request.headers.get("content-length")) > maxBody) return errorResponse(tooLarge(maxBody), { connection: "close" });
+      if (Number(request.headers.get("content-length")) > maxBody) return errorResponse(tooLarge(maxBody));
       if (bf.pipeline.httpRequest.length) return runHttpRequestHooks(bf, request).catch((e) => errorResponse(e));
     })
     .onAfterHandle({ as: "global" }, ({ request, response }) => {

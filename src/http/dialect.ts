@@ -33,7 +33,8 @@ export async function serveDialect(bf: Bifrost, dialect: IngressDialect, maxBody
     });
   } catch (err) {
     const { status, body, headers } = dialect.errorBody(BifrostError.from(err));
-    return json(body, status, headers);
+    // A 413 leaves the body unread; closing the connection keeps it from holding a graceful stop open.
+    return json(body, status, status === 413 ? { ...headers, connection: "close" } : headers);
   }
 }
 
