@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { startGateway, type GatewayProcess } from "../support/gateway";
 import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
-import { MATRIX_DIALECTS, MATRIX_PROVIDERS } from "../support/matrix";
+import { MATRIX_DIALECTS, MATRIX_PROVIDERS, MATRIX_TOOL_DIALECTS } from "../support/matrix";
 
 let mock: MockUpstream;
 let gw: GatewayProcess;
@@ -35,6 +35,22 @@ for (const dialect of MATRIX_DIALECTS) {
           expect(a.text).toStartWith(`mock reply to: ${PROMPT}`.split(" ").slice(0, REPLY_WORDS).join(" "));
           expect(a.promptTokens).toBe(PROMPT_WORDS);
           expect(a.completionTokens).toBe(REPLY_WORDS);
+        });
+      }
+    }
+  });
+}
+
+// Tool calls: the cell most often broken in translation (arguments mangled, streamed pieces lost).
+const TOOL_PROMPT = "please use the tool now";
+
+for (const dialect of MATRIX_TOOL_DIALECTS) {
+  describe(`${dialect.name} dialect, tool call`, () => {
+    for (const provider of MATRIX_PROVIDERS) {
+      for (const stream of [false, true]) {
+        test(`→ ${provider.name} ${stream ? "stream" : "non-stream"}`, async () => {
+          const call = await dialect.callTool(gw.url, `${provider.name}/${provider.model}`, TOOL_PROMPT, stream);
+          expect(call).toEqual({ name: "search", args: { query: TOOL_PROMPT } });
         });
       }
     }

@@ -161,3 +161,118 @@ export function bedrockConverse(decodeEvents: (bytes: Uint8Array) => Array<{ typ
     },
   };
 }
+
+// ── tool calls ─────────────────────────────────────────────────────────
+
+export interface ToolAnswer {
+  name: string;
+  /** The arguments as the client would read them, parsed. */
+  args: unknown;
+}
+
+export interface ToolClient {
+  name: string;
+  /** Offer one tool, `search(query)`, and ask for it; read back the call from the vendor's shapes. */
+  callTool(base: string, model: string, prompt: string, stream: boolean): Promise<ToolAnswer>;
+}
+
+const QUERY_SCHEMA = { type: "object", properties: { query: { type: "string" } }, required: ["query"] };
+
+export const openaiChatTools: ToolClient = {
+  name: "openai",
+  async callTool(base, model, prompt, stream) {
+    const body = { model, messages: [{ role: "user", content: prompt }], tools: [{ type: "function", function: { name: "search", parameters: QUERY_SCHEMA } }], ...(stream ? { stream: true } : {}) };
+    const res = await post(`${base}/v1/chat/completions`, body);
+    if (!stream) {
+      const call = ((await res.json()) as any).choices[0].message.tool_calls[0].function;
+      return { name: call.name, args: JSON.parse(call.arguments) };
+    }
+    let name = "";
+    let args = "";
+    for (const e of await sse(res)) for (const t of e.data.choices?.[0]?.delta?.tool_calls ?? []) (name ||= t.function?.name ?? ""), (args += t.function?.arguments ?? "");
+    return { name, args: JSON.parse(args) };
+  },
+};
+
+export const anthropicTools: ToolClient = {
+  name: "anthropic",
+  async callTool(base, model, prompt, stream) {
+    const body = { model, max_tokens: 256, messages: [{ role: "user", content: prompt }], tools: [{ name: "search", input_schema: QUERY_SCHEMA }], ...(stream ? { stream: true } : {}) };
+    const res = await post(`${base}/anthropic/v1/messages`, body, { "anthropic-version": "2023-06-01" });
+    if (!stream) {
+      const block = ((await res.json()) as any).content.find((b: any) => b.type === "tool_use");
+      return { name: block.name, args: block.input };
+    }
+    const events = await sse(res);
+    const start = events.find((e) => e.event === "content_block_start" && e.data.content_block.type === "tool_use")!;
+    const json = events
+      .filter((e) => e.event === "content_block_delta" && e.data.index === start.data.index && e.data.delta.type === "input_json_delta")
+      .map((e) => e.data.delta.partial_json)
+      .join("");
+    return { name: start.data.content_block.name, args: JSON.parse(json) };
+  },
+};
+
+export const responsesTools: ToolClient = {
+  name: "responses",
+  async callTool(base, model, prompt, stream) {
+    const body = { model, input: prompt, tools: [{ type: "function", name: "search", parameters: QUERY_SCHEMA }], ...(stream ? { stream: true } : {}) };
+    const res = await post(`${base}/v1/responses`, body);
+    const response: any = stream ? (await sse(res)).find((e) => e.event === "response.completed")!.data.response : await res.json();
+    const call = response.output.find((o: any) => o.type === "function_call");
+    return { name: call.name, args: JSON.parse(call.arguments) };
+  },
+};
+
+export const genaiTools: ToolClient = {
+  name: "genai",
+  async callTool(base, model, prompt, stream) {
+    const body = { contents: [{ role: "user", parts: [{ text: prompt }] }], tools: [{ functionDeclarations: [{ name: "search", parameters: QUERY_SCHEMA }] }] };
+    const res = await post(`${base}/genai/v1beta/models/${model}:${stream ? "streamGenerateContent?alt=sse" : "generateContent"}`, body);
+    const bodies: any[] = stream ? (await sse(res)).map((e) => e.data) : [await res.json()];
+    const part = bodies.flatMap((b) => b.candidates?.[0]?.content?.parts ?? []).find((p: any) => p.functionCall);
+    return { name: part.functionCall.name, args: part.functionCall.args };
+  },
+};
+
+export const cohereTools: ToolClient = {
+  name: "cohere",
+  async callTool(base, model, prompt, stream) {
+    const body = { model, messages: [{ role: "user", content: prompt }], tools: [{ type: "function", function: { name: "search", parameters: QUERY_SCHEMA } }], ...(stream ? { stream: true } : {}) };
+    const res = await post(`${base}/cohere/v2/chat`, body);
+    if (!stream) {
+      const call = ((await res.json()) as any).message.tool_calls[0].function;
+      return { name: call.name, args: JSON.parse(call.arguments) };
+    }
+    const events = await sse(res);
+    const start = events.find((e) => e.event === "tool-call-start")!.data.delta.message.tool_calls;
+    const args =
+      (start.function.arguments ?? "") +
+      events
+        .filter((e) => e.event === "tool-call-delta")
+        .map((e) => e.data.delta.message.tool_calls.function.arguments)
+        .join("");
+    return { name: start.function.name, args: JSON.parse(args) };
+  },
+};
+
+export function bedrockTools(decodeEvents: (bytes: Uint8Array) => Array<{ type: string; body: any }>): ToolClient {
+  return {
+    name: "bedrock",
+    async callTool(base, model, prompt, stream) {
+      const body = { messages: [{ role: "user", content: [{ text: prompt }] }], toolConfig: { tools: [{ toolSpec: { name: "search", inputSchema: { json: QUERY_SCHEMA } } }] } };
+      const res = await post(`${base}/bedrock/model/${encodeURIComponent(model)}/${stream ? "converse-stream" : "converse"}`, body);
+      if (!stream) {
+        const use = ((await res.json()) as any).output.message.content.find((c: any) => c.toolUse).toolUse;
+        return { name: use.name, args: use.input };
+      }
+      const events = decodeEvents(new Uint8Array(await res.arrayBuffer()));
+      const start = events.find((e) => e.type === "contentBlockStart" && e.body.start?.toolUse)!;
+      const input = events
+        .filter((e) => e.type === "contentBlockDelta" && e.body.contentBlockIndex === start.body.contentBlockIndex)
+        .map((e) => e.body.delta.toolUse?.input ?? "")
+        .join("");
+      return { name: start.body.start.toolUse.name, args: JSON.parse(input) };
+    },
+  };
+}

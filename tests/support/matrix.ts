@@ -1,6 +1,21 @@
 /** The matrix's axes: which client dialects and which providers (with a config that points them at the mock). */
 import { EventStreamDecoder } from "../../src/providers/bedrock/eventstream";
-import { anthropicMessages, bedrockConverse, cohereChat, googleGenai, openaiChat, openaiResponses, type DialectClient } from "./dialect-clients";
+import {
+  anthropicMessages,
+  anthropicTools,
+  bedrockConverse,
+  bedrockTools,
+  cohereChat,
+  cohereTools,
+  genaiTools,
+  googleGenai,
+  openaiChat,
+  openaiChatTools,
+  openaiResponses,
+  responsesTools,
+  type DialectClient,
+  type ToolClient,
+} from "./dialect-clients";
 
 export interface MatrixProvider {
   name: string;
@@ -55,3 +70,5 @@ const decodeEvents = (bytes: Uint8Array) =>
   }));
 
 export const MATRIX_DIALECTS: DialectClient[] = [openaiChat, anthropicMessages, openaiResponses, googleGenai, cohereChat, bedrockConverse(decodeEvents)];
+
+export const MATRIX_TOOL_DIALECTS: ToolClient[] = [openaiChatTools, anthropicTools, responsesTools, genaiTools, cohereTools, bedrockTools(decodeEvents)];
