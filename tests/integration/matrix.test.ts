@@ -1,11 +1,12 @@
 /**
  * The translation matrix: every ingress dialect × every provider, non-stream and stream, through the
  * running server against the mock upstream (which speaks each provider's wire format). Each cell checks
- * the client dialect's envelope, the reply text, and the token usage the mock counted.
+ * the client dialect's envelope, the reply text, and the token usage the mock counted, cached tokens included.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { startGateway, type GatewayProcess } from "../support/gateway";
 import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
+import { CACHED_TOKENS } from "../support/mock/types";
 import { MATRIX_DIALECTS, MATRIX_PROVIDERS, MATRIX_TOOL_DIALECTS } from "../support/matrix";
 
 let mock: MockUpstream;
@@ -21,7 +22,8 @@ afterAll(async () => {
   await mock?.stop();
 });
 
-const PROMPT = "hello matrix cell";
+/** "cached" makes every mock report CACHED_TOKENS of the prompt as cache reads, each in its own fields. */
+const PROMPT = "hello cached cell";
 const PROMPT_WORDS = 3;
 const REPLY_WORDS = 5;
 
@@ -35,6 +37,7 @@ for (const dialect of MATRIX_DIALECTS) {
           expect(a.text).toStartWith(`mock reply to: ${PROMPT}`.split(" ").slice(0, REPLY_WORDS).join(" "));
           expect(a.promptTokens).toBe(PROMPT_WORDS);
           expect(a.completionTokens).toBe(REPLY_WORDS);
+          expect(a.cachedTokens).toBe(CACHED_TOKENS);
         });
       }
     }

@@ -6,8 +6,11 @@ import { SseParser } from "../../src/providers/sse";
 
 export interface DialectAnswer {
   text: string;
+  /** All prompt tokens, cache reads included (added up where the vendor reports them apart). */
   promptTokens: number;
   completionTokens: number;
+  /** Prompt tokens read from the provider's cache. */
+  cachedTokens: number;
   /** The envelope checks passed (the vendor's required fields are there). */
   shapeOk: boolean;
   raw: unknown;
@@ -36,7 +39,14 @@ export const openaiChat: DialectClient = {
     const res = await post(`${base}/v1/chat/completions`, { model, messages: [{ role: "user", content: prompt }], ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}) });
     if (!stream) {
       const j: any = await res.json();
-      return { text: j.choices[0].message.content, promptTokens: j.usage.prompt_tokens, completionTokens: j.usage.completion_tokens, shapeOk: j.object === "chat.completion", raw: j };
+      return {
+        text: j.choices[0].message.content,
+        promptTokens: j.usage.prompt_tokens,
+        completionTokens: j.usage.completion_tokens,
+        cachedTokens: j.usage.prompt_tokens_details?.cached_tokens ?? 0,
+        shapeOk: j.object === "chat.completion",
+        raw: j,
+      };
     }
     const events = await sse(res);
     const usage = events.map((e) => e.data.usage).find(Boolean);
@@ -44,6 +54,7 @@ export const openaiChat: DialectClient = {
       text: events.map((e) => e.data.choices?.[0]?.delta?.content ?? "").join(""),
       promptTokens: usage?.prompt_tokens ?? -1,
       completionTokens: usage?.completion_tokens ?? -1,
+      cachedTokens: usage?.prompt_tokens_details?.cached_tokens ?? 0,
       shapeOk: events.every((e) => e.data.object === "chat.completion.chunk"),
       raw: events,
     };
@@ -57,16 +68,20 @@ export const anthropicMessages: DialectClient = {
     if (!stream) {
       const j: any = await res.json();
       const text = j.content.filter((b: any) => b.type === "text").map((b: any) => b.text).join("");
-      return { text, promptTokens: j.usage.input_tokens + (j.usage.cache_read_input_tokens ?? 0), completionTokens: j.usage.output_tokens, shapeOk: j.type === "message" && !!j.stop_reason, raw: j };
+      const cached = j.usage.cache_read_input_tokens ?? 0;
+      return { text, promptTokens: j.usage.input_tokens + cached, completionTokens: j.usage.output_tokens, cachedTokens: cached, shapeOk: j.type === "message" && !!j.stop_reason, raw: j };
     }
     const events = await sse(res);
     const start = events.find((e) => e.event === "message_start")?.data.message.usage;
     const delta = events.find((e) => e.event === "message_delta")?.data.usage;
     const order = events.map((e) => e.event);
+    // message_delta's counts are cumulative and may repeat message_start's; the later one wins.
+    const cached = delta?.cache_read_input_tokens ?? start?.cache_read_input_tokens ?? 0;
     return {
       text: events.filter((e) => e.data.delta?.type === "text_delta").map((e) => e.data.delta.text).join(""),
-      promptTokens: delta?.input_tokens ?? start?.input_tokens ?? -1,
+      promptTokens: (delta?.input_tokens ?? start?.input_tokens ?? -1) + cached,
       completionTokens: delta?.output_tokens ?? -1,
+      cachedTokens: cached,
       shapeOk: order[0] === "message_start" && order.at(-1) === "message_stop" && events.every((e) => e.event === e.data.type),
       raw: events,
     };
@@ -80,7 +95,14 @@ export const openaiResponses: DialectClient = {
     if (!stream) {
       const j: any = await res.json();
       const text = j.output.filter((o: any) => o.type === "message").flatMap((o: any) => o.content).map((c: any) => c.text).join("");
-      return { text, promptTokens: j.usage.input_tokens, completionTokens: j.usage.output_tokens, shapeOk: j.object === "response" && j.status === "completed", raw: j };
+      return {
+        text,
+        promptTokens: j.usage.input_tokens,
+        completionTokens: j.usage.output_tokens,
+        cachedTokens: j.usage.input_tokens_details?.cached_tokens ?? 0,
+        shapeOk: j.object === "response" && j.status === "completed",
+        raw: j,
+      };
     }
     const events = await sse(res);
     const done = events.find((e) => e.event === "response.completed")?.data.response;
@@ -88,6 +110,7 @@ export const openaiResponses: DialectClient = {
       text: events.filter((e) => e.event === "response.output_text.delta").map((e) => e.data.delta).join(""),
       promptTokens: done?.usage?.input_tokens ?? -1,
       completionTokens: done?.usage?.output_tokens ?? -1,
+      cachedTokens: done?.usage?.input_tokens_details?.cached_tokens ?? 0,
       shapeOk: events[0]?.event === "response.created" && !!done,
       raw: events,
     };
@@ -105,6 +128,7 @@ export const googleGenai: DialectClient = {
       text: bodies.flatMap((b) => b.candidates?.[0]?.content?.parts ?? []).map((p: any) => p.text ?? "").join(""),
       promptTokens: usage?.promptTokenCount ?? -1,
       completionTokens: usage?.candidatesTokenCount ?? -1,
+      cachedTokens: usage?.cachedContentTokenCount ?? 0,
       shapeOk: bodies.some((b) => b.candidates?.[0]?.finishReason),
       raw: bodies,
     };
@@ -118,7 +142,14 @@ export const cohereChat: DialectClient = {
     if (!stream) {
       const j: any = await res.json();
       const text = j.message.content.map((c: any) => c.text).join("");
-      return { text, promptTokens: j.usage.tokens.input_tokens, completionTokens: j.usage.tokens.output_tokens, shapeOk: !!j.id && !!j.finish_reason, raw: j };
+      return {
+        text,
+        promptTokens: j.usage.tokens.input_tokens,
+        completionTokens: j.usage.tokens.output_tokens,
+        cachedTokens: j.usage.cached_tokens ?? 0,
+        shapeOk: !!j.id && !!j.finish_reason,
+        raw: j,
+      };
     }
     const events = await sse(res);
     const end = events.find((e) => e.event === "message-end")?.data.delta;
@@ -126,6 +157,7 @@ export const cohereChat: DialectClient = {
       text: events.filter((e) => e.event === "content-delta").map((e) => e.data.delta.message.content.text).join(""),
       promptTokens: end?.usage?.tokens?.input_tokens ?? -1,
       completionTokens: end?.usage?.tokens?.output_tokens ?? -1,
+      cachedTokens: end?.usage?.cached_tokens ?? 0,
       shapeOk: events[0]?.event === "message-start" && !!end?.finish_reason,
       raw: events,
     };
@@ -141,20 +173,25 @@ export function bedrockConverse(decodeEvents: (bytes: Uint8Array) => Array<{ typ
       const res = await post(url, { messages: [{ role: "user", content: [{ text: prompt }] }] });
       if (!stream) {
         const j: any = await res.json();
+        // Converse's inputTokens leave out cache reads.
+        const cached = j.usage.cacheReadInputTokens ?? 0;
         return {
           text: j.output.message.content.map((c: any) => c.text ?? "").join(""),
-          promptTokens: j.usage.inputTokens,
+          promptTokens: j.usage.inputTokens + cached,
           completionTokens: j.usage.outputTokens,
+          cachedTokens: cached,
           shapeOk: !!j.stopReason && j.output.message.role === "assistant",
           raw: j,
         };
       }
       const events = decodeEvents(new Uint8Array(await res.arrayBuffer()));
       const meta = events.find((e) => e.type === "metadata")?.body;
+      const cached = meta?.usage?.cacheReadInputTokens ?? 0;
       return {
         text: events.filter((e) => e.type === "contentBlockDelta").map((e) => e.body.delta?.text ?? "").join(""),
-        promptTokens: meta?.usage?.inputTokens ?? -1,
+        promptTokens: (meta?.usage?.inputTokens ?? -1) + cached,
         completionTokens: meta?.usage?.outputTokens ?? -1,
+        cachedTokens: cached,
         shapeOk: events[0]?.type === "messageStart" && events.some((e) => e.type === "messageStop"),
         raw: events,
       };

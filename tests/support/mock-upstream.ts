@@ -66,7 +66,7 @@ export interface MockUpstreamOptions {
 }
 
 import { MOCK_DIALECTS } from "./mock";
-import type { MockDialect, MockReply } from "./mock/types";
+import { cachedTokens, type MockDialect, type MockReply } from "./mock/types";
 
 type Flavor = "openai" | "anthropic";
 
@@ -289,7 +289,7 @@ function chatCompletion(body: any, ctx: Ctx): any {
       prompt_tokens: promptTokens,
       completion_tokens: completionTokens,
       total_tokens: promptTokens + completionTokens,
-      prompt_tokens_details: { cached_tokens: 0 },
+      prompt_tokens_details: { cached_tokens: cachedTokens(userText, promptTokens) },
     },
   };
 }
@@ -462,10 +462,11 @@ function anthropicMessage(body: any, ctx: Ctx): any {
     content,
     stop_reason: toolName ? "tool_use" : truncated ? "max_tokens" : "end_turn",
     stop_sequence: null,
+    // Anthropic's input_tokens leave out the tokens read from the cache.
     usage: {
-      input_tokens: promptWords(body.messages, body.system),
+      input_tokens: promptWords(body.messages, body.system) - cachedTokens(userText, promptWords(body.messages, body.system)),
       output_tokens: toolName ? Math.max(1, countWords(JSON.stringify(input))) : n,
-      cache_read_input_tokens: 0,
+      cache_read_input_tokens: cachedTokens(userText, promptWords(body.messages, body.system)),
       cache_creation_input_tokens: 0,
     },
   };

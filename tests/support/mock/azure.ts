@@ -3,7 +3,7 @@
  * (api-version required, as Azure does) and the /openai/v1/ API, answering OpenAI shapes with Azure's
  * content-filter annotations and Azure's `{error:{code,message}}` errors.
  */
-import { countWords, embed, replyWords, type MockCtx, type MockDialect, type MockReply } from "./types";
+import { cachedTokens, countWords, embed, replyWords, type MockCtx, type MockDialect, type MockReply } from "./types";
 
 const DEPLOYMENT_PATH = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|embeddings)$/;
 const V1_PATH = /^\/openai\/v1\/(chat\/completions|embeddings)$/;
@@ -77,7 +77,7 @@ function completion(body: any, deployment: string, ctx: MockCtx): any {
     system_fingerprint: "fp_mock",
     prompt_filter_results: [{ prompt_index: 0, content_filter_results: SAFE }],
     choices: [{ index: 0, message, logprobs: null, finish_reason: tool ? "tool_calls" : n < ctx.words ? "length" : "stop", content_filter_results: tool ? {} : SAFE }],
-    usage: { prompt_tokens: prompt, completion_tokens: output, total_tokens: prompt + output, prompt_tokens_details: { cached_tokens: 0 } },
+    usage: { prompt_tokens: prompt, completion_tokens: output, total_tokens: prompt + output, prompt_tokens_details: { cached_tokens: cachedTokens(userText, prompt) } },
   };
 }
 

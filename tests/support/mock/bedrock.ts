@@ -6,7 +6,7 @@
 import { encodeEvent, encodeException, EVENTSTREAM_CONTENT_TYPE } from "../../../src/providers/bedrock/eventstream";
 import { sha256Hex } from "../../../src/providers/bedrock/sigv4";
 import { parseAuthorization, verifySignature } from "../../../src/providers/bedrock/sigv4-verify";
-import { countWords, embed, replyWords, type MockCtx, type MockDialect, type MockReply } from "./types";
+import { cachedTokens, countWords, embed, replyWords, type MockCtx, type MockDialect, type MockReply } from "./types";
 
 export const MOCK_ACCESS_KEY = "mock-access";
 export const MOCK_SECRET_KEY = "mock-secret";
@@ -94,7 +94,7 @@ interface Answer {
   text?: string[];
   tool?: { toolUseId: string; name: string; input: { query: string } };
   stopReason: string;
-  usage: { inputTokens: number; outputTokens: number; totalTokens: number };
+  usage: { inputTokens: number; outputTokens: number; totalTokens: number; cacheReadInputTokens?: number };
 }
 
 function converse(body: Record<string, any>, ctx: MockCtx, stream: boolean): MockReply {
@@ -123,19 +123,22 @@ function converse(body: Record<string, any>, ctx: MockCtx, stream: boolean): Moc
 /** Deterministic: "mock reply to: <last user text>" in ctx.words words (fewer under maxTokens), or a tool use when asked. */
 function answer(body: Record<string, any>, ctx: MockCtx): Answer {
   const userText = lastUserText(body.messages);
-  const inputTokens = promptWords(body);
+  const cached = cachedTokens(userText, promptWords(body));
+  // Bedrock's inputTokens leave out the tokens read from the cache.
+  const inputTokens = promptWords(body) - cached;
+  const cache = cached ? { cacheReadInputTokens: cached } : {};
   const tools: any[] = Array.isArray(body.toolConfig?.tools) ? body.toolConfig.tools.filter((t: any) => t?.toolSpec?.name) : [];
   const choice = body.toolConfig?.toolChoice ?? {};
   if (tools.length && (choice.any || choice.tool || /tool/i.test(userText))) {
     const input = { query: userText };
     const outputTokens = countWords(JSON.stringify(input));
     const tool = { toolUseId: `tooluse_mock${ctx.nextId()}`, name: choice.tool?.name ?? tools[0].toolSpec.name, input };
-    return { tool, stopReason: "tool_use", usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens } };
+    return { tool, stopReason: "tool_use", usage: { inputTokens, outputTokens, totalTokens: inputTokens + cached + outputTokens, ...cache } };
   }
   const cap = body.inferenceConfig?.maxTokens;
   const n = typeof cap === "number" && cap >= 1 && cap < ctx.words ? Math.floor(cap) : ctx.words;
   const text = replyWords(userText, n);
-  return { text, stopReason: n < ctx.words ? "max_tokens" : "end_turn", usage: { inputTokens, outputTokens: n, totalTokens: inputTokens + n } };
+  return { text, stopReason: n < ctx.words ? "max_tokens" : "end_turn", usage: { inputTokens, outputTokens: n, totalTokens: inputTokens + cached + n, ...cache } };
 }
 
 /** The last user turn with text (tool-result-only turns are skipped). */

@@ -2,7 +2,7 @@
  * The Cohere dialect of the mock upstream: /v2/chat (JSON and SSE), /v2/embed, /v2/rerank and GET /v1/models,
  * answered deterministically in Cohere's own shapes, with Cohere's `{message}` errors.
  */
-import { countWords, embed, replyWords, type MockCtx, type MockDialect, type MockReply } from "./types";
+import { cachedTokens, countWords, embed, replyWords, type MockCtx, type MockDialect, type MockReply } from "./types";
 
 const sse = (type: string, data: unknown) => `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
 const isObject = (v: unknown): v is Record<string, any> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -86,11 +86,12 @@ function chatResponse(body: any, ctx: MockCtx): any {
     output = n;
   }
   const tokens = { input_tokens: input, output_tokens: output };
+  const cached = cachedTokens(userText, input);
   return {
     id: `mock-${ctx.nextId()}`,
     finish_reason: tool ? "TOOL_CALL" : cap < ctx.words ? "MAX_TOKENS" : "COMPLETE",
     message,
-    usage: { billed_units: tokens, tokens },
+    usage: { billed_units: tokens, tokens, ...(cached ? { cached_tokens: cached } : {}) },
   };
 }
 

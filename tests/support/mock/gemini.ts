@@ -3,7 +3,7 @@
  * (publishers/google generateContent and predict, publishers/anthropic rawPredict for Claude).
  * Answers "mock reply to: <last user text>" cut or padded to ctx.words words; usage counts words.
  */
-import { countWords, embed, replyWords, type MockCtx, type MockDialect, type MockReply } from "./types";
+import { cachedTokens, countWords, embed, replyWords, type MockCtx, type MockDialect, type MockReply } from "./types";
 
 // ---------------------------------------------------------------- routes
 
@@ -138,7 +138,14 @@ function generate(body: any, model: string, ctx: MockCtx): Answer {
   const completion = toolName ? Math.max(1, countWords(JSON.stringify(args))) : n;
   const thoughts = thinking ? 2 : 0;
   const finishReason = !toolName && n < ctx.words ? "MAX_TOKENS" : "STOP";
-  const usage = { promptTokenCount: prompt, candidatesTokenCount: completion, totalTokenCount: prompt + completion + thoughts, ...(thinking ? { thoughtsTokenCount: thoughts } : {}) };
+  const cached = cachedTokens(userText, prompt);
+  const usage = {
+    promptTokenCount: prompt,
+    candidatesTokenCount: completion,
+    totalTokenCount: prompt + completion + thoughts,
+    ...(cached ? { cachedContentTokenCount: cached } : {}),
+    ...(thinking ? { thoughtsTokenCount: thoughts } : {}),
+  };
   const meta = { modelVersion: model, responseId: `mock-${ctx.nextId()}` };
   const thought = { text: "mock thinking", thought: true };
   const answerParts = toolName ? [{ functionCall: { name: toolName, args } }] : [{ text: words.join(" ") }];
@@ -278,7 +285,12 @@ function claudeMessage(body: any, model: string, ctx: MockCtx): any {
     content: toolName ? [{ type: "tool_use", id: "toolu_vrtx_mock_1", name: toolName, input }] : [{ type: "text", text: replyWords(userText, n).join(" ") }],
     stop_reason: toolName ? "tool_use" : n < ctx.words ? "max_tokens" : "end_turn",
     stop_sequence: null,
-    usage: { input_tokens: Math.max(1, prompt), output_tokens: toolName ? Math.max(1, countWords(JSON.stringify(input))) : n, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+    usage: {
+      input_tokens: Math.max(1, prompt) - cachedTokens(userText, Math.max(1, prompt)),
+      output_tokens: toolName ? Math.max(1, countWords(JSON.stringify(input))) : n,
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: cachedTokens(userText, Math.max(1, prompt)),
+    },
   };
 }
 

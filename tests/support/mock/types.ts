@@ -58,3 +58,11 @@ export function embed(text: string, dims: number): number[] {
   }
   return out;
 }
+
+/** A prompt whose last user text says "cached" reports this many of its tokens as read from a prompt cache. */
+export const CACHED_TOKENS = 2;
+
+/** How many prompt tokens every dialect reports as cache reads for this request (each in its own fields). */
+export function cachedTokens(userText: string, promptTokens: number): number {
+  return /\bcached\b/i.test(userText) ? Math.min(CACHED_TOKENS, promptTokens) : 0;
+}
