@@ -37,3 +37,43 @@ export function* splits(transcript: string): Generator<[string, string[]]> {
     for (let i = 1; i < bytes.length; i++) yield [`${eol} byte split at ${i}`, byteSplit(bytes, i)];
   }
 }
+
+// ── running a decoder over the pieces ─────────────────────────────────
+
+import { expect } from "bun:test";
+import type { ChatChunk } from "../../src/schemas/chat";
+
+export interface DecodeRun {
+  chunks: ChatChunk[];
+  error?: unknown;
+  done: boolean;
+}
+
+interface Decoder<P> {
+  push(piece: P): ChatChunk[];
+  end(): ChatChunk[];
+  readonly done: boolean;
+}
+
+/** Feed the pieces to a fresh decoder, then end it; an error is reported beside the chunks that came before it. */
+export function decodePieces<P>(decoder: Decoder<P>, pieces: Iterable<P>): DecodeRun {
+  const chunks: ChatChunk[] = [];
+  try {
+    for (const piece of pieces) chunks.push(...decoder.push(piece));
+    chunks.push(...decoder.end());
+  } catch (error) {
+    return { chunks, error, done: decoder.done };
+  }
+  return { chunks, done: decoder.done };
+}
+
+/** Every split of the transcript must yield exactly `expected`, then a clean end. */
+export function expectSameForEverySplit(transcript: string, run: (pieces: string[]) => DecodeRun, expected: ChatChunk[], atLeast = 500): void {
+  let count = 0;
+  for (const [split, pieces] of splits(transcript)) {
+    // The label rides along so a failing diff names the split.
+    expect({ split, ...run(pieces) }).toEqual({ split, chunks: expected, done: true });
+    count++;
+  }
+  expect(count).toBeGreaterThan(atLeast);
+}

@@ -3,36 +3,12 @@ import type { ChatChunk } from "../../schemas/chat";
 import { BifrostError } from "../../schemas/error";
 import { createCohereStreamDecoder } from "./stream";
 import { fixtureJson, fixtureText, now, NOW_MS, target } from "./__fixtures__";
-import { lines, splits } from "../../../tests/support/stream-splits";
+import { decodePieces, expectSameForEverySplit as expectSameSplits, lines, splits, type DecodeRun } from "../../../tests/support/stream-splits";
 
-interface Run {
-  chunks: ChatChunk[];
-  error?: unknown;
-  done: boolean;
-}
-
-function run(pieces: Iterable<string>): Run {
-  const decoder = createCohereStreamDecoder(target(), now);
-  const chunks: ChatChunk[] = [];
-  try {
-    for (const piece of pieces) chunks.push(...decoder.push(piece));
-    chunks.push(...decoder.end());
-  } catch (error) {
-    return { chunks, error, done: decoder.done };
-  }
-  return { chunks, done: decoder.done };
-}
+const run = (pieces: Iterable<string>): DecodeRun => decodePieces(createCohereStreamDecoder(target(), now), pieces);
 
 /** Asserts every split of the transcript yields exactly `expected` and then a clean end. */
-function expectSameForEverySplit(name: string, expected: ChatChunk[]) {
-  let count = 0;
-  for (const [split, pieces] of splits(fixtureText(name))) {
-    // The label rides along so a failing diff names the split.
-    expect({ split, ...run(pieces) }).toEqual({ split, chunks: expected, done: true });
-    count++;
-  }
-  expect(count).toBeGreaterThan(1000);
-}
+const expectSameForEverySplit = (name: string, expected: ChatChunk[]) => expectSameSplits(fixtureText(name), run, expected, 1000);
 
 const created = NOW_MS / 1000;
 const make =

@@ -4,36 +4,12 @@ import { BifrostError } from "../../schemas/error";
 import { createGeminiStreamDecoder } from "./stream";
 import { fromGeminiResponse } from "./response";
 import { fixtureJson, fixtureText, now, NOW_MS, splits, target } from "./__fixtures__";
+import { decodePieces, expectSameForEverySplit as expectSameSplits, type DecodeRun } from "../../../tests/support/stream-splits";
 
-interface Run {
-  chunks: ChatChunk[];
-  error?: unknown;
-  done: boolean;
-}
-
-function run(pieces: Iterable<string>): Run {
-  const decoder = createGeminiStreamDecoder(target(), now);
-  const chunks: ChatChunk[] = [];
-  try {
-    for (const piece of pieces) chunks.push(...decoder.push(piece));
-    chunks.push(...decoder.end());
-  } catch (error) {
-    return { chunks, error, done: decoder.done };
-  }
-  return { chunks, done: decoder.done };
-}
+const run = (pieces: Iterable<string>): DecodeRun => decodePieces(createGeminiStreamDecoder(target(), now), pieces);
 
 /** Asserts every split of the transcript yields exactly `expected` and then a clean end. */
-function expectSameForEverySplit(name: string, expected: ChatChunk[]) {
-  let count = 0;
-  for (const [split, pieces] of splits(fixtureText(name))) {
-    const r = run(pieces);
-    // The label rides along so a failing diff names the split.
-    expect({ split, ...r }).toEqual({ split, chunks: expected, done: true });
-    count++;
-  }
-  expect(count).toBeGreaterThan(500);
-}
+const expectSameForEverySplit = (name: string, expected: ChatChunk[]) => expectSameSplits(fixtureText(name), run, expected, 500);
 
 const created = NOW_MS / 1000;
 type Finish = ChatChunk["choices"][0]["finish_reason"];
