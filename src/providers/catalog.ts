@@ -42,7 +42,7 @@ export const PROVIDERS: Record<string, ProviderEntry> = {
   deepseek: { base: "openai", baseUrl: "https://api.deepseek.com", keyEnv: ["DEEPSEEK_API_KEY"], modelPattern: /^deepseek-/, dialect: { embeddingsPath: null } },
   cerebras: { base: "openai", baseUrl: "https://api.cerebras.ai", keyEnv: ["CEREBRAS_API_KEY"], dialect: { embeddingsPath: null } },
   fireworks: { base: "openai", baseUrl: "https://api.fireworks.ai/inference", keyEnv: ["FIREWORKS_API_KEY"] },
-  openrouter: { base: "openai", baseUrl: "https://openrouter.ai/api", keyEnv: ["OPENROUTER_API_KEY"] },
+  openrouter: { base: "openai", baseUrl: "https://openrouter.ai/api", keyEnv: ["OPENROUTER_API_KEY"], dialect: { cacheControl: true } },
   perplexity: {
     base: "openai",
     baseUrl: "https://api.perplexity.ai",

@@ -1,7 +1,9 @@
 /** Canonical chat schema: OpenAI's chat completions, plus Bifrost's extra_fields. */
 import { Type as t, type Static } from "@sinclair/typebox";
 
-const TextPart = t.Object({ type: t.Literal("text"), text: t.String() });
+/** Anthropic-style prompt caching mark (as OpenRouter and LiteLLM accept it): kept for upstreams that cache. */
+const CacheControl = t.Object({ type: t.String(), ttl: t.Optional(t.String()) });
+const TextPart = t.Object({ type: t.Literal("text"), text: t.String(), cache_control: t.Optional(CacheControl) });
 const ImagePart = t.Object({
   type: t.Literal("image_url"),
   image_url: t.Object({ url: t.String(), detail: t.Optional(t.String()) }),
@@ -48,6 +50,7 @@ const ToolSchema = t.Object({
     parameters: t.Optional(t.Record(t.String(), t.Unknown())),
     strict: t.Optional(t.Boolean()),
   }),
+  cache_control: t.Optional(CacheControl),
 });
 
 const ToolChoiceSchema = t.Union([

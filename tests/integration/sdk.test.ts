@@ -181,3 +181,23 @@ test("provider keys never appear in the gateway's output", () => {
   expect(gw.output()).not.toContain(OPENAI_KEY);
   expect(gw.output()).not.toContain(ANTHROPIC_KEY);
 });
+
+// Claude Code and other Anthropic-SDK clients mark prompt prefixes for caching; losing the marks costs money.
+test("the Anthropic SDK's cache_control marks reach Anthropic, and are dropped for OpenAI (which rejects them)", async () => {
+  const claudeShaped = new Anthropic({ baseURL: `${gw.url}/anthropic`, apiKey: "unused", maxRetries: 0 });
+  const ask = (model: string) =>
+    claudeShaped.messages.create({
+      model,
+      max_tokens: 64,
+      system: [{ type: "text", text: "A long system prompt.", cache_control: { type: "ephemeral" } }],
+      messages: [{ role: "user", content: [{ type: "text", text: "A long document.", cache_control: { type: "ephemeral" } }] }],
+      tools: [{ name: "search", input_schema: { type: "object", properties: {} }, cache_control: { type: "ephemeral" } }],
+    });
+  await ask("anthropic/claude-3-5-haiku-latest");
+  const toAnthropic = mock.requests.at(-1)!.body;
+  expect(toAnthropic.system[0].cache_control).toEqual({ type: "ephemeral" });
+  expect(toAnthropic.messages[0].content[0].cache_control).toEqual({ type: "ephemeral" });
+  expect(toAnthropic.tools[0].cache_control).toEqual({ type: "ephemeral" });
+  await ask("openai/gpt-4o-mini");
+  expect(JSON.stringify(mock.requests.at(-1)!.body)).not.toContain("cache_control");
+});

@@ -7,8 +7,8 @@ type ReasoningDetail = NonNullable<ChatMessage["reasoning_details"]>[number];
 
 export function toChatMessages(system: unknown, messages: unknown[]): ChatMessage[] {
   const out: ChatMessage[] = [];
-  const sys = systemText(system);
-  if (sys) out.push({ role: "system", content: sys });
+  const sys = systemContent(system);
+  if (sys.length) out.push({ role: "system", content: sys });
   messages.forEach((m: any, i) => {
     if (!m || typeof m !== "object") throw BifrostError.badRequest(`messages[${i}]: must be an object`, `messages[${i}]`);
     if (m.role === "user") out.push(...userMessages(m.content, i));
@@ -18,18 +18,24 @@ export function toChatMessages(system: unknown, messages: unknown[]): ChatMessag
   return out;
 }
 
-/** Anthropic's system is a string or text blocks; one system message keeps every upstream happy. */
-function systemText(system: unknown): string {
+/**
+ * Anthropic's system is a string or text blocks; one system message keeps every upstream happy. Blocks
+ * marked for prompt caching stay blocks (text parts with cache_control), so the cache survives the round trip.
+ */
+function systemContent(system: unknown): string | ContentPart[] {
   if (system == null) return "";
   if (typeof system === "string") return system;
   if (!Array.isArray(system)) throw BifrostError.badRequest("system: must be a string or an array of text blocks", "system");
-  return system
-    .map((b: any, j) => {
-      if (b?.type !== "text" || typeof b.text !== "string") throw BifrostError.badRequest(`system[${j}]: only text blocks are allowed`, `system[${j}]`);
-      return b.text;
-    })
-    .filter(Boolean)
-    .join("\n\n");
+  const blocks = system.filter((b: any, j) => {
+    if (b?.type !== "text" || typeof b.text !== "string") throw BifrostError.badRequest(`system[${j}]: only text blocks are allowed`, `system[${j}]`);
+    return b.text !== "";
+  });
+  if (!blocks.some((b: any) => b.cache_control)) return blocks.map((b: any) => b.text).join("\n\n");
+  return blocks.map((b: any) => textPart(b.text, b.cache_control));
+}
+
+function textPart(text: string, cache_control?: unknown): ContentPart {
+  return cache_control ? { type: "text", text, cache_control } : { type: "text", text };
 }
 
 function blocks(content: unknown, i: number): any[] {
@@ -48,7 +54,7 @@ function userMessages(content: unknown, i: number): ChatMessage[] {
     switch (b?.type) {
       case "text":
         // Anthropic rejects empty text blocks; OpenAI-compatible upstreams may too.
-        if (typeof b.text === "string" && b.text) parts.push({ type: "text", text: b.text });
+        if (typeof b.text === "string" && b.text) parts.push(textPart(b.text, b.cache_control));
         break;
       case "image":
         parts.push(imagePart(b, param));
@@ -67,7 +73,7 @@ function userMessages(content: unknown, i: number): ChatMessage[] {
     }
   });
   if (parts.length === 0) return tools;
-  const only = parts.length === 1 && parts[0]!.type === "text" ? (parts[0] as { text: string }).text : null;
+  const only = parts.length === 1 && parts[0]!.type === "text" && !parts[0]!.cache_control ? (parts[0] as { text: string }).text : null;
   return [...tools, { role: "user", content: only ?? parts }];
 }
 

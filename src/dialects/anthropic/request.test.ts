@@ -36,8 +36,19 @@ describe("anthropic request → canonical", () => {
 
   test("system as a string or as text blocks becomes one leading system message", () => {
     expect(translate({ system: "Be brief." }).messages[0]).toEqual({ role: "system", content: "Be brief." });
-    const blocks = translate({ system: [{ type: "text", text: "One.", cache_control: { type: "ephemeral" } }, { type: "text", text: "Two." }] });
+    const blocks = translate({ system: [{ type: "text", text: "One." }, { type: "text", text: "Two." }] });
     expect(blocks.messages[0]).toEqual({ role: "system", content: "One.\n\nTwo." });
+  });
+
+  test("prompt-caching marks survive: system blocks, user text and the tool they are on (regression: cache_control was dropped)", () => {
+    const req = translate({
+      system: [{ type: "text", text: "One.", cache_control: { type: "ephemeral" } }, { type: "text", text: "Two." }],
+      messages: [{ role: "user", content: [{ type: "text", text: "Long document", cache_control: { type: "ephemeral" } }] }],
+      tools: [{ name: "ping", input_schema: { type: "object", properties: {} }, cache_control: { type: "ephemeral" } }],
+    });
+    expect(req.messages[0]).toEqual({ role: "system", content: [{ type: "text", text: "One.", cache_control: { type: "ephemeral" } }, { type: "text", text: "Two." }] });
+    expect(req.messages[1]).toEqual({ role: "user", content: [{ type: "text", text: "Long document", cache_control: { type: "ephemeral" } }] });
+    expect((req.tools![0] as any).cache_control).toEqual({ type: "ephemeral" });
   });
 
   test("user text and image blocks become content parts (base64 → data URL, url → url)", () => {
@@ -183,7 +194,7 @@ describe("anthropic request → canonical", () => {
     });
     expect(req.tools).toEqual([
       { type: "function", function: { name: "get_weather", description: "Weather for a city", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } } },
-      { type: "function", function: { name: "ping", parameters: { type: "object", properties: {} } } },
+      { type: "function", function: { name: "ping", parameters: { type: "object", properties: {} } }, cache_control: { type: "ephemeral" } },
     ]);
   });
 

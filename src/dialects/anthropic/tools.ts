@@ -16,7 +16,8 @@ export function toChatTools(tools: unknown): Tools {
     if (typeof t?.name !== "string" || !t.name) throw BifrostError.badRequest(`tools[${i}].name: field required`, `tools[${i}].name`);
     const fn: Tools[number]["function"] = { name: t.name, parameters: t.input_schema ?? EMPTY_SCHEMA };
     if (typeof t.description === "string") fn.description = t.description;
-    return { type: "function", function: fn };
+    // Prompt caching marks the last tool: kept for Anthropic upstreams, dropped by the others' adapters.
+    return t.cache_control ? { type: "function", function: fn, cache_control: t.cache_control } : { type: "function", function: fn };
   });
 }
 

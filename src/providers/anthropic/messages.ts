@@ -3,6 +3,7 @@ import { toTurns } from "../turns";
 import type { ChatMessage, ContentPart } from "../../schemas/chat";
 import { BifrostError } from "../../schemas/error";
 import type {
+  AnthropicCacheControl,
   AnthropicImageBlock,
   AnthropicMessage,
   AnthropicRequestBlock,
@@ -25,7 +26,8 @@ export function toAnthropicMessages(messages: ChatMessage[]): AnthropicConversat
   }) as AnthropicConversation;
 }
 
-const text = (t: string): AnthropicTextBlock => ({ type: "text", text: t });
+/** A text block; a part's cache_control (prompt caching, as Anthropic's SDK sends it) is kept. */
+const text = (t: string, cache_control?: AnthropicCacheControl): AnthropicTextBlock => (cache_control ? { type: "text", text: t, cache_control } : { type: "text", text: t });
 
 /** Text-only content (system, developer); Anthropic rejects empty text blocks, so they are dropped. */
 function textBlocks(content: ChatMessage["content"], param: string): AnthropicTextBlock[] {
@@ -33,7 +35,7 @@ function textBlocks(content: ChatMessage["content"], param: string): AnthropicTe
   if (typeof content === "string") return content ? [text(content)] : [];
   return content.flatMap((p: ContentPart, j) => {
     if (p.type !== "text") throw unsupportedPart(p.type, `${param}[${j}]`);
-    return p.text ? [text(p.text)] : [];
+    return p.text ? [text(p.text, p.cache_control)] : [];
   });
 }
 
@@ -43,7 +45,7 @@ function userBlocks(content: ChatMessage["content"], i: number): UserBlock[] {
   if (content == null) return [];
   if (typeof content === "string") return content ? [text(content)] : [];
   return content.flatMap((p: ContentPart, j): UserBlock[] => {
-    if (p.type === "text") return p.text ? [text(p.text)] : [];
+    if (p.type === "text") return p.text ? [text(p.text, p.cache_control)] : [];
     if (p.type === "image_url") return [imageBlock(p.image_url?.url, `messages[${i}].content[${j}].image_url.url`)];
     throw unsupportedPart(p.type, `messages[${i}].content[${j}]`);
   });

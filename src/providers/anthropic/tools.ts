@@ -13,7 +13,10 @@ export function toAnthropicTools(tools: NonNullable<ChatRequest["tools"]>): Anth
     const { name, description, parameters } = tool.function;
     // Anthropic requires input_schema.type "object"; OpenAI lets it be implied.
     const input_schema = parameters ? { type: "object", ...parameters } : EMPTY_SCHEMA;
-    return description === undefined ? { name, input_schema } : { name, description, input_schema };
+    const out: AnthropicTool = description === undefined ? { name, input_schema } : { name, description, input_schema };
+    const cache = (tool as { cache_control?: AnthropicTool["cache_control"] }).cache_control;
+    if (cache) out.cache_control = cache;
+    return out;
   });
 }
 

@@ -4,9 +4,16 @@ export const ANTHROPIC_VERSION = "2023-06-01";
 
 // ── Request ────────────────────────────────────────────────────────────────
 
+/** Prompt caching: marks the end of a cacheable prefix. */
+export interface AnthropicCacheControl {
+  type: "ephemeral";
+  ttl?: string;
+}
+
 export interface AnthropicTextBlock {
   type: "text";
   text: string;
+  cache_control?: AnthropicCacheControl;
 }
 
 export interface AnthropicImageBlock {
@@ -55,6 +62,7 @@ export interface AnthropicTool {
   name: string;
   description?: string;
   input_schema: Record<string, unknown>;
+  cache_control?: AnthropicCacheControl;
 }
 
 export type AnthropicToolChoice =

@@ -25,6 +25,8 @@ export interface OpenAIDialect {
   rename?: Record<string, string>;
   /** Parameters this server rejects; dropped from the body. */
   drop?: string[];
+  /** Keeps Anthropic-style cache_control marks on content parts and tools (OpenRouter passes them on). */
+  cacheControl?: boolean;
   /** OpenAI's own extras: /v1/audio/speech, /v1/audio/transcriptions, /v1/images/generations. */
   speech?: boolean;
   transcription?: boolean;
@@ -44,6 +46,20 @@ export function toOpenAIBody(req: Record<string, unknown>, model: string): Recor
   const body: Record<string, unknown> = { ...req, model };
   for (const f of GATEWAY_FIELDS) delete body[f];
   return body;
+}
+
+/** Anthropic's prompt-caching marks (from its dialect) are unknown fields to OpenAI-style servers. */
+function withoutCacheControl(body: Record<string, unknown>): void {
+  const messages = body.messages as Array<{ content?: unknown }> | undefined;
+  if (Array.isArray(messages)) {
+    body.messages = messages.map((m) =>
+      Array.isArray(m.content) && m.content.some((p: any) => p?.cache_control)
+        ? { ...m, content: m.content.map(({ cache_control: _, ...p }: any) => p) }
+        : m,
+    );
+  }
+  const tools = body.tools as Array<Record<string, unknown>> | undefined;
+  if (Array.isArray(tools) && tools.some((t) => t.cache_control)) body.tools = tools.map(({ cache_control: _, ...t }) => t);
 }
 
 export function createOpenAIStreamDecoder(target: ProviderTarget): StreamDecoder<ChatChunk> {
@@ -97,6 +113,7 @@ export function createOpenAIAdapter(d: OpenAIDialect): ProviderAdapter {
     chatRequest(req: ChatRequest, target, stream): WireRequest {
       const body = toOpenAIBody(req, target.model);
       if (d.rename) for (const [from, to] of Object.entries(d.rename)) if (from in body) (body[to] ??= body[from]), delete body[from];
+      if (!d.cacheControl) withoutCacheControl(body);
       if (d.drop) for (const f of d.drop) delete body[f];
       if (stream) {
         body.stream = true;
