@@ -16,7 +16,7 @@ import { BifrostError } from "../schemas/error";
 import type { ModelEntry, ModelList } from "../schemas/models";
 import { validateChatRequest, validateEmbeddingRequest } from "../schemas/requests";
 import { StreamCall, UnaryCall, type BytesResult } from "../workers/calls";
-import { validateImageRequest, validateRerankRequest, validateSpeechRequest, validateTranscriptionRequest } from "../schemas/requests";
+import { validateImageRequest, validateRerankRequest, validateSpeechRequest, validateTextCompletionRequest, validateTranscriptionRequest } from "../schemas/requests";
 import { EnvelopePool } from "../workers/envelope-pool";
 import { InProcessTransport } from "../workers/in-process";
 import { WorkerPoolTransport } from "../workers/pool";
@@ -76,6 +76,8 @@ let nextId = 1;
 const OP_CAPABILITY: Record<Op, ProviderCapability> = {
   chat: "chat",
   chatStream: "chatStream",
+  textCompletion: "textCompletion",
+  textCompletionStream: "textCompletionStream",
   embeddings: "embeddings",
   models: "listModels",
   rerank: "rerank",
@@ -87,6 +89,8 @@ const OP_CAPABILITY: Record<Op, ProviderCapability> = {
 const OP_REQUEST_TYPE: Record<Op, string> = {
   chat: "chat_completion",
   chatStream: "chat_completion_stream",
+  textCompletion: "text_completion",
+  textCompletionStream: "text_completion_stream",
   embeddings: "embedding",
   models: "list_models",
   rerank: "rerank",
@@ -222,13 +226,35 @@ export class Bifrost {
   }
 
   /** Resolves once an upstream accepted the stream (after retries and fallbacks); rejects with the primary's error otherwise. */
-  async openChatStream(req: unknown, opts: RequestOptions = {}): Promise<ChunkSource> {
-    const body = validateChatRequest(req);
-    const candidates = this.candidates("chatStream", body.model, body.fallbacks);
+  openChatStream(req: unknown, opts: RequestOptions = {}): Promise<ChunkSource> {
+    return this.stream("chatStream", validateChatRequest(req), opts);
+  }
+
+  /** Does the provider `model` names serve /v1/completions itself (rather than through chat)? */
+  servesTextCompletions(model: unknown): boolean {
+    if (typeof model !== "string") return false;
+    try {
+      return getAdapter(resolveModel(model, this.config.providers).provider.type).capabilities.has("textCompletion");
+    } catch {
+      return false;
+    }
+  }
+
+  /** Native legacy completions (the raw prompt, no chat template), for providers that serve them. */
+  textCompletionRaw(req: unknown, opts: RequestOptions = {}): Promise<RawResult> {
+    return this.unary("textCompletion", validateTextCompletionRequest(req), opts);
+  }
+
+  openTextCompletionStream(req: unknown, opts: RequestOptions = {}): Promise<ChunkSource> {
+    return this.stream("textCompletionStream", validateTextCompletionRequest(req), opts);
+  }
+
+  private async stream(op: "chatStream" | "textCompletionStream", body: AnyRequest, opts: RequestOptions): Promise<ChunkSource> {
+    const candidates = this.candidates(op, body.model, body.fallbacks);
     const pipe = this.pipeline;
-    if (pipe.empty) return this.resilience.run(candidates, opts, (c, key, retries) => this.streamOnce(c, key, body, opts, retries));
-    const d = this.turn(pipe, "chatStream", body, opts);
-    return this.resilience.run(candidates, opts, (c, key, retries) => this.streamOnce(c, key, d.state.body, this.rawIf(d, opts), retries), streamTurn(d));
+    if (pipe.empty) return this.resilience.run(candidates, opts, (c, key, retries) => this.streamOnce(op, c, key, body, opts, retries));
+    const d = this.turn(pipe, op === "chatStream" ? "chatStream" : "textCompletion", body, opts);
+    return this.resilience.run(candidates, opts, (c, key, retries) => this.streamOnce(op, c, key, d.state.body, this.rawIf(d, opts), retries), streamTurn(d));
   }
 
   async shutdown(): Promise<void> {
@@ -240,7 +266,7 @@ export class Bifrost {
 
   // ── internals ──────────────────────────────────────────────────────
 
-  private unary(op: Exclude<Op, "chatStream" | "models">, body: AnyRequest, opts: RequestOptions): Promise<RawResult> {
+  private unary(op: Exclude<Op, "chatStream" | "textCompletionStream" | "models">, body: AnyRequest, opts: RequestOptions): Promise<RawResult> {
     const candidates = this.candidates(op, body.model, body.fallbacks as string[] | undefined);
     const pipe = this.pipeline;
     // Audio bytes have no JSON for post-hooks to read: speech skips the pipeline.
@@ -255,7 +281,7 @@ export class Bifrost {
     );
   }
 
-  private turn(pipeline: Pipeline, op: Exclude<Op, "models">, body: AnyRequest, opts: RequestOptions): TurnDeps {
+  private turn(pipeline: Pipeline, op: Exclude<Op, "models" | "textCompletionStream">, body: AnyRequest, opts: RequestOptions): TurnDeps {
     let headers: Record<string, string> | null = null;
     const ctx: RequestContext = {
       requestId: opts.requestId ?? crypto.randomUUID(),
@@ -337,10 +363,10 @@ export class Bifrost {
     }
   }
 
-  private async streamOnce(c: Candidate, key: ResolvedKey, body: unknown, opts: RequestOptions, retries: number): Promise<ChunkSource> {
+  private async streamOnce(op: "chatStream" | "textCompletionStream", c: Candidate, key: ResolvedKey, body: unknown, opts: RequestOptions, retries: number): Promise<ChunkSource> {
     const queue = this.queues.get(c.provider.name)!;
     await this.admit(queue, opts.signal);
-    const header = this.header("chatStream", c, key);
+    const header = this.header(op, c, key);
     const id = header.id;
     const call = new StreamCall();
     let released = false;

@@ -11,11 +11,13 @@ export interface DialectRequest {
   request: Request;
   server: { timeout?(req: Request, s: number): void } | null;
   params: IngressParams;
+  /** The body, when the route already read it. */
+  parsed?: unknown;
 }
 
-export async function serveDialect(bf: Bifrost, dialect: IngressDialect, maxBodyBytes: number, { request, server, params }: DialectRequest): Promise<Response> {
+export async function serveDialect(bf: Bifrost, dialect: IngressDialect, maxBodyBytes: number, { request, server, params, parsed }: DialectRequest): Promise<Response> {
   try {
-    const { value } = await readJsonBody(request, maxBodyBytes);
+    const value = parsed !== undefined ? parsed : (await readJsonBody(request, maxBodyBytes)).value;
     // Dialects that echo the request (Responses) read it from here.
     const p = { ...params, request: value } as IngressParams;
     const canonical = dialect.toChatRequest(value, p);

@@ -57,7 +57,28 @@ function openAIRoutes(bf: Bifrost, maxBodyBytes: number, prefix: string) {
       },
       { parse: "none" },
     )
-    .post("/completions", ({ request, server }) => serveDialect(bf, completionsDialect, maxBodyBytes, { request, server, params: {} }), { parse: "none" })
+    .post(
+      "/completions",
+      async ({ request, server }) => {
+        try {
+          const { value, raw } = await readJsonBody(request, maxBodyBytes);
+          // Self-hosted servers answer legacy completions themselves (the raw prompt); the rest go through chat.
+          if (!bf.servesTextCompletions((value as { model?: unknown })?.model)) {
+            return serveDialect(bf, completionsDialect, maxBodyBytes, { request, server, params: {}, parsed: value });
+          }
+          lift(server, request);
+          if ((value as { stream?: unknown }).stream === true) {
+            const src = await bf.openTextCompletionStream(value, options(request, raw));
+            return sseResponse(src, retriesHeader(src.retries));
+          }
+          const r = await bf.textCompletionRaw(value, options(request, raw));
+          return jsonResponse(r.json, 200, retriesHeader(r.retries));
+        } catch (err) {
+          return errorResponse(err);
+        }
+      },
+      { parse: "none" },
+    )
     .post("/rerank", jsonRoute(bf, maxBodyBytes, (v, o) => bf.rerankRaw(v, o)), { parse: "none" })
     .post("/images/generations", jsonRoute(bf, maxBodyBytes, (v, o) => bf.imageGenerationRaw(v, o)), { parse: "none" })
     .post(

@@ -36,7 +36,7 @@ export interface PluginContext {
   error(init: BifrostErrorInit): BifrostError;
 }
 
-export type Op = "chat" | "chatStream" | "embeddings" | "rerank" | "transcription" | "imageGeneration" | "speech";
+export type Op = "chat" | "chatStream" | "textCompletion" | "embeddings" | "rerank" | "transcription" | "imageGeneration" | "speech";
 /** Every request carries a model (and may carry fallbacks); the op says which canonical shape it is. */
 export type AnyRequest = (ChatRequest | EmbeddingRequest | Record<string, unknown>) & { model: string; fallbacks?: string[] };
 export type AnyResponse = ChatResponse | EmbeddingResponse | Record<string, unknown>;

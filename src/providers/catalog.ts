@@ -41,7 +41,7 @@ export const PROVIDERS: Record<string, ProviderEntry> = {
   xai: { base: "openai", baseUrl: "https://api.x.ai", keyEnv: ["XAI_API_KEY"], modelPattern: /^grok-/ },
   deepseek: { base: "openai", baseUrl: "https://api.deepseek.com", keyEnv: ["DEEPSEEK_API_KEY"], modelPattern: /^deepseek-/, dialect: { embeddingsPath: null } },
   cerebras: { base: "openai", baseUrl: "https://api.cerebras.ai", keyEnv: ["CEREBRAS_API_KEY"], dialect: { embeddingsPath: null } },
-  fireworks: { base: "openai", baseUrl: "https://api.fireworks.ai/inference", keyEnv: ["FIREWORKS_API_KEY"] },
+  fireworks: { base: "openai", baseUrl: "https://api.fireworks.ai/inference", keyEnv: ["FIREWORKS_API_KEY"], dialect: { completions: true } },
   openrouter: { base: "openai", baseUrl: "https://openrouter.ai/api", keyEnv: ["OPENROUTER_API_KEY"], dialect: { cacheControl: true } },
   perplexity: {
     base: "openai",
@@ -50,7 +50,7 @@ export const PROVIDERS: Record<string, ProviderEntry> = {
     modelPattern: /^sonar/,
     dialect: { chatPath: "/chat/completions", embeddingsPath: null, modelsPath: null },
   },
-  together: { base: "openai", baseUrl: "https://api.together.xyz", keyEnv: ["TOGETHER_API_KEY"] },
+  together: { base: "openai", baseUrl: "https://api.together.xyz", keyEnv: ["TOGETHER_API_KEY"], dialect: { completions: true } },
   mistral: {
     base: "openai",
     baseUrl: "https://api.mistral.ai",
@@ -64,10 +64,11 @@ export const PROVIDERS: Record<string, ProviderEntry> = {
       drop: ["stream_options", "user", "logit_bias", "logprobs", "top_logprobs", "service_tier", "store", "metadata", "reasoning_effort"],
     },
   },
-  ollama: { base: "openai", baseUrl: "http://localhost:11434", keyEnv: ["OLLAMA_API_KEY"], urlEnv: "OLLAMA_BASE_URL", keyless: true },
-  vllm: { base: "openai", baseUrl: "http://localhost:8000", keyEnv: ["VLLM_API_KEY"], urlEnv: "VLLM_BASE_URL", keyless: true },
-  sglang: { base: "openai", baseUrl: "http://localhost:30000", keyEnv: ["SGLANG_API_KEY"], urlEnv: "SGLANG_BASE_URL", keyless: true },
-  lmstudio: { base: "openai", baseUrl: "http://localhost:1234", keyEnv: ["LMSTUDIO_API_KEY"], urlEnv: "LMSTUDIO_BASE_URL", keyless: true },
+  // Self-hosted servers answer /v1/completions themselves (base models, raw prompts).
+  ollama: { base: "openai", baseUrl: "http://localhost:11434", keyEnv: ["OLLAMA_API_KEY"], urlEnv: "OLLAMA_BASE_URL", keyless: true, dialect: { completions: true } },
+  vllm: { base: "openai", baseUrl: "http://localhost:8000", keyEnv: ["VLLM_API_KEY"], urlEnv: "VLLM_BASE_URL", keyless: true, dialect: { completions: true } },
+  sglang: { base: "openai", baseUrl: "http://localhost:30000", keyEnv: ["SGLANG_API_KEY"], urlEnv: "SGLANG_BASE_URL", keyless: true, dialect: { completions: true } },
+  lmstudio: { base: "openai", baseUrl: "http://localhost:1234", keyEnv: ["LMSTUDIO_API_KEY"], urlEnv: "LMSTUDIO_BASE_URL", keyless: true, dialect: { completions: true } },
   nebius: { base: "openai", baseUrl: "https://api.studio.nebius.com", keyEnv: ["NEBIUS_API_KEY"] },
   parasail: { base: "openai", baseUrl: "https://api.parasail.io", keyEnv: ["PARASAIL_API_KEY"] },
   huggingface: { base: "openai", baseUrl: "https://router.huggingface.co", keyEnv: ["HUGGINGFACE_API_KEY", "HF_TOKEN"], dialect: { embeddingsPath: null } },

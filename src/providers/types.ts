@@ -76,6 +76,9 @@ export interface ProviderAdapter {
    * token (AWS SigV4, a Vertex service-account token). The executor calls it right before fetch.
    */
   authorize?(wire: WireRequest, target: ProviderTarget, now: Date): WireRequest | Promise<WireRequest>;
+  /** Native legacy completions (vLLM, Ollama, …): the raw prompt, no chat template. Streams use chatStreamDecoder. */
+  textCompletionRequest?(req: Record<string, unknown>, target: ProviderTarget, stream: boolean): WireRequest;
+  textCompletionResponse?(body: any, target: ProviderTarget): Record<string, unknown>;
   embeddingRequest?(req: EmbeddingRequest, target: ProviderTarget): WireRequest;
   embeddingResponse?(body: any, target: ProviderTarget): EmbeddingResponse;
   rerankRequest?(req: RerankRequest, target: ProviderTarget): WireRequest;

@@ -35,6 +35,20 @@ export const validateEmbeddingRequest = validator<EmbeddingRequest>(EmbeddingReq
 export const validateRerankRequest = validator<RerankRequest>(RerankRequestSchema);
 export const validateSpeechRequest = validator<SpeechRequest>(SpeechRequestSchema);
 export const validateImageRequest = validator<ImageGenerationRequest>(ImageGenerationRequestSchema);
+export const validateTextCompletionRequest = validator<Record<string, unknown> & { model: string; fallbacks?: string[] }>(
+  t.Object(
+    {
+      model: t.String({ minLength: 1, maxLength: 512 }),
+      prompt: t.Union([t.String(), t.Array(t.String()), t.Array(t.Integer()), t.Array(t.Array(t.Integer()))]),
+      max_tokens: t.Optional(t.Integer({ minimum: 1 })),
+      temperature: t.Optional(t.Number({ minimum: 0, maximum: 2 })),
+      stream: t.Optional(t.Boolean()),
+      fallbacks: t.Optional(t.Array(t.String({ minLength: 1 }))),
+    },
+    { additionalProperties: true },
+  ),
+);
+
 export const validateTranscriptionRequest = validator<TranscriptionRequest>(
   t.Object(
     {

@@ -25,7 +25,7 @@ export async function execute(h: CallHeader, body: ArrayBuffer | string, signal:
       e.retryAfterMs = parseRetryAfter(res.headers.get("retry-after"));
       throw e;
     }
-    if (h.op === "chatStream") {
+    if (h.op === "chatStream" || h.op === "textCompletionStream") {
       timer.streaming(h.idleTimeoutMs);
       await pumpStream(adapter, target, h, res, timer, sink);
     } else if (h.op === "speech") {
@@ -66,6 +66,10 @@ function buildWire(adapter: ProviderAdapter, h: CallHeader, req: any, target: Pr
       return adapter.chatRequest(req, target, false);
     case "chatStream":
       return adapter.chatRequest(req, target, true);
+    case "textCompletion":
+    case "textCompletionStream":
+      if (!adapter.textCompletionRequest) throw unsupported(h, "text completions");
+      return adapter.textCompletionRequest(req, target, h.op === "textCompletionStream");
     case "embeddings":
       if (!adapter.embeddingRequest) throw unsupported(h, "embeddings");
       return adapter.embeddingRequest(req, target);
@@ -135,6 +139,11 @@ function finish(adapter: ProviderAdapter, h: CallHeader, target: ProviderTarget,
     }
     case "embeddings": {
       const out = adapter.embeddingResponse!(json, target);
+      out.extra_fields = extra;
+      return JSON.stringify(out);
+    }
+    case "textCompletion": {
+      const out = adapter.textCompletionResponse!(json, target);
       out.extra_fields = extra;
       return JSON.stringify(out);
     }

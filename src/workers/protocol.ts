@@ -4,7 +4,17 @@
  * transferred ArrayBuffers.
  */
 
-export type Op = "chat" | "chatStream" | "embeddings" | "models" | "rerank" | "speech" | "transcription" | "imageGeneration";
+export type Op =
+  | "chat"
+  | "chatStream"
+  | "textCompletion"
+  | "textCompletionStream"
+  | "embeddings"
+  | "models"
+  | "rerank"
+  | "speech"
+  | "transcription"
+  | "imageGeneration";
 
 /** One provider call, fully resolved by the router: the worker needs nothing else. */
 export interface CallHeader {

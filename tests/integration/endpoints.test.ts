@@ -15,6 +15,7 @@ beforeAll(async () => {
       providers: {
         openai: { keys: [{ value: "sk-endpoints-1" }], network_config: { base_url: mock.url } },
         anthropic: { keys: [{ value: "sk-endpoints-2" }], network_config: { base_url: mock.url } },
+        vllm: { keys: [{ value: "sk-vllm-1" }], network_config: { base_url: mock.url } }, // vLLM started with --api-key
       },
     },
   });
@@ -38,6 +39,24 @@ describe("/v1/completions", () => {
     let text = "";
     for await (const c of stream) text += c.choices[0]?.text ?? "";
     expect(text).toStartWith("mock reply to: Stream text");
+  });
+
+  test("a self-hosted server answers completions itself: the raw prompt, no chat template", async () => {
+    const res = await client.completions.create({ model: "vllm/meta-llama/Llama-3.1-8B", prompt: "Once upon a time" });
+    expect(res.choices[0]!.text).toBe("mock completion of: Once upon");
+    expect(mock.requests.at(-1)!.path).toBe("/v1/completions");
+    expect(mock.requests.at(-1)!.body.model).toBe("meta-llama/Llama-3.1-8B");
+    let text = "";
+    let usage: any = null;
+    for await (const c of await client.completions.create({ model: "vllm/meta-llama/Llama-3.1-8B", prompt: "Once upon a time", stream: true })) {
+      text += c.choices[0]?.text ?? "";
+      usage ??= c.usage;
+    }
+    expect(text).toBe("mock completion of: Once upon");
+    expect(usage.completion_tokens).toBe(5);
+    // A chat-only provider still answers through chat.
+    await client.completions.create({ model: "openai/gpt-4o-mini", prompt: "hi" });
+    expect(mock.requests.at(-1)!.path).toBe("/v1/chat/completions");
   });
 
   test("several prompts at once are a 400", async () => {

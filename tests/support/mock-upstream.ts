@@ -527,10 +527,30 @@ function route(req: Request, path: string, body: any, ctx: Ctx): Reply {
   if (key === "POST /v1/messages") return handleMessages(req, body, ctx);
   if (key === "POST /v1/embeddings") return handleEmbeddings(req, body);
   if (key === "GET /v1/models") return handleModels(req, flavorOf(req, path));
+  if (key === "POST /v1/completions") return handleCompletions(req, body, ctx);
   if (key === "POST /v1/audio/speech") return handleSpeech(req, body);
   if (key === "POST /v1/audio/transcriptions") return handleTranscription(req, body);
   if (key === "POST /v1/images/generations") return handleImages(req, body);
   return errorReply("openai", 404, `Invalid URL (${req.method} ${path})`);
+}
+
+// ---------------------------------------------------------------- OpenAI legacy completions
+
+/** The raw prompt continued (no chat template): "mock completion of: <prompt>" in ctx.words words. */
+function handleCompletions(req: Request, body: any, ctx: Ctx): Reply {
+  const auth = checkOpenAIAuth(req);
+  if (auth) return auth;
+  if (!isObject(body) || typeof body.prompt !== "string") return errorReply("openai", 400, "prompt must be a string");
+  const words = `mock completion of: ${body.prompt}`.split(/\s+/).slice(0, ctx.words);
+  const text = words.join(" ");
+  const base = { id: `cmpl-mock-${ctx.nextId()}`, object: "text_completion", created: Math.floor(Date.now() / 1000), model: body.model };
+  const usage = { prompt_tokens: countWords(body.prompt), completion_tokens: words.length, total_tokens: countWords(body.prompt) + words.length };
+  if (body.stream !== true) return { kind: "json", status: 200, body: { ...base, choices: [{ text, index: 0, logprobs: null, finish_reason: "stop" }], usage } };
+  const frames = words.map((w, i) => sseData({ ...base, choices: [{ text: i ? ` ${w}` : w, index: 0, logprobs: null, finish_reason: null }] }));
+  frames.push(sseData({ ...base, choices: [{ text: "", index: 0, logprobs: null, finish_reason: "stop" }] }));
+  if (body.stream_options?.include_usage === true) frames.push(sseData({ ...base, choices: [], usage }));
+  frames.push(SSE_DONE);
+  return { kind: "sse", frames, errorFrame: streamErrorFrame("openai") };
 }
 
 // ---------------------------------------------------------------- OpenAI audio and images

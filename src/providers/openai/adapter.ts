@@ -27,6 +27,8 @@ export interface OpenAIDialect {
   drop?: string[];
   /** Keeps Anthropic-style cache_control marks on content parts and tools (OpenRouter passes them on). */
   cacheControl?: boolean;
+  /** Serves /v1/completions natively (self-hosted servers, base models): the raw prompt, no chat template. */
+  completions?: boolean;
   /** OpenAI's own extras: /v1/audio/speech, /v1/audio/transcriptions, /v1/images/generations. */
   speech?: boolean;
   transcription?: boolean;
@@ -144,6 +146,22 @@ export function createOpenAIAdapter(d: OpenAIDialect): ProviderAdapter {
         throw new BifrostError({ status: 502, type: "upstream_error", message: "upstream answered without data" });
       }
       return body as EmbeddingResponse;
+    };
+  }
+  if (d.completions) {
+    caps.add("textCompletion");
+    caps.add("textCompletionStream");
+    adapter.textCompletionRequest = (req, target, stream) => {
+      const body = toOpenAIBody(req, target.model);
+      if (stream) {
+        body.stream = true;
+        if (d.streamUsageOption !== false) body.stream_options = { ...((req.stream_options as object) ?? {}), include_usage: true };
+      } else delete body.stream;
+      return { url: `${target.baseUrl}/v1/completions`, method: "POST", headers: headers(target, auth), body: JSON.stringify(body) };
+    };
+    adapter.textCompletionResponse = (body: any) => {
+      if (!body || !Array.isArray(body.choices)) throw new BifrostError({ status: 502, type: "upstream_error", message: "upstream answered without choices" });
+      return body;
     };
   }
   if (d.speech) {
