@@ -152,3 +152,13 @@ describe("reasoning and model-specific fields", () => {
     expect(body({ top_k: 40 }).additionalModelRequestFields).toEqual({ top_k: 40 });
   });
 });
+
+test("a tool's cache_control becomes a cachePoint after it in toolConfig", async () => {
+  const { toToolConfig } = await import("./tools");
+  const cfg = toToolConfig({
+    model: "m",
+    messages: [{ role: "user", content: "x" }],
+    tools: [{ type: "function", function: { name: "search" }, cache_control: { type: "ephemeral" } }],
+  } as any);
+  expect(cfg!.tools).toEqual([{ toolSpec: { name: "search", inputSchema: { json: { type: "object", properties: {} } } } }, { cachePoint: { type: "default" } }]);
+});

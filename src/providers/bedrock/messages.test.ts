@@ -156,3 +156,14 @@ describe("reasoning in assistant history", () => {
     ]);
   });
 });
+
+describe("prompt caching", () => {
+  test("a part's cache_control becomes a cachePoint block after it, in system and user turns (regression: the mark was dropped)", () => {
+    const conv = toConverseMessages([
+      { role: "system", content: [{ type: "text", text: "Long rules.", cache_control: { type: "ephemeral" } }] },
+      { role: "user", content: [{ type: "text", text: "Long document.", cache_control: { type: "ephemeral" } }, { type: "text", text: "Question?" }] },
+    ]);
+    expect(conv.system).toEqual([{ text: "Long rules." }, { cachePoint: { type: "default" } }]);
+    expect(conv.messages[0]!.content).toEqual([{ text: "Long document." }, { cachePoint: { type: "default" } }, { text: "Question?" }]);
+  });
+});

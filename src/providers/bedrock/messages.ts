@@ -11,7 +11,7 @@ export interface ConverseConversation {
 }
 
 export function toConverseMessages(messages: ChatMessage[]): ConverseConversation {
-  return toTurns<{ text: string }, ContentBlock>(messages, {
+  return toTurns<{ text: string } | typeof CACHE_POINT, ContentBlock>(messages, {
     provider: "bedrock",
     system: (m, i) => textBlocks(m.content, `messages[${i}].content`),
     user: (m, i) => userBlocks(m.content, `messages[${i}].content`),
@@ -21,12 +21,16 @@ export function toConverseMessages(messages: ChatMessage[]): ConverseConversatio
 }
 
 /** Converse rejects blank text blocks ("The text field in the ContentBlock object is blank"): empty text is dropped. */
-function textBlocks(content: ChatMessage["content"], param: string): Array<{ text: string }> {
+/** Converse marks a cacheable prefix with a cachePoint block after it: where a part carries cache_control. */
+const CACHE_POINT = { cachePoint: { type: "default" as const } };
+
+function textBlocks(content: ChatMessage["content"], param: string): Array<{ text: string } | typeof CACHE_POINT> {
   if (content == null) return [];
   if (typeof content === "string") return content ? [{ text: content }] : [];
   return content.flatMap((p: ContentPart, j) => {
     if (p.type !== "text") throw unsupportedPart(p.type, `${param}[${j}]`);
-    return p.text ? [{ text: p.text }] : [];
+    if (!p.text) return [];
+    return p.cache_control ? [{ text: p.text }, CACHE_POINT] : [{ text: p.text }];
   });
 }
 
@@ -34,7 +38,7 @@ function userBlocks(content: ChatMessage["content"], param: string): ContentBloc
   if (content == null) return [];
   if (typeof content === "string") return content ? [{ text: content }] : [];
   return content.flatMap((p: ContentPart, j): ContentBlock[] => {
-    if (p.type === "text") return p.text ? [{ text: p.text }] : [];
+    if (p.type === "text") return !p.text ? [] : p.cache_control ? [{ text: p.text }, CACHE_POINT] : [{ text: p.text }];
     if (p.type === "image_url") return [{ image: imageBlock(p.image_url?.url, `${param}[${j}].image_url.url`) }];
     throw unsupportedPart(p.type, `${param}[${j}]`);
   });

@@ -48,7 +48,7 @@ export interface ConverseToolSpec {
 export type ConverseToolChoice = { auto: Record<string, never> } | { any: Record<string, never> } | { tool: { name: string } };
 
 export interface ConverseToolConfig {
-  tools: Array<{ toolSpec: ConverseToolSpec }>;
+  tools: Array<{ toolSpec: ConverseToolSpec } | { cachePoint: { type: "default" } }>;
   toolChoice?: ConverseToolChoice;
 }
 
