@@ -19,6 +19,21 @@ export interface ProviderEntry {
   dialect?: Omit<OpenAIDialect, "kind">;
 }
 
+const ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+/** Mistral accepts only ^[a-zA-Z0-9]{9}$: other ids are hashed to one, the same for a call and its result. */
+export function mistralToolCallId(id: string): string {
+  if (/^[a-zA-Z0-9]{9}$/.test(id)) return id;
+  let h = 2166136261;
+  let out = "";
+  for (let round = 0; out.length < 9; round++) {
+    for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 16777619) >>> 0;
+    h = Math.imul(h ^ round, 16777619) >>> 0;
+    out += ALNUM[h % ALNUM.length];
+  }
+  return out;
+}
+
 export const PROVIDERS: Record<string, ProviderEntry> = {
   openai: {
     base: "openai",
@@ -61,6 +76,7 @@ export const PROVIDERS: Record<string, ProviderEntry> = {
     dialect: {
       streamUsageOption: false,
       rename: { seed: "random_seed", max_completion_tokens: "max_tokens" },
+      toolCallId: mistralToolCallId,
       drop: ["stream_options", "user", "logit_bias", "logprobs", "top_logprobs", "service_tier", "store", "metadata", "reasoning_effort"],
     },
   },

@@ -113,3 +113,28 @@ describe("mistral quirks (data in the catalog)", () => {
     expect(body).toEqual({ model: "mistral-small-latest", messages: [{ role: "user", content: "hi" }], random_seed: 7, max_tokens: 9, stream: true });
   });
 });
+
+describe("mistral tool-call ids", () => {
+  test("ids from another provider are rewritten to 9 letters or digits, a call and its result alike; valid ids stay", async () => {
+    const { getAdapter } = await import("../index");
+    const w = getAdapter("mistral").chatRequest(
+      {
+        model: "m",
+        messages: [
+          { role: "user", content: "weather?" },
+          { role: "assistant", content: null, tool_calls: [{ id: "toolu_01A09q90qw90lq917835lq9", type: "function", function: { name: "w", arguments: "{}" } }, { id: "abcDEF123", type: "function", function: { name: "w", arguments: "{}" } }] },
+          { role: "tool", tool_call_id: "toolu_01A09q90qw90lq917835lq9", content: "sunny" },
+          { role: "tool", tool_call_id: "abcDEF123", content: "rainy" },
+        ],
+      } as any,
+      { ...target, provider: "mistral", model: "mistral-small-latest" },
+      false,
+    );
+    const msgs = JSON.parse(w.body as string).messages;
+    const rewritten = msgs[1].tool_calls[0].id;
+    expect(rewritten).toMatch(/^[a-zA-Z0-9]{9}$/);
+    expect(msgs[2].tool_call_id).toBe(rewritten);
+    expect(msgs[1].tool_calls[1].id).toBe("abcDEF123");
+    expect(msgs[3].tool_call_id).toBe("abcDEF123");
+  });
+});

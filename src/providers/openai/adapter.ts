@@ -27,6 +27,8 @@ export interface OpenAIDialect {
   drop?: string[];
   /** Keeps Anthropic-style cache_control marks on content parts and tools (OpenRouter passes them on). */
   cacheControl?: boolean;
+  /** Rewrites tool-call ids this server would reject (Mistral wants exactly 9 letters or digits). */
+  toolCallId?: (id: string) => string;
   /** Serves /v1/completions natively (self-hosted servers, base models): the raw prompt, no chat template. */
   completions?: boolean;
   /** OpenAI's own extras: /v1/audio/speech, /v1/audio/transcriptions, /v1/images/generations. */
@@ -48,6 +50,17 @@ export function toOpenAIBody(req: Record<string, unknown>, model: string): Recor
   const body: Record<string, unknown> = { ...req, model };
   for (const f of GATEWAY_FIELDS) delete body[f];
   return body;
+}
+
+/** History from another provider carries its tool-call ids; both sides of each pair are rewritten alike. */
+function rewriteToolCallIds(body: Record<string, unknown>, rewrite: (id: string) => string): void {
+  const messages = body.messages as Array<Record<string, any>> | undefined;
+  if (!Array.isArray(messages)) return;
+  body.messages = messages.map((m) => {
+    if (Array.isArray(m.tool_calls)) return { ...m, tool_calls: m.tool_calls.map((c: any) => ({ ...c, id: rewrite(String(c.id)) })) };
+    if (typeof m.tool_call_id === "string") return { ...m, tool_call_id: rewrite(m.tool_call_id) };
+    return m;
+  });
 }
 
 /** Anthropic's prompt-caching marks (from its dialect) are unknown fields to OpenAI-style servers. */
@@ -116,6 +129,7 @@ export function createOpenAIAdapter(d: OpenAIDialect): ProviderAdapter {
       const body = toOpenAIBody(req, target.model);
       if (d.rename) for (const [from, to] of Object.entries(d.rename)) if (from in body) (body[to] ??= body[from]), delete body[from];
       if (!d.cacheControl) withoutCacheControl(body);
+      if (d.toolCallId) rewriteToolCallIds(body, d.toolCallId);
       if (d.drop) for (const f of d.drop) delete body[f];
       if (stream) {
         body.stream = true;
