@@ -3,6 +3,7 @@ import { Elysia } from "elysia";
 import type { Bifrost } from "../core/bifrost";
 import { BifrostError } from "../schemas/error";
 import { tooLarge } from "./body";
+import { requestIdOf } from "./request-id";
 import { corsPolicy } from "./cors";
 import { adminRoutes } from "./admin";
 import { inferenceRoutes } from "./inference";
@@ -21,8 +22,7 @@ export function createApp(bf: Bifrost) {
   const finish = (request: Request, response: Response): Response => {
     const h = cors.headersFor(request.headers.get("origin"));
     if (h) for (const [k, v] of Object.entries(h)) response.headers.set(k, v);
-    const rid = request.headers.get("x-request-id");
-    if (rid) response.headers.set("x-request-id", rid);
+    response.headers.set("x-request-id", requestIdOf(request));
     return response;
   };
 

@@ -3,6 +3,7 @@ import type { Bifrost, ChunkSource } from "../core/bifrost";
 import type { Frame, IngressDialect, IngressParams, StreamEncoder } from "../dialects/types";
 import { BifrostError } from "../schemas/error";
 import { readJsonBody } from "./body";
+import { requestIdOf } from "./request-id";
 
 const encoder = new TextEncoder();
 const toBytes = (f: Frame) => (typeof f === "string" ? encoder.encode(f) : f);
@@ -22,7 +23,7 @@ export async function serveDialect(bf: Bifrost, dialect: IngressDialect, maxBody
     const p = { ...params, request: value } as IngressParams;
     const canonical = dialect.toChatRequest(value, p);
     server?.timeout?.(request, 0);
-    const opts = { signal: request.signal, keyName: request.headers.get("x-bf-api-key-id"), headers: request.headers, requestId: request.headers.get("x-request-id") ?? undefined };
+    const opts = { signal: request.signal, keyName: request.headers.get("x-bf-api-key-id"), headers: request.headers, requestId: requestIdOf(request) };
     if (canonical.stream !== true) {
       const r = await bf.chatRaw(canonical, opts);
       return json(dialect.fromChatResponse(JSON.parse(r.json), p), 200, { "x-bf-retries": String(r.retries) });

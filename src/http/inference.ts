@@ -5,6 +5,7 @@ import { completionsDialect } from "../dialects/completions";
 import { BifrostError } from "../schemas/error";
 import { readJsonBody, tooLarge } from "./body";
 import { serveDialect } from "./dialect";
+import { requestIdOf } from "./request-id";
 import { errorResponse, jsonResponse, sseResponse } from "./respond";
 
 /** Bun cuts a connection silent for its idle timeout; a slow model or a paused stream must not die of it. */
@@ -13,7 +14,7 @@ function lift(server: { timeout?(req: Request, s: number): void } | null, reques
 }
 
 function options(request: Request, raw: ArrayBuffer): RequestOptions {
-  return { signal: request.signal, keyName: request.headers.get("x-bf-api-key-id"), rawBody: raw };
+  return { signal: request.signal, keyName: request.headers.get("x-bf-api-key-id"), rawBody: raw, headers: request.headers, requestId: requestIdOf(request) };
 }
 
 const retriesHeader = (n: number) => ({ "x-bf-retries": String(n) });
@@ -101,7 +102,7 @@ function openAIRoutes(bf: Bifrost, maxBodyBytes: number, prefix: string) {
         try {
           const body = await readTranscription(request, maxBodyBytes);
           lift(server, request);
-          const r = await bf.transcriptionRaw(body, { signal: request.signal, keyName: request.headers.get("x-bf-api-key-id"), headers: request.headers });
+          const r = await bf.transcriptionRaw(body, { signal: request.signal, keyName: request.headers.get("x-bf-api-key-id"), headers: request.headers, requestId: requestIdOf(request) });
           if (body.response_format === "text") return new Response(JSON.parse(r.json).text, { headers: { "content-type": "text/plain; charset=utf-8" } });
           return jsonResponse(r.json, 200, retriesHeader(r.retries));
         } catch (err) {

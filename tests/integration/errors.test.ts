@@ -193,6 +193,13 @@ describe("transport", () => {
     expect(await r.json()).toEqual({ status: "ok" });
   });
 
+  test("every answer carries x-request-id: the client's, or a fresh one", async () => {
+    const mine = await post("/v1/chat/completions", chatBody(), { "x-request-id": "req-42" });
+    expect(mine.headers.get("x-request-id")).toBe("req-42");
+    const fresh = await post("/v1/chat/completions", chatBody());
+    expect(fresh.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   test("CORS follows client.allowed_origins", async () => {
     const pre = await fetch(gw.url + "/v1/chat/completions", {
       method: "OPTIONS",
