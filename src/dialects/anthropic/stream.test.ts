@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import type { ChatChunk } from "../../schemas/chat";
 import { BifrostError } from "../../schemas/error";
 import { chatChunks, sseEvents } from "./__fixtures__";
+import { canonicalChunk } from "../../../tests/support/dialect-fixtures";
 import { createAnthropicStreamEncoder } from "./stream";
 
 /** Every chunk's events, then end()'s, each event checked to carry its name as data.type. */
@@ -33,14 +34,7 @@ const outline = (events: any[]) =>
     }
   });
 
-const chunk = (delta: ChatChunk["choices"][number]["delta"], finish: ChatChunk["choices"][number]["finish_reason"] = null, usage?: ChatChunk["usage"]): ChatChunk => ({
-  id: "chatcmpl-x",
-  object: "chat.completion.chunk",
-  created: 1,
-  model: "m",
-  choices: [{ index: 0, delta, finish_reason: finish }],
-  ...(usage ? { usage } : {}),
-});
+const chunk = canonicalChunk;
 
 describe("canonical chunks → anthropic SSE", () => {
   test("text, with usage arriving in a chunk after finish_reason", () => {

@@ -3,6 +3,7 @@ import { createCohereStreamDecoder } from "../../providers/cohere/stream";
 import type { ChatChunk } from "../../schemas/chat";
 import { BifrostError } from "../../schemas/error";
 import { chatChunks, sseEvents } from "./__fixtures__";
+import { canonicalChunk } from "../../../tests/support/dialect-fixtures";
 import { createCohereStreamEncoder } from "./stream";
 
 /** Every chunk's events, then end()'s; each event must carry its name as data.type, as Cohere's do. */
@@ -38,14 +39,7 @@ const outline = (events: any[]) =>
     }
   });
 
-const chunk = (delta: ChatChunk["choices"][number]["delta"], finish: ChatChunk["choices"][number]["finish_reason"] = null, usage?: ChatChunk["usage"]): ChatChunk => ({
-  id: "chatcmpl-x",
-  object: "chat.completion.chunk",
-  created: 1,
-  model: "m",
-  choices: [{ index: 0, delta, finish_reason: finish }],
-  ...(usage ? { usage } : {}),
-});
+const chunk = canonicalChunk;
 
 describe("canonical chunks → cohere SSE", () => {
   test("text, with usage arriving in a chunk after finish_reason", () => {
