@@ -4,9 +4,8 @@
  * the stream) and its chatStream union (V2ChatStreamResponse, discriminated on `type`).
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import type { ChatRequest } from "../../schemas/chat";
-import { BifrostError } from "../../schemas/error";
 import { chatChunks, chatResponse } from "./__fixtures__";
+import { cannedDialectServer } from "../../../tests/support/dialect-fixtures";
 import { cohereDialect } from "./index";
 
 const SDK_EVENT_TYPES = new Set([
@@ -14,38 +13,7 @@ const SDK_EVENT_TYPES = new Set([
   "tool-call-delta", "tool-call-end", "citation-start", "citation-end", "message-end", "debug",
 ]);
 
-const seen: ChatRequest[] = [];
-
-/** The request's model names the canned fixture to answer with; "fail-mid-stream" errors after some text. */
-const server = Bun.serve({
-  port: 0,
-  async fetch(req) {
-    if (new URL(req.url).pathname !== "/cohere/v2/chat") return new Response("not found", { status: 404 });
-    let chat: ChatRequest;
-    try {
-      chat = cohereDialect.toChatRequest(await req.json(), {});
-    } catch (err) {
-      const { status, body } = cohereDialect.errorBody(BifrostError.from(err));
-      return Response.json(body, { status });
-    }
-    seen.push(chat);
-    if (!chat.stream) return Response.json(cohereDialect.fromChatResponse(chatResponse(chat.model), {}));
-    const enc = cohereDialect.streamEncoder({});
-    const failing = chat.model === "fail-mid-stream";
-    const chunks = chatChunks(failing ? "openai-text" : chat.model).slice(0, failing ? 3 : undefined);
-    const bytes = new TextEncoder();
-    const body = new ReadableStream({
-      start(ctrl) {
-        // One enqueue per frame, as the gateway writes them.
-        for (const c of chunks) for (const f of enc.chunk(c)) ctrl.enqueue(bytes.encode(f as string));
-        const tail = failing ? enc.error(new BifrostError({ status: 529, message: "upstream overloaded" })) : enc.end();
-        for (const f of tail) ctrl.enqueue(bytes.encode(f as string));
-        ctrl.close();
-      },
-    });
-    return new Response(body, { headers: { "content-type": enc.contentType } });
-  },
-});
+const { server, seen } = cannedDialectServer(cohereDialect, "/cohere/v2/chat", { chatResponse, chatChunks });
 afterAll(() => server.stop(true));
 
 const endpoint = `${server.url.origin}/cohere/v2/chat`;

@@ -1,45 +1,11 @@
 /** The real `openai` SDK's Responses client against a tiny server speaking through the dialect: wire compatibility, offline. */
 import { afterAll, describe, expect, test } from "bun:test";
 import OpenAI from "openai";
-import type { ChatRequest } from "../../schemas/chat";
-import { BifrostError } from "../../schemas/error";
 import { chatChunks, chatResponse } from "./__fixtures__";
-import { responsesDialect, type ResponsesParams } from "./index";
+import { cannedDialectServer } from "../../../tests/support/dialect-fixtures";
+import { responsesDialect } from "./index";
 
-const seen: ChatRequest[] = [];
-
-/** The request's model names the canned fixture to answer with; "fail-mid-stream" errors after some text. */
-const server = Bun.serve({
-  port: 0,
-  async fetch(req) {
-    if (new URL(req.url).pathname !== "/v1/responses") return new Response("not found", { status: 404 });
-    const body = await req.json();
-    let chat: ChatRequest;
-    try {
-      chat = responsesDialect.toChatRequest(body, {});
-    } catch (err) {
-      const { status, body } = responsesDialect.errorBody(BifrostError.from(err));
-      return Response.json(body, { status });
-    }
-    seen.push(chat);
-    const params: ResponsesParams = { request: body };
-    if (!chat.stream) return Response.json(responsesDialect.fromChatResponse(chatResponse(chat.model), params));
-    const enc = responsesDialect.streamEncoder(params);
-    const failing = chat.model === "fail-mid-stream";
-    const chunks = chatChunks(failing ? "openai-text" : chat.model).slice(0, failing ? 3 : undefined);
-    const bytes = new TextEncoder();
-    const stream = new ReadableStream({
-      start(ctrl) {
-        // One enqueue per frame, as the gateway writes them.
-        for (const c of chunks) for (const f of enc.chunk(c)) ctrl.enqueue(bytes.encode(f as string));
-        const tail = failing ? enc.error(new BifrostError({ status: 529, type: "upstream_error", message: "upstream overloaded" })) : enc.end();
-        for (const f of tail) ctrl.enqueue(bytes.encode(f as string));
-        ctrl.close();
-      },
-    });
-    return new Response(stream, { headers: { "content-type": enc.contentType } });
-  },
-});
+const { server, seen } = cannedDialectServer(responsesDialect, "/v1/responses", { chatResponse, chatChunks });
 afterAll(() => server.stop(true));
 
 const client = new OpenAI({ baseURL: `${server.url.origin}/v1`, apiKey: "x", maxRetries: 0 });
