@@ -66,12 +66,10 @@ function rewriteToolCallIds(body: Record<string, unknown>, rewrite: (id: string)
 /** Anthropic's prompt-caching marks (from its dialect) are unknown fields to OpenAI-style servers. */
 function withoutCacheControl(body: Record<string, unknown>): void {
   const messages = body.messages as Array<{ content?: unknown }> | undefined;
-  if (Array.isArray(messages)) {
-    body.messages = messages.map((m) =>
-      Array.isArray(m.content) && m.content.some((p: any) => p?.cache_control)
-        ? { ...m, content: m.content.map(({ cache_control: _, ...p }: any) => p) }
-        : m,
-    );
+  const marked = (m: { content?: unknown }) => Array.isArray(m.content) && m.content.some((p: any) => p?.cache_control);
+  // The common request carries no marks: it is left as it is, with no copy on the hot path.
+  if (Array.isArray(messages) && messages.some(marked)) {
+    body.messages = messages.map((m) => (marked(m) ? { ...m, content: (m.content as any[]).map(({ cache_control: _, ...p }) => p) } : m));
   }
   const tools = body.tools as Array<Record<string, unknown>> | undefined;
   if (Array.isArray(tools) && tools.some((t) => t.cache_control)) body.tools = tools.map(({ cache_control: _, ...t }) => t);
