@@ -9,7 +9,6 @@ import type { ResolvedConfig, ResolvedKey, ResolvedProvider } from "../config/re
 import type { BifrostConfig } from "../config/schema";
 import { log } from "../log";
 import { getAdapter } from "../providers";
-import type { ProviderCapability } from "../providers/types";
 import type { ChatChunk, ChatRequest, ChatResponse } from "../schemas/chat";
 import type { EmbeddingRequest, EmbeddingResponse } from "../schemas/embeddings";
 import { BifrostError } from "../schemas/error";
@@ -20,7 +19,8 @@ import { validateImageRequest, validateRerankRequest, validateSpeechRequest, val
 import { EnvelopePool } from "../workers/envelope-pool";
 import { InProcessTransport } from "../workers/in-process";
 import { WorkerPoolTransport } from "../workers/pool";
-import type { CallHeader, Op } from "../workers/protocol";
+import type { CallHeader } from "../workers/protocol";
+import { OP_REQUEST_TYPE, type Op } from "../schemas/ops";
 import type { Transport } from "../workers/transport";
 import { ProviderQueue } from "./provider-queue";
 import { Resilience, type Candidate } from "./resilience";
@@ -73,31 +73,6 @@ export interface ChunkSource {
 const encoder = new TextEncoder();
 let nextId = 1;
 
-const OP_CAPABILITY: Record<Op, ProviderCapability> = {
-  chat: "chat",
-  chatStream: "chatStream",
-  textCompletion: "textCompletion",
-  textCompletionStream: "textCompletionStream",
-  embeddings: "embeddings",
-  models: "listModels",
-  rerank: "rerank",
-  speech: "speech",
-  transcription: "transcription",
-  imageGeneration: "imageGeneration",
-};
-/** The Go Bifrost's request-type names (custom_provider_config.allowed_requests). */
-const OP_REQUEST_TYPE: Record<Op, string> = {
-  chat: "chat_completion",
-  chatStream: "chat_completion_stream",
-  textCompletion: "text_completion",
-  textCompletionStream: "text_completion_stream",
-  embeddings: "embedding",
-  models: "list_models",
-  rerank: "rerank",
-  speech: "speech",
-  transcription: "transcription",
-  imageGeneration: "image_generation",
-};
 
 export class Bifrost {
   private readonly queues = new Map<string, ProviderQueue>();
@@ -266,7 +241,7 @@ export class Bifrost {
 
   // ── internals ──────────────────────────────────────────────────────
 
-  private unary(op: Exclude<Op, "chatStream" | "textCompletionStream" | "models">, body: AnyRequest, opts: RequestOptions): Promise<RawResult> {
+  private unary(op: Exclude<Op, "chatStream" | "textCompletionStream" | "listModels">, body: AnyRequest, opts: RequestOptions): Promise<RawResult> {
     const candidates = this.candidates(op, body.model, body.fallbacks as string[] | undefined);
     const pipe = this.pipeline;
     // Audio bytes have no JSON for post-hooks to read: speech skips the pipeline.
@@ -281,7 +256,7 @@ export class Bifrost {
     );
   }
 
-  private turn(pipeline: Pipeline, op: Exclude<Op, "models" | "textCompletionStream">, body: AnyRequest, opts: RequestOptions): TurnDeps {
+  private turn(pipeline: Pipeline, op: Exclude<Op, "listModels" | "textCompletionStream">, body: AnyRequest, opts: RequestOptions): TurnDeps {
     let headers: Record<string, string> | null = null;
     const ctx: RequestContext = {
       requestId: opts.requestId ?? crypto.randomUUID(),
@@ -331,7 +306,7 @@ export class Bifrost {
     const { provider, model } = resolveModel(requested, this.config.providers);
     const adapter = getAdapter(provider.type);
     const allowed = provider.allowedRequests?.[OP_REQUEST_TYPE[op]];
-    if (!adapter.capabilities.has(OP_CAPABILITY[op]) || allowed === false) {
+    if (!adapter.capabilities.has(op) || allowed === false) {
       throw BifrostError.badRequest(`provider ${provider.name} does not support ${OP_REQUEST_TYPE[op].replace(/_/g, " ")}`, "model", "unsupported_operation");
     }
     return { op, provider, model, requested };
@@ -419,7 +394,7 @@ export class Bifrost {
     h.apiKey = key.value;
     h.keyConfig = keyConfigJson(key);
     h.extraHeaders = extraHeadersJson(p);
-    h.timeoutMs = op === "models" ? Math.min(p.timeoutMs, 10_000) : p.timeoutMs;
+    h.timeoutMs = op === "listModels" ? Math.min(p.timeoutMs, 10_000) : p.timeoutMs;
     h.idleTimeoutMs = p.streamIdleTimeoutMs;
     return h;
   }
@@ -446,8 +421,8 @@ export class Bifrost {
       }));
     if (!getAdapter(p.type).capabilities.has("listModels")) return fromKeys();
     try {
-      const c: Candidate = { op: "models", provider: p, model: "", requested: "" };
-      const listed: ModelEntry[] = JSON.parse((await this.unaryOnce("models", c, p.keys[0]!, null, { signal: opts.signal })).json);
+      const c: Candidate = { op: "listModels", provider: p, model: "", requested: "" };
+      const listed: ModelEntry[] = JSON.parse((await this.unaryOnce("listModels", c, p.keys[0]!, null, { signal: opts.signal })).json);
       const allowed = p.keys.some((k) => k.models === null) ? null : new Set(p.keys.flatMap((k) => k.models ?? []));
       const seen = new Set(listed.map((m) => m.id));
       const extra = fromKeys().filter((m) => !seen.has(m.id));

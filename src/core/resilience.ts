@@ -7,7 +7,7 @@
  */
 import type { ResolvedKey, ResolvedProvider } from "../config/resolved";
 import { BifrostError } from "../schemas/error";
-import type { Op } from "../workers/protocol";
+import type { Op } from "../schemas/ops";
 import { CircuitBreaker } from "./circuit-breaker";
 import { keyServesModel, selectKey } from "./keys";
 import { backoffMs, countsAsFailure, verdictFor } from "./retry-policy";

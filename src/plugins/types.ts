@@ -8,6 +8,7 @@ import type { Logger } from "../log";
 import type { ChatChunk, ChatRequest, ChatResponse } from "../schemas/chat";
 import type { EmbeddingRequest, EmbeddingResponse } from "../schemas/embeddings";
 import type { BifrostError, BifrostErrorInit } from "../schemas/error";
+import type { Op } from "../schemas/ops";
 
 export const PLUGIN_API_VERSION = 1;
 
@@ -36,7 +37,8 @@ export interface PluginContext {
   error(init: BifrostErrorInit): BifrostError;
 }
 
-export type Op = "chat" | "chatStream" | "textCompletion" | "embeddings" | "rerank" | "transcription" | "imageGeneration" | "speech";
+/** The request's kind, in the one vocabulary of operations. */
+export type { Op };
 /** Every request carries a model (and may carry fallbacks); the op says which canonical shape it is. */
 export type AnyRequest = (ChatRequest | EmbeddingRequest | Record<string, unknown>) & { model: string; fallbacks?: string[] };
 export type AnyResponse = ChatResponse | EmbeddingResponse | Record<string, unknown>;

@@ -1,7 +1,7 @@
 /** What each built-in provider can do, read off its adapter: the README's provider table is generated from this. */
 import { getAdapter } from ".";
 import { PROVIDERS } from "./catalog";
-import type { ProviderCapability } from "./types";
+import type { Op } from "../schemas/ops";
 
 export interface ProviderRow {
   provider: string;
@@ -19,7 +19,7 @@ export interface ProviderRow {
 export function providerRows(): ProviderRow[] {
   return Object.entries(PROVIDERS).map(([name, entry]) => {
     const caps = getAdapter(name).capabilities;
-    const has = (c: ProviderCapability) => caps.has(c);
+    const has = (c: Op) => caps.has(c);
     return {
       provider: name,
       chat: has("chat"),

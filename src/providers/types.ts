@@ -8,6 +8,7 @@ import type { ModelEntry } from "../schemas/models";
 import type { BifrostError } from "../schemas/error";
 import type { RerankRequest, RerankResponse } from "../schemas/rerank";
 import type { AudioResponse, SpeechRequest, TranscriptionRequest, TranscriptionResponse } from "../schemas/audio";
+import type { Op } from "../schemas/ops";
 import type { ImageGenerationRequest, ImageGenerationResponse } from "../schemas/images";
 
 /** Where and as whom one call goes: resolved by the router before the adapter runs. */
@@ -52,22 +53,11 @@ export interface BinaryStreamDecoder<C> {
   readonly done: boolean;
 }
 
-export type ProviderCapability =
-  | "chat"
-  | "chatStream"
-  | "embeddings"
-  | "listModels"
-  | "textCompletion"
-  | "textCompletionStream"
-  | "speech"
-  | "transcription"
-  | "imageGeneration"
-  | "rerank";
-
 export interface ProviderAdapter {
   /** The base type: "openai", "anthropic", … */
   readonly kind: string;
-  readonly capabilities: ReadonlySet<ProviderCapability>;
+  /** The operations it serves, in the one vocabulary (src/schemas/ops.ts). */
+  readonly capabilities: ReadonlySet<Op>;
   chatRequest(req: ChatRequest, target: ProviderTarget, stream: boolean): WireRequest;
   chatResponse(body: any, target: ProviderTarget): ChatResponse;
   chatStreamDecoder(target: ProviderTarget): StreamDecoder<ChatChunk> | BinaryStreamDecoder<ChatChunk>;

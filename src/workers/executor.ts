@@ -16,7 +16,7 @@ export async function execute(h: CallHeader, body: ArrayBuffer | string, signal:
   try {
     const adapter = getAdapter(h.type);
     const target = toTarget(h);
-    const req = typeof body === "string" ? (h.op === "models" ? null : JSON.parse(body)) : parseBody(body, h.op);
+    const req = typeof body === "string" ? (h.op === "listModels" ? null : JSON.parse(body)) : parseBody(body, h.op);
     let wire = buildWire(adapter, h, req, target);
     if (adapter.authorize) wire = await adapter.authorize(wire, target, new Date());
     const res = await send(wire, timer.signal, h.provider);
@@ -45,7 +45,7 @@ export async function execute(h: CallHeader, body: ArrayBuffer | string, signal:
 }
 
 function parseBody(body: ArrayBuffer, op: CallHeader["op"]): any {
-  if (op === "models") return null;
+  if (op === "listModels") return null;
   return JSON.parse(decoder.decode(body));
 }
 
@@ -73,7 +73,7 @@ function buildWire(adapter: ProviderAdapter, h: CallHeader, req: any, target: Pr
     case "embeddings":
       if (!adapter.embeddingRequest) throw unsupported(h, "embeddings");
       return adapter.embeddingRequest(req, target);
-    case "models":
+    case "listModels":
       if (!adapter.listModelsRequest) throw unsupported(h, "model listing");
       return adapter.listModelsRequest(target);
     case "rerank":
@@ -162,7 +162,7 @@ function finish(adapter: ProviderAdapter, h: CallHeader, target: ProviderTarget,
       out.extra_fields = extra;
       return JSON.stringify(out);
     }
-    case "models":
+    case "listModels":
       return JSON.stringify(adapter.listModelsResponse!(json, target));
     default:
       throw new Error("unreachable");

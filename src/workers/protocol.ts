@@ -1,20 +1,10 @@
+import type { Op } from "../schemas/ops";
+
 /**
  * Messages between the server thread and provider workers. Flat objects of primitives only:
  * Bun's postMessage has a fast path for those (nested objects cost 3–5×). Bodies travel as
  * transferred ArrayBuffers.
  */
-
-export type Op =
-  | "chat"
-  | "chatStream"
-  | "textCompletion"
-  | "textCompletionStream"
-  | "embeddings"
-  | "models"
-  | "rerank"
-  | "speech"
-  | "transcription"
-  | "imageGeneration";
 
 /** One provider call, fully resolved by the router: the worker needs nothing else. */
 export interface CallHeader {

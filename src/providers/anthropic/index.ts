@@ -1,5 +1,6 @@
 /** The Anthropic Messages API adapter: translation only, the executor does the I/O. No embeddings: Anthropic has none. */
-import type { ProviderAdapter, ProviderCapability } from "../types";
+import type { Op } from "../../schemas/ops";
+import type { ProviderAdapter } from "../types";
 import { anthropicChatRequest } from "./chat";
 import { anthropicError } from "./errors";
 import { anthropicModelsRequest, fromAnthropicModels } from "./models";
@@ -8,7 +9,7 @@ import { createAnthropicStreamDecoder } from "./stream";
 
 export const anthropicAdapter: ProviderAdapter = {
   kind: "anthropic",
-  capabilities: new Set<ProviderCapability>(["chat", "chatStream", "listModels"]),
+  capabilities: new Set<Op>(["chat", "chatStream", "listModels"]),
   chatRequest: anthropicChatRequest,
   chatResponse: (body, target) => fromAnthropicResponse(body, target),
   chatStreamDecoder: (target) => createAnthropicStreamDecoder(target),

@@ -5,7 +5,8 @@
 import type { EmbeddingRequest } from "../../schemas/embeddings";
 import { createOpenAIAdapter, toOpenAIBody } from "../openai/adapter";
 import { openAIError } from "../openai/errors";
-import type { ProviderAdapter, ProviderCapability, ProviderTarget, WireRequest } from "../types";
+import type { Op } from "../../schemas/ops";
+import type { ProviderAdapter, ProviderTarget, WireRequest } from "../types";
 import { resolveAzure } from "./config";
 import { azureHeaders } from "./headers";
 import { createAzureStreamDecoder } from "./stream";
@@ -18,7 +19,7 @@ const withoutUsage = createOpenAIAdapter({ kind: "azure", chatPath: "", embeddin
 
 export const azureAdapter: ProviderAdapter = {
   kind: "azure",
-  capabilities: new Set<ProviderCapability>(["chat", "chatStream", "embeddings"]),
+  capabilities: new Set<Op>(["chat", "chatStream", "embeddings"]),
   chatRequest(req, target, stream): WireRequest {
     const route = resolveAzure(target);
     const base = route.streamUsage ? withUsage : withoutUsage;

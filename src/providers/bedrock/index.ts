@@ -1,5 +1,6 @@
 /** The Bedrock Runtime adapter (Converse, InvokeModel embeddings, ListFoundationModels): translation and signing, no I/O. */
-import type { ProviderAdapter, ProviderCapability } from "../types";
+import type { Op } from "../../schemas/ops";
+import type { ProviderAdapter } from "../types";
 import { authorizeBedrock } from "./authorize";
 import { bedrockChatRequest } from "./chat";
 import { bedrockEmbeddingRequest, fromBedrockEmbedding } from "./embeddings";
@@ -10,7 +11,7 @@ import { createBedrockStreamDecoder } from "./stream";
 
 export const bedrockAdapter: ProviderAdapter = {
   kind: "bedrock",
-  capabilities: new Set<ProviderCapability>(["chat", "chatStream", "embeddings", "listModels"]),
+  capabilities: new Set<Op>(["chat", "chatStream", "embeddings", "listModels"]),
   chatRequest: bedrockChatRequest,
   chatResponse: (body, target) => fromConverseResponse(body, target),
   chatStreamDecoder: (target) => createBedrockStreamDecoder(target),

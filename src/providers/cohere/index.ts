@@ -1,6 +1,7 @@
 /** The Cohere API v2 adapter (chat, embed, rerank; v1 model listing): translation only, the executor does the I/O. */
 import type { RerankRequest, RerankResponse } from "../../schemas/rerank";
-import type { ProviderAdapter, ProviderCapability, ProviderTarget } from "../types";
+import type { Op } from "../../schemas/ops";
+import type { ProviderAdapter, ProviderTarget } from "../types";
 import { cohereChatRequest } from "./chat";
 import { cohereEmbedRequest, fromCohereEmbedResponse } from "./embed";
 import { cohereError } from "./errors";
@@ -14,7 +15,7 @@ export const cohereAdapter: ProviderAdapter & {
   rerankResponse(body: any, target: ProviderTarget, req?: RerankRequest): RerankResponse;
 } = {
   kind: "cohere",
-  capabilities: new Set<ProviderCapability>(["chat", "chatStream", "embeddings", "rerank", "listModels"]),
+  capabilities: new Set<Op>(["chat", "chatStream", "embeddings", "rerank", "listModels"]),
   chatRequest: cohereChatRequest,
   chatResponse: (body, target) => fromCohereResponse(body, target),
   chatStreamDecoder: (target) => createCohereStreamDecoder(target),

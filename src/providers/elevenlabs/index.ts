@@ -1,5 +1,6 @@
 /** The ElevenLabs adapter: text to speech and model listing only; every chat method is a 400. */
-import type { ProviderAdapter, ProviderCapability } from "../types";
+import type { Op } from "../../schemas/ops";
+import type { ProviderAdapter } from "../types";
 import { elevenlabsError } from "./errors";
 import { elevenlabsModelsRequest, fromElevenlabsModels } from "./models";
 import { elevenlabsSpeechRequest, elevenlabsSpeechResponse } from "./speech";
@@ -7,7 +8,7 @@ import { unsupported } from "./unsupported";
 
 export const elevenlabsAdapter: ProviderAdapter = {
   kind: "elevenlabs",
-  capabilities: new Set<ProviderCapability>(["speech", "listModels"]),
+  capabilities: new Set<Op>(["speech", "listModels"]),
   chatRequest: () => unsupported("chat"),
   chatResponse: () => unsupported("chat"),
   chatStreamDecoder: () => unsupported("chat"),

@@ -1,5 +1,6 @@
 /** The Gemini API (generativelanguage.googleapis.com) adapter: translation only, the executor does the I/O. */
-import type { ProviderAdapter, ProviderCapability } from "../types";
+import type { Op } from "../../schemas/ops";
+import type { ProviderAdapter } from "../types";
 import { geminiChatRequest } from "./chat";
 import { fromGeminiEmbeddings, geminiEmbeddingRequest } from "./embeddings";
 import { googleError } from "./errors";
@@ -9,7 +10,7 @@ import { createGeminiStreamDecoder } from "./stream";
 
 export const geminiAdapter: ProviderAdapter = {
   kind: "gemini",
-  capabilities: new Set<ProviderCapability>(["chat", "chatStream", "embeddings", "listModels"]),
+  capabilities: new Set<Op>(["chat", "chatStream", "embeddings", "listModels"]),
   chatRequest: geminiChatRequest,
   chatResponse: (body, target) => fromGeminiResponse(body, target),
   chatStreamDecoder: (target) => createGeminiStreamDecoder(target),

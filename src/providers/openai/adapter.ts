@@ -8,7 +8,8 @@ import type { ModelEntry } from "../../schemas/models";
 import { BifrostError } from "../../schemas/error";
 import { SseParser } from "../sse";
 import { malformedStream } from "../stream-events";
-import type { ProviderAdapter, ProviderCapability, ProviderTarget, StreamDecoder, WireRequest } from "../types";
+import type { Op } from "../../schemas/ops";
+import type { ProviderAdapter, ProviderTarget, StreamDecoder, WireRequest } from "../types";
 import { openAIError } from "./errors";
 import { multipart } from "../multipart";
 
@@ -116,7 +117,7 @@ export function createOpenAIAdapter(d: OpenAIDialect): ProviderAdapter {
   const chatPath = d.chatPath ?? "/v1/chat/completions";
   const embeddingsPath = d.embeddingsPath === undefined ? "/v1/embeddings" : d.embeddingsPath;
   const modelsPath = d.modelsPath === undefined ? "/v1/models" : d.modelsPath;
-  const caps = new Set<ProviderCapability>(["chat", "chatStream"]);
+  const caps = new Set<Op>(["chat", "chatStream"]);
   if (embeddingsPath) caps.add("embeddings");
   if (modelsPath) caps.add("listModels");
 

@@ -3,14 +3,15 @@
  * Claude models through Anthropic's Messages format at :rawPredict, and service-account auth.
  */
 import { googleError } from "../gemini";
-import type { ProviderAdapter, ProviderCapability } from "../types";
+import type { Op } from "../../schemas/ops";
+import type { ProviderAdapter } from "../types";
 import { authorizeVertex } from "./authorize";
 import { createVertexStreamDecoder, fromVertexResponse, vertexChatRequest } from "./chat";
 import { fromVertexEmbeddings, vertexEmbeddingRequest } from "./embeddings";
 
 export const vertexAdapter: ProviderAdapter = {
   kind: "vertex",
-  capabilities: new Set<ProviderCapability>(["chat", "chatStream", "embeddings"]),
+  capabilities: new Set<Op>(["chat", "chatStream", "embeddings"]),
   chatRequest: vertexChatRequest,
   chatResponse: fromVertexResponse,
   chatStreamDecoder: createVertexStreamDecoder,

@@ -1,0 +1,41 @@
+/**
+ * The one vocabulary of operations: HTTP routes, the core, provider adapters (capabilities) and
+ * plugins (RequestContext.op) all name a request's kind with these words.
+ */
+export const OPS = [
+  "chat",
+  "chatStream",
+  "textCompletion",
+  "textCompletionStream",
+  "embeddings",
+  "listModels",
+  "rerank",
+  "speech",
+  "transcription",
+  "imageGeneration",
+] as const;
+
+export type Op = (typeof OPS)[number];
+
+/** Ops whose answer is a stream of chunks. */
+export type StreamOp = "chatStream" | "textCompletionStream";
+/** Ops a client sends with a body and gets one answer for. */
+export type UnaryOp = Exclude<Op, StreamOp | "listModels">;
+
+export function isStreamOp(op: Op): op is StreamOp {
+  return op === "chatStream" || op === "textCompletionStream";
+}
+
+/** The Go Bifrost's request-type names (custom_provider_config.allowed_requests, logs). */
+export const OP_REQUEST_TYPE: Record<Op, string> = {
+  chat: "chat_completion",
+  chatStream: "chat_completion_stream",
+  textCompletion: "text_completion",
+  textCompletionStream: "text_completion_stream",
+  embeddings: "embedding",
+  listModels: "list_models",
+  rerank: "rerank",
+  speech: "speech",
+  transcription: "transcription",
+  imageGeneration: "image_generation",
+};
