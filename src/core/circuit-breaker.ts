@@ -57,3 +57,17 @@ export class CircuitBreaker {
     return { state: this.state, consecutive_failures: this.failures, opened_at: this.state === "closed" ? null : new Date(this.openedAt).toISOString() };
   }
 }
+
+export const BREAKER_DEFAULTS: BreakerSettings = { failureThreshold: 5, cooldownMs: 30_000 };
+
+/** One circuit per provider+key, made on first use. */
+export class CircuitBreakers {
+  private readonly byKey = new Map<string, CircuitBreaker>();
+
+  of(p: { name: string; circuitBreaker: BreakerSettings | null }, k: { name: string }): CircuitBreaker {
+    const id = `${p.name}\u0000${k.name}`;
+    let b = this.byKey.get(id);
+    if (!b) this.byKey.set(id, (b = new CircuitBreaker(p.circuitBreaker ?? BREAKER_DEFAULTS)));
+    return b;
+  }
+}

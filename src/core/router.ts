@@ -1,7 +1,9 @@
-/** "provider/model" → the configured provider and the upstream model id. */
+/** "provider/model" → the configured provider and the upstream model id; a request's candidates (primary, fallbacks). */
 import type { ResolvedProvider } from "../config/resolved";
+import { getAdapter } from "../providers";
 import { PROVIDERS } from "../providers/catalog";
 import { BifrostError } from "../schemas/error";
+import { OP_REQUEST_TYPE, type Op } from "../schemas/ops";
 
 export interface Route {
   provider: ResolvedProvider;
@@ -61,3 +63,43 @@ export function unroutedProvider(name: string): ResolvedProvider {
   };
 }
 
+
+/** One provider the request may go to: the primary, or a fallback. */
+export interface Candidate {
+  provider: ResolvedProvider;
+  /** Upstream model id. */
+  model: string;
+  /** As the client named it ("anthropic/claude-…"). */
+  requested: string;
+  /** Set when no configured provider serves it: only a plugin's short-circuit can answer (e.g. mocker's mock/*). */
+  unrouted?: BifrostError;
+}
+
+/** Route `requested` for `op`, or a 400 naming why not (unknown model, provider without that operation). */
+export function candidate(op: Op, requested: string, providers: Map<string, ResolvedProvider>): Candidate {
+  const { provider, model } = resolveModel(requested, providers);
+  const allowed = provider.allowedRequests?.[OP_REQUEST_TYPE[op]];
+  if (!getAdapter(provider.type).capabilities.has(op) || allowed === false) {
+    throw BifrostError.badRequest(`provider ${provider.name} does not support ${OP_REQUEST_TYPE[op].replace(/_/g, " ")}`, "model", "unsupported_operation");
+  }
+  return { provider, model, requested };
+}
+
+/**
+ * The primary and its fallbacks, each routed up front (a bad fallback is the caller's 400). With
+ * pre-hooks loaded, a model no provider serves may still be answered by a plugin: routing fails later, if at all.
+ */
+export function candidates(op: Op, model: string, fallbacks: string[] | undefined, providers: Map<string, ResolvedProvider>, pluginsMayAnswer: boolean): Candidate[] {
+  const one = (requested: string): Candidate => {
+    try {
+      return candidate(op, requested, providers);
+    } catch (e) {
+      if (!pluginsMayAnswer || !(e instanceof BifrostError) || e.status !== 400) throw e;
+      const slash = requested.indexOf("/");
+      return { provider: unroutedProvider(slash > 0 ? requested.slice(0, slash) : ""), model: slash > 0 ? requested.slice(slash + 1) : requested, requested, unrouted: e };
+    }
+  };
+  const out = [one(model)];
+  if (fallbacks) for (const f of fallbacks) out.push(one(f));
+  return out;
+}

@@ -1,137 +1,92 @@
-/** OpenAI-compatible inference routes: a thin layer over the Bifrost object. */
+/** OpenAI-compatible inference routes, at /v1 and again at /openai/v1: each a few lines over the gateway. */
 import { Elysia } from "elysia";
-import type { Bifrost, RequestOptions } from "../core/bifrost";
+import type { Bifrost } from "../core/bifrost";
 import { completionsDialect } from "../dialects/completions";
 import { BifrostError } from "../schemas/error";
+import type { UnaryOp } from "../schemas/ops";
 import { readJsonBody, tooLarge } from "./body";
+import type { CorsPolicy } from "./cors";
 import { serveDialect } from "./dialect";
-import { requestIdOf } from "./request-id";
-import { errorResponse, jsonResponse, sseResponse } from "./respond";
+import { jsonResponse, sseResponse } from "./respond";
+import { route, type RouteRequest } from "./route";
 
-/** Bun cuts a connection silent for its idle timeout; a slow model or a paused stream must not die of it. */
-function lift(server: { timeout?(req: Request, s: number): void } | null, request: Request) {
-  server?.timeout?.(request, 0);
+const retries = (n: number, headers: Record<string, string>) => ({ ...headers, "x-bf-retries": String(n) });
+const NO_PARSE = { parse: "none" } as const;
+
+export function inferenceRoutes(bf: Bifrost, cors: CorsPolicy, maxBodyBytes: number) {
+  return new Elysia({ name: "inference" }).use(openAIRoutes(bf, cors, maxBodyBytes, "/v1")).use(openAIRoutes(bf, cors, maxBodyBytes, "/openai/v1"));
 }
 
-function options(request: Request, raw: ArrayBuffer): RequestOptions {
-  return { signal: request.signal, keyName: request.headers.get("x-bf-api-key-id"), rawBody: raw, headers: request.headers, requestId: requestIdOf(request) };
-}
+function openAIRoutes(bf: Bifrost, cors: CorsPolicy, maxBodyBytes: number, prefix: string) {
+  /** JSON in, the canonical answer's JSON out. */
+  const unary = (op: UnaryOp) =>
+    route(bf, cors, async (r) => {
+      const { value, raw } = await readJsonBody(r.request, maxBodyBytes);
+      r.holdOpen();
+      const { answer, retries: n } = await bf.request(op, value, r.options(raw));
+      return jsonResponse(answer.json(), 200, retries(n, r.headers));
+    });
 
-const retriesHeader = (n: number) => ({ "x-bf-retries": String(n) });
+  /** `stream: true` in the body picks the stream op. */
+  const streamable = (op: "chat" | "textCompletion", streamOp: "chatStream" | "textCompletionStream") => async (r: RouteRequest, value: unknown, raw: ArrayBuffer) => {
+    r.holdOpen();
+    if ((value as { stream?: unknown } | null)?.stream === true) {
+      const { chunks, retries: n } = await bf.stream(streamOp, value, r.options(raw));
+      return sseResponse(chunks, retries(n, r.headers));
+    }
+    const { answer, retries: n } = await bf.request(op, value, r.options(raw));
+    return jsonResponse(answer.json(), 200, retries(n, r.headers));
+  };
+  const chat = streamable("chat", "chatStream");
+  const textCompletion = streamable("textCompletion", "textCompletionStream");
 
-/** The OpenAI surface, at /v1 and again at /openai/v1 (for SDKs given baseURL …/openai/v1). */
-export function inferenceRoutes(bf: Bifrost, maxBodyBytes: number) {
-  return new Elysia({ name: "inference" }).use(openAIRoutes(bf, maxBodyBytes, "/v1")).use(openAIRoutes(bf, maxBodyBytes, "/openai/v1"));
-}
-
-function openAIRoutes(bf: Bifrost, maxBodyBytes: number, prefix: string) {
   return new Elysia({ name: `inference${prefix}`, prefix })
     .post(
       "/chat/completions",
-      async ({ request, server }) => {
-        try {
-          const { value, raw } = await readJsonBody(request, maxBodyBytes);
-          lift(server, request);
-          if ((value as any)?.stream === true) {
-            const src = await bf.openChatStream(value, options(request, raw));
-            return sseResponse(src, retriesHeader(src.retries));
-          }
-          const r = await bf.chatRaw(value, options(request, raw));
-          return jsonResponse(r.json, 200, retriesHeader(r.retries));
-        } catch (err) {
-          return errorResponse(err);
-        }
-      },
-      { parse: "none" },
-    )
-    .post(
-      "/embeddings",
-      async ({ request, server }) => {
-        try {
-          const { value, raw } = await readJsonBody(request, maxBodyBytes);
-          lift(server, request);
-          const r = await bf.embeddingsRaw(value, options(request, raw));
-          return jsonResponse(r.json, 200, retriesHeader(r.retries));
-        } catch (err) {
-          return errorResponse(err);
-        }
-      },
-      { parse: "none" },
+      route(bf, cors, async (r) => {
+        const { value, raw } = await readJsonBody(r.request, maxBodyBytes);
+        return chat(r, value, raw);
+      }),
+      NO_PARSE,
     )
     .post(
       "/completions",
-      async ({ request, server }) => {
-        try {
-          const { value, raw } = await readJsonBody(request, maxBodyBytes);
-          // Self-hosted servers answer legacy completions themselves (the raw prompt); the rest go through chat.
-          if (!bf.servesTextCompletions((value as { model?: unknown })?.model)) {
-            return serveDialect(bf, completionsDialect, maxBodyBytes, { request, server, params: {}, parsed: value });
-          }
-          lift(server, request);
-          if ((value as { stream?: unknown }).stream === true) {
-            const src = await bf.openTextCompletionStream(value, options(request, raw));
-            return sseResponse(src, retriesHeader(src.retries));
-          }
-          const r = await bf.textCompletionRaw(value, options(request, raw));
-          return jsonResponse(r.json, 200, retriesHeader(r.retries));
-        } catch (err) {
-          return errorResponse(err);
-        }
-      },
-      { parse: "none" },
+      route(bf, cors, async (r) => {
+        const { value, raw } = await readJsonBody(r.request, maxBodyBytes);
+        // Self-hosted servers answer legacy completions themselves (the raw prompt); the rest go through chat.
+        if (!bf.servesTextCompletions((value as { model?: unknown } | null)?.model)) return serveDialect(bf, completionsDialect, maxBodyBytes, r, {}, value);
+        return textCompletion(r, value, raw);
+      }),
+      NO_PARSE,
     )
-    .post("/rerank", jsonRoute(bf, maxBodyBytes, (v, o) => bf.rerankRaw(v, o)), { parse: "none" })
-    .post("/images/generations", jsonRoute(bf, maxBodyBytes, (v, o) => bf.imageGenerationRaw(v, o)), { parse: "none" })
+    .post("/embeddings", unary("embeddings"), NO_PARSE)
+    .post("/rerank", unary("rerank"), NO_PARSE)
+    .post("/images/generations", unary("imageGeneration"), NO_PARSE)
     .post(
       "/audio/speech",
-      async ({ request, server }) => {
-        try {
-          const { value, raw } = await readJsonBody(request, maxBodyBytes);
-          lift(server, request);
-          const r = await bf.speechRaw(value, options(request, raw));
-          return new Response(r.bytes!.body, { headers: { "content-type": r.bytes!.contentType, ...retriesHeader(r.retries) } });
-        } catch (err) {
-          return errorResponse(err);
-        }
-      },
-      { parse: "none" },
+      route(bf, cors, async (r) => {
+        const { value, raw } = await readJsonBody(r.request, maxBodyBytes);
+        r.holdOpen();
+        const { answer, retries: n } = await bf.request("speech", value, r.options(raw));
+        return new Response(answer.bytes!.body, { headers: { ...retries(n, r.headers), "content-type": answer.bytes!.contentType } });
+      }),
+      NO_PARSE,
     )
     .post(
       "/audio/transcriptions",
-      async ({ request, server }) => {
-        try {
-          const body = await readTranscription(request, maxBodyBytes);
-          lift(server, request);
-          const r = await bf.transcriptionRaw(body, { signal: request.signal, keyName: request.headers.get("x-bf-api-key-id"), headers: request.headers, requestId: requestIdOf(request) });
-          if (body.response_format === "text") return new Response(JSON.parse(r.json).text, { headers: { "content-type": "text/plain; charset=utf-8" } });
-          return jsonResponse(r.json, 200, retriesHeader(r.retries));
-        } catch (err) {
-          return errorResponse(err);
-        }
-      },
-      { parse: "none" },
+      route(bf, cors, async (r) => {
+        const body = await readTranscription(r.request, maxBodyBytes);
+        r.holdOpen();
+        const { answer, retries: n } = await bf.request("transcription", body, r.options());
+        if (body.response_format === "text") return new Response(answer.value.text, { headers: { ...r.headers, "content-type": "text/plain; charset=utf-8" } });
+        return jsonResponse(answer.json(), 200, retries(n, r.headers));
+      }),
+      NO_PARSE,
     )
-    .get("/models", async ({ request }) => {
-      try {
-        return jsonResponse(JSON.stringify(await bf.listModels({ signal: request.signal })));
-      } catch (err) {
-        return errorResponse(err);
-      }
-    });
-}
-
-/** A JSON-in, JSON-out route over one of the gateway's raw methods. */
-function jsonRoute(bf: Bifrost, maxBodyBytes: number, call: (value: unknown, o: RequestOptions) => Promise<{ json: string; retries: number }>) {
-  return async ({ request, server }: { request: Request; server: { timeout?(req: Request, s: number): void } | null }) => {
-    try {
-      const { value, raw } = await readJsonBody(request, maxBodyBytes);
-      lift(server, request);
-      const r = await call(value, options(request, raw));
-      return jsonResponse(r.json, 200, retriesHeader(r.retries));
-    } catch (err) {
-      return errorResponse(err);
-    }
-  };
+    .get(
+      "/models",
+      route(bf, cors, async (r) => jsonResponse(JSON.stringify(await bf.listModels({ signal: r.request.signal })), 200, r.headers)),
+    );
 }
 
 /** multipart/form-data (file + fields) → the canonical transcription request, the file base64-encoded. */

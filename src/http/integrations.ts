@@ -12,7 +12,9 @@ import { cohereDialect } from "../dialects/cohere";
 import { genaiDialect, modelFromPath } from "../dialects/genai";
 import { responsesDialect } from "../dialects/responses";
 import { BifrostError } from "../schemas/error";
+import type { CorsPolicy } from "./cors";
 import { serveDialect } from "./dialect";
+import { route } from "./route";
 
 /** The AWS SDKs pick the exception class from the x-amzn-errortype header. */
 const bedrockDialect: IngressDialect = {
@@ -23,37 +25,43 @@ const bedrockDialect: IngressDialect = {
   },
 };
 
-export function integrationRoutes(bf: Bifrost, maxBody: number) {
+export function integrationRoutes(bf: Bifrost, cors: CorsPolicy, maxBody: number) {
+  const dialect = (d: IngressDialect) => route(bf, cors, (r) => serveDialect(bf, d, maxBody, r, {}));
   return new Elysia({ name: "integrations" })
-    .post("/v1/responses", ({ request, server }) => serveDialect(bf, responsesDialect, maxBody, { request, server, params: {} }), { parse: "none" })
-    .post("/openai/v1/responses", ({ request, server }) => serveDialect(bf, responsesDialect, maxBody, { request, server, params: {} }), { parse: "none" })
-    .post("/anthropic/v1/messages", ({ request, server }) => serveDialect(bf, anthropicDialect, maxBody, { request, server, params: {} }), { parse: "none" })
+    .post("/v1/responses", dialect(responsesDialect), NO_PARSE)
+    .post("/openai/v1/responses", dialect(responsesDialect), NO_PARSE)
+    .post("/anthropic/v1/messages", dialect(anthropicDialect), NO_PARSE)
     // model/{modelId}/converse — the AWS SDK percent-encodes the id ("openai%2Fgpt-4o-mini").
-    .post("/bedrock/model/*", ({ request, server, params }) => {
-      const rest = params["*"];
-      const m = /^(.+)\/(converse|converse-stream)$/.exec(rest);
-      if (!m) return bedrockNotFound(rest);
-      return serveDialect(bf, bedrockDialect, maxBody, { request, server, params: { model: safeDecode(m[1]!), stream: m[2] === "converse-stream" } });
-    }, { parse: "none" })
-    .post("/cohere/v2/chat", ({ request, server }) => serveDialect(bf, cohereDialect, maxBody, { request, server, params: {} }), { parse: "none" })
+    .post(
+      "/bedrock/model/*",
+      route(bf, cors, async (r) => {
+        const rest = r.params["*"] ?? "";
+        const m = /^(.+)\/(converse|converse-stream)$/.exec(rest);
+        if (!m) return notFound(bedrockDialect, `unsupported operation: model/${rest}`, r.headers);
+        return serveDialect(bf, bedrockDialect, maxBody, r, { model: safeDecode(m[1]!), stream: m[2] === "converse-stream" });
+      }),
+      NO_PARSE,
+    )
+    .post("/cohere/v2/chat", dialect(cohereDialect), NO_PARSE)
     // {v1|v1beta}/models/{model}:generateContent — the model may hold a slash ("openai/gpt-4o-mini"), so match the rest.
-    .post("/genai/:version/models/*", ({ request, server, params }) => {
-      const rest = params["*"];
-      const colon = rest.lastIndexOf(":");
-      const method = colon === -1 ? "" : rest.slice(colon + 1);
-      if (method !== "generateContent" && method !== "streamGenerateContent") return genaiNotFound(rest);
-      return serveDialect(bf, genaiDialect, maxBody, { request, server, params: { model: modelFromPath(rest.slice(0, colon)), stream: method === "streamGenerateContent" } });
-    }, { parse: "none" });
+    .post(
+      "/genai/:version/models/*",
+      route(bf, cors, async (r) => {
+        const rest = r.params["*"] ?? "";
+        const colon = rest.lastIndexOf(":");
+        const method = colon === -1 ? "" : rest.slice(colon + 1);
+        if (method !== "generateContent" && method !== "streamGenerateContent") return notFound(genaiDialect, `unsupported method: models/${rest}`, r.headers);
+        return serveDialect(bf, genaiDialect, maxBody, r, { model: modelFromPath(rest.slice(0, colon)), stream: method === "streamGenerateContent" });
+      }),
+      NO_PARSE,
+    );
 }
 
-function genaiNotFound(path: string): Response {
-  const { status, body } = genaiDialect.errorBody(new BifrostError({ status: 404, type: "not_found_error", message: `unsupported method: models/${path}` }));
-  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
-}
+const NO_PARSE = { parse: "none" } as const;
 
-function bedrockNotFound(path: string): Response {
-  const { status, body } = bedrockDialect.errorBody(new BifrostError({ status: 404, type: "not_found_error", message: `unsupported operation: model/${path}` }));
-  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+function notFound(d: IngressDialect, message: string, headers: Record<string, string>): Response {
+  const { status, body, headers: extra } = d.errorBody(new BifrostError({ status: 404, type: "not_found_error", message }));
+  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers, ...extra } });
 }
 
 function safeDecode(s: string): string {

@@ -1,10 +1,10 @@
-/** Building responses: JSON, the error shape, and the SSE stream. */
-import type { ChunkSource } from "../core/bifrost";
+/** Building answers: JSON, the error shape, and the SSE stream. Canonical objects are serialised here, once. */
+import type { ChunkStream } from "../core/provider-call";
 import { log } from "../log";
-import { BifrostError } from "../schemas/error";
 import { SSE_DONE } from "../providers/sse";
+import { BifrostError } from "../schemas/error";
 
-const JSON_HEADERS = { "content-type": "application/json" } as const;
+const JSON_TYPE = "application/json";
 const SSE_HEADERS = {
   "content-type": "text/event-stream; charset=utf-8",
   "cache-control": "no-cache",
@@ -15,7 +15,7 @@ const SSE_HEADERS = {
 const encoder = new TextEncoder();
 
 export function jsonResponse(json: string, status = 200, headers?: Record<string, string>): Response {
-  return new Response(json, { status, headers: headers ? { ...JSON_HEADERS, ...headers } : JSON_HEADERS });
+  return new Response(json, { status, headers: headers ? { "content-type": JSON_TYPE, ...headers } : { "content-type": JSON_TYPE } });
 }
 
 export function errorResponse(err: unknown, headers?: Record<string, string>): Response {
@@ -26,21 +26,8 @@ export function errorResponse(err: unknown, headers?: Record<string, string>): R
   return jsonResponse(JSON.stringify(e.toJSON()), e.status, headers);
 }
 
-/** "\n"-joined chunk JSONs → SSE frames. */
-function frames(batch: string): Uint8Array {
-  let out = "";
-  let start = 0;
-  for (;;) {
-    const nl = batch.indexOf("\n", start);
-    out += "data: " + (nl === -1 ? batch.slice(start) : batch.slice(start, nl)) + "\n\n";
-    if (nl === -1) break;
-    start = nl + 1;
-  }
-  return encoder.encode(out);
-}
-
-/** An SSE response over a started chunk source. An upstream failure mid-stream becomes a final error event. */
-export function sseResponse(src: ChunkSource, headers?: Record<string, string>): Response {
+/** An SSE response over a started chunk stream. An upstream failure mid-stream becomes a final error event. */
+export function sseResponse(src: ChunkStream, headers?: Record<string, string>): Response {
   const body = new ReadableStream<Uint8Array>({
     async pull(ctrl) {
       try {
@@ -50,10 +37,11 @@ export function sseResponse(src: ChunkSource, headers?: Record<string, string>):
           ctrl.close();
           return;
         }
-        ctrl.enqueue(frames(batch));
+        let out = "";
+        for (const c of batch) out += `data: ${JSON.stringify(c)}\n\n`;
+        ctrl.enqueue(encoder.encode(out));
       } catch (err) {
-        const e = BifrostError.from(err);
-        ctrl.enqueue(encoder.encode(`data: ${JSON.stringify(e.toJSON())}\n\n`));
+        ctrl.enqueue(encoder.encode(`data: ${JSON.stringify(BifrostError.from(err).toJSON())}\n\n`));
         ctrl.close();
       }
     },

@@ -8,6 +8,7 @@ import { RerankRequestSchema, type RerankRequest } from "./rerank";
 import { SpeechRequestSchema, type SpeechRequest, type TranscriptionRequest } from "./audio";
 import { ImageGenerationRequestSchema, type ImageGenerationRequest } from "./images";
 import { Type as t } from "@sinclair/typebox";
+import type { StreamOp, UnaryOp } from "./ops";
 
 
 function fail(schema: TSchema, value: unknown): never {
@@ -62,3 +63,20 @@ export const validateTranscriptionRequest = validator<TranscriptionRequest>(
     { additionalProperties: true },
   ),
 );
+
+/** The canonical request's check for each operation that takes a body. */
+const BY_OP: Record<UnaryOp | StreamOp, (body: unknown) => unknown> = {
+  chat: validateChatRequest,
+  chatStream: validateChatRequest,
+  textCompletion: validateTextCompletionRequest,
+  textCompletionStream: validateTextCompletionRequest,
+  embeddings: validateEmbeddingRequest,
+  rerank: validateRerankRequest,
+  speech: validateSpeechRequest,
+  transcription: validateTranscriptionRequest,
+  imageGeneration: validateImageRequest,
+};
+
+export function validateRequest(op: UnaryOp | StreamOp, body: unknown): unknown {
+  return BY_OP[op](body);
+}

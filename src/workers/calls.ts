@@ -1,23 +1,27 @@
-/** The server thread's side of a call: sink callbacks turned into a promise (unary) or an async stream. */
+/** The server thread's side of a worker call: replies turned into an Answer (unary) or a ChunkStream. */
+import { Answer } from "../core/answer";
+import type { ChunkStream } from "../core/provider-call";
+import type { ChatChunk } from "../schemas/chat";
 import { BifrostError } from "../schemas/error";
-import type { CallSink } from "./protocol";
+
+/** What the pool routes a call's replies to. */
+export interface CallSink {
+  ok(json: string): void;
+  bytes(contentType: string, body: ArrayBuffer): void;
+  start(): void;
+  chunks(lines: string): void;
+  end(): void;
+  error(errorJson: string): void;
+}
 
 function errorFrom(json: string): BifrostError {
   return BifrostError.fromJSON(JSON.parse(json));
 }
 
-/** Raw bytes from the upstream (audio), with their media type. */
-export interface BytesResult {
-  contentType: string;
-  body: ArrayBuffer;
-}
-
-/** A non-streaming call: resolves with the canonical JSON text (or bytes, for audio). */
+/** A non-streaming call: the answer's JSON is parsed only if someone reads the object. */
 export class UnaryCall implements CallSink {
-  readonly result: Promise<string>;
-  /** Set instead of a JSON text when the answer is bytes; `result` then resolves with "". */
-  bytesResult: BytesResult | null = null;
-  private resolve!: (json: string) => void;
+  readonly result: Promise<Answer>;
+  private resolve!: (a: Answer) => void;
   private reject!: (e: BifrostError) => void;
 
   constructor() {
@@ -27,11 +31,10 @@ export class UnaryCall implements CallSink {
     });
   }
   ok(json: string) {
-    this.resolve(json);
+    this.resolve(Answer.fromJson(json));
   }
   bytes(contentType: string, body: ArrayBuffer) {
-    this.bytesResult = { contentType, body };
-    this.resolve("");
+    this.resolve(Answer.ofBytes({ contentType, body }));
   }
   error(json: string) {
     this.reject(errorFrom(json));
@@ -42,11 +45,10 @@ export class UnaryCall implements CallSink {
 }
 
 /**
- * A streaming call. `started` settles once the upstream accepted (or failed before any byte);
- * then `next()` hands out batches of "\n"-joined canonical chunk JSONs, and throws a BifrostError
- * if the upstream fails mid-stream.
+ * A streaming call. `started` settles once the upstream accepted (or failed before any byte); then
+ * `next()` hands out the batches as chunk objects, and throws if the upstream fails mid-stream.
  */
-export class StreamCall implements CallSink {
+export class StreamCall implements CallSink, ChunkStream {
   readonly started: Promise<void>;
   private resolveStart!: () => void;
   private rejectStart!: (e: BifrostError) => void;
@@ -56,7 +58,7 @@ export class StreamCall implements CallSink {
   private waiter: (() => void) | null = null;
   private isStarted = false;
 
-  constructor() {
+  constructor(private readonly onCancel: () => void) {
     this.started = new Promise((res, rej) => {
       this.resolveStart = res;
       this.rejectStart = rej;
@@ -85,10 +87,9 @@ export class StreamCall implements CallSink {
   ok() {}
   bytes() {}
 
-  /** The next batch, or null at the end. */
-  async next(): Promise<string | null> {
+  async next(): Promise<ChatChunk[] | null> {
     for (;;) {
-      if (this.queue.length) return this.queue.shift()!;
+      if (this.queue.length) return this.queue.shift()!.split("\n").map((l) => JSON.parse(l) as ChatChunk);
       if (this.failure) {
         const f = this.failure;
         this.failure = null;
@@ -97,6 +98,13 @@ export class StreamCall implements CallSink {
       if (this.finished) return null;
       await new Promise<void>((r) => (this.waiter = r));
     }
+  }
+
+  cancel() {
+    if (this.finished) return;
+    this.finished = true;
+    this.onCancel();
+    this.wake();
   }
 
   private wake() {

@@ -1,11 +1,15 @@
 /**
- * A fixed pool of Bun Workers, started on first use, each carrying many concurrent calls.
- * A call goes to the worker with the fewest in flight. A worker that dies is replaced and only
- * its own in-flight calls fail, with a 502.
+ * The Bun Worker transport (`--workers N`): a fixed pool, started on first use, each worker carrying
+ * many concurrent calls; a call goes to the worker with the fewest in flight. Requests cross as
+ * transferred JSON bytes, answers come back as JSON text (src/workers/protocol.ts): the call path's
+ * only serialisation. A worker that dies is replaced and only its own in-flight calls fail, with a 502.
  */
+import type { Answer } from "../core/answer";
+import type { ChunkStream, ProviderCall } from "../core/provider-call";
+import type { ProviderTransport } from "../core/transport";
 import { BifrostError } from "../schemas/error";
-import { ReplyKind, type CallHeader, type CallMessage, type CallSink, type Reply } from "./protocol";
-import type { Transport } from "./transport";
+import { StreamCall, UnaryCall, type CallSink } from "./calls";
+import { ReplyKind, type CallMessage, type Reply } from "./protocol";
 
 interface Slot {
   worker: Worker;
@@ -13,15 +17,24 @@ interface Slot {
 }
 
 const WORKER_URL = new URL("./worker.ts", import.meta.url).href;
-
 const CRASHED = new BifrostError({ status: 502, type: "upstream_error", code: "worker_crashed", message: "the provider worker handling this request crashed" }).toWire();
 const CLOSED = new BifrostError({ status: 503, type: "server_error", code: "shutting_down", message: "the gateway is shutting down" }).toWire();
 
-export class WorkerPoolTransport implements Transport {
+const encoder = new TextEncoder();
+/** Key settings as JSON text, made once per settings object. */
+const settingsJson = new WeakMap<object, string>();
+function jsonOf(v: Record<string, unknown> | undefined): string {
+  if (!v || Object.keys(v).length === 0) return "";
+  let s = settingsJson.get(v);
+  if (s === undefined) settingsJson.set(v, (s = JSON.stringify(v)));
+  return s;
+}
+
+export class WorkerPoolTransport implements ProviderTransport {
   readonly kind = "workers" as const;
   private slots: Slot[] = [];
-  /** call id → slot, for aborts. */
   private readonly owner = new Map<number, Slot>();
+  private nextId = 1;
   private closed = false;
 
   constructor(
@@ -29,22 +42,47 @@ export class WorkerPoolTransport implements Transport {
     private readonly workerUrl: string = WORKER_URL,
   ) {}
 
-  dispatch(h: CallHeader, body: ArrayBuffer, sink: CallSink): void {
+  async call(call: ProviderCall, req: unknown, signal?: AbortSignal, raw?: ArrayBuffer): Promise<Answer> {
+    const sink = new UnaryCall();
+    const id = this.dispatch(message(call, req, raw), sink);
+    const abort = () => this.abort(id);
+    signal?.addEventListener("abort", abort, { once: true });
+    try {
+      return await sink.result;
+    } finally {
+      signal?.removeEventListener("abort", abort);
+    }
+  }
+
+  async stream(call: ProviderCall, req: unknown, signal?: AbortSignal, raw?: ArrayBuffer): Promise<ChunkStream> {
+    let id = 0;
+    const sink = new StreamCall(() => this.abort(id));
+    id = this.dispatch(message(call, req, raw), sink);
+    const abort = () => sink.cancel();
+    signal?.addEventListener("abort", abort, { once: true });
+    await sink.started.catch((e) => {
+      signal?.removeEventListener("abort", abort);
+      throw e;
+    });
+    return sink;
+  }
+
+  /** Start a call; the body is transferred (unusable by the caller afterwards). Exposed for the pool's own tests. */
+  dispatch(msg: Omit<CallMessage, "id">, sink: CallSink): number {
     if (this.slots.length === 0) this.start();
+    const id = this.nextId++;
     const slot = this.leastLoaded();
-    slot.inflight.set(h.id, sink);
-    this.owner.set(h.id, slot);
+    slot.inflight.set(id, sink);
+    this.owner.set(id, slot);
     // Keep the process alive while a call is in flight (library users await nothing else).
     if (slot.inflight.size === 1) slot.worker.ref();
-    const msg = h as CallMessage;
-    msg.body = body;
-    slot.worker.postMessage(msg, [body]);
+    (msg as CallMessage).id = id;
+    slot.worker.postMessage(msg, [msg.body]);
+    return id;
   }
 
   abort(id: number): void {
-    const slot = this.owner.get(id);
-    if (!slot) return;
-    slot.worker.postMessage({ abort: id });
+    this.owner.get(id)?.worker.postMessage({ abort: id });
   }
 
   /** Calls in flight per worker (for /api and tests). */
@@ -128,4 +166,23 @@ export class WorkerPoolTransport implements Transport {
     if (this.closed) return;
     this.slots[i] = this.spawn();
   }
+}
+
+/** The call as a flat message; the client's own bytes when they still stand for the request. */
+function message(call: ProviderCall, req: unknown, raw?: ArrayBuffer): Omit<CallMessage, "id"> {
+  const t = call.target;
+  return {
+    op: call.op,
+    type: call.type,
+    provider: t.provider,
+    model: t.model,
+    modelRequested: call.modelRequested,
+    baseUrl: t.baseUrl,
+    apiKey: t.apiKey,
+    keyConfig: jsonOf(t.keyConfig),
+    extraHeaders: jsonOf(t.extraHeaders),
+    timeoutMs: call.timeoutMs,
+    idleTimeoutMs: call.idleTimeoutMs,
+    body: raw && raw.byteLength > 0 ? raw : (encoder.encode(req === null ? "" : JSON.stringify(req)).buffer as ArrayBuffer),
+  };
 }

@@ -1,34 +1,29 @@
+/**
+ * Messages between the server thread and provider workers: the only place the call path is
+ * serialised. Flat objects of primitives (Bun's postMessage has a fast path for those; nested
+ * objects cost 3–5×); request and audio bodies travel as transferred ArrayBuffers.
+ */
 import type { Op } from "../schemas/ops";
 
-/**
- * Messages between the server thread and provider workers. Flat objects of primitives only:
- * Bun's postMessage has a fast path for those (nested objects cost 3–5×). Bodies travel as
- * transferred ArrayBuffers.
- */
-
-/** One provider call, fully resolved by the router: the worker needs nothing else. */
-export interface CallHeader {
+/** Main → worker: one provider call, fully resolved; the canonical request as JSON bytes. */
+export interface CallMessage {
   id: number;
   op: Op;
-  /** Built-in provider type: picks the adapter. */
   type: string;
   provider: string;
   model: string;
   modelRequested: string;
   baseUrl: string;
   apiKey: string;
-  /** JSON of the key's provider settings (azure/bedrock/vertex key config; "" when none). */
+  /** JSON of the key's provider settings ("" when none). */
   keyConfig: string;
   /** JSON object of extra upstream headers ("" when none). */
   extraHeaders: string;
   timeoutMs: number;
   idleTimeoutMs: number;
-}
-
-/** Main → worker: a call (its canonical request body transferred), or an abort. */
-export interface CallMessage extends CallHeader {
   body: ArrayBuffer;
 }
+
 export interface AbortMessage {
   abort: number;
 }
@@ -49,14 +44,4 @@ export interface Reply {
   k: ReplyKind;
   d: string;
   b?: ArrayBuffer;
-}
-
-/** What an executing call reports, whichever thread it runs on. */
-export interface CallSink {
-  ok(json: string): void;
-  bytes(contentType: string, body: ArrayBuffer): void;
-  start(): void;
-  chunks(lines: string): void;
-  end(): void;
-  error(errorJson: string): void;
 }

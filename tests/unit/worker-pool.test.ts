@@ -1,23 +1,22 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { UnaryCall } from "../../src/workers/calls";
 import { WorkerPoolTransport } from "../../src/workers/pool";
-import type { CallHeader } from "../../src/workers/protocol";
+import type { CallMessage } from "../../src/workers/protocol";
 import type { BifrostError } from "../../src/schemas/error";
 
 const CRASHY = new URL("../support/crashy-worker.ts", import.meta.url).href;
-let id = 1;
 let pool: WorkerPoolTransport;
 afterEach(() => pool?.close());
 
-function header(model: string): CallHeader {
-  return { id: id++, op: "chat", type: "openai", provider: "p", model, modelRequested: model, baseUrl: "http://x", apiKey: "", keyConfig: "", extraHeaders: "", timeoutMs: 1000, idleTimeoutMs: 1000 };
+function message(model: string, body: ArrayBuffer): Omit<CallMessage, "id"> {
+  return { op: "chat", type: "openai", provider: "p", model, modelRequested: model, baseUrl: "http://x", apiKey: "", keyConfig: "", extraHeaders: "", timeoutMs: 1000, idleTimeoutMs: 1000, body };
 }
 
 function call(model: string, bytes = 3): { call: UnaryCall; body: ArrayBuffer } {
   const c = new UnaryCall();
   c.result.catch(() => {}); // calls left hanging are failed by close(); the tests that care await them
   const body = new ArrayBuffer(bytes);
-  pool.dispatch(header(model), body, c);
+  pool.dispatch(message(model, body), c);
   return { call: c, body };
 }
 
@@ -26,7 +25,7 @@ describe("worker pool", () => {
     pool = new WorkerPoolTransport(1, CRASHY);
     const { call: c, body } = call("a", 1024);
     expect(body.byteLength).toBe(0); // detached: ownership moved to the worker
-    expect(await c.result).toBe("ok:a:1024");
+    expect((await c.result).json()).toBe("ok:a:1024");
   });
 
   test("calls spread over the workers, least loaded first", async () => {
@@ -48,6 +47,6 @@ describe("worker pool", () => {
     await Bun.sleep(50);
     expect(pool.load().reduce((a, b) => a + b, 0)).toBe(1); // the other worker's call is still in flight
     const after = call("b");
-    expect(await after.call.result).toBe("ok:b:3");
+    expect((await after.call.result).json()).toBe("ok:b:3");
   });
 });

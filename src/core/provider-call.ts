@@ -1,0 +1,303 @@
+/**
+ * One attempt at one provider with one key: canonical request → wire (adapter) → fetch → canonical
+ * answer (adapter). Objects in, objects out; the only serialisation is the adapter's wire body and
+ * the upstream's JSON parse. Runs on the server thread, or inside a Bun Worker (src/workers).
+ */
+import { getAdapter } from "../providers";
+import type { ProviderAdapter, ProviderTarget, WireRequest } from "../providers/types";
+import type { ChatChunk } from "../schemas/chat";
+import { BifrostError } from "../schemas/error";
+import { isStreamOp, type Op } from "../schemas/ops";
+import { Answer } from "./answer";
+import { parseRetryAfter } from "./retry-policy";
+
+/** Everything one attempt needs, resolved by the router and key choice. */
+export interface ProviderCall {
+  op: Op;
+  /** Built-in provider type: picks the adapter. */
+  type: string;
+  target: ProviderTarget;
+  /** As the client named it ("openai/gpt-4o-mini"). */
+  modelRequested: string;
+  timeoutMs: number;
+  idleTimeoutMs: number;
+}
+
+/** A started stream: batches of canonical chunks as the upstream sends them, null at the end. */
+export interface ChunkStream {
+  next(): Promise<ChatChunk[] | null>;
+  cancel(): void;
+}
+
+/** A non-streaming call. Rejects with a BifrostError (never the key in its message). */
+export async function callProvider(call: ProviderCall, req: unknown, signal?: AbortSignal): Promise<Answer> {
+  const started = performance.now();
+  const timer = new CallTimer(signal, call.timeoutMs);
+  try {
+    const adapter = getAdapter(call.type);
+    const res = await send(adapter, call, req, timer);
+    if (call.op === "speech") {
+      const audio = adapter.speechResponse!(new Uint8Array(await res.arrayBuffer()), res.headers.get("content-type") ?? "application/octet-stream", call.target);
+      const b = audio.body;
+      return Answer.ofBytes({ contentType: audio.contentType, body: (b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b.buffer : b.slice().buffer) as ArrayBuffer });
+    }
+    const text = await res.text();
+    const wire = call.op === "transcription" && !isJson(res) ? text : parseJson(text, call.target.provider);
+    const out = fromWire(adapter, call, wire, req);
+    if (call.op === "listModels") return Answer.of(out);
+    out.extra_fields = { ...(out.extra_fields ?? {}), provider: call.target.provider, model_requested: call.modelRequested, latency_ms: Math.round((performance.now() - started) * 100) / 100 };
+    // The adapter handed back the upstream's own object: its text is canonical, so it need not be serialised again.
+    return out === wire ? Answer.spliced(out, text) : Answer.of(out);
+  } catch (err) {
+    throw toError(err, timer, call);
+  } finally {
+    timer.clear();
+  }
+}
+
+/** A streaming call: resolves once the upstream accepted (or rejects before any byte); then pull chunks. */
+export async function openStream(call: ProviderCall, req: unknown, signal?: AbortSignal): Promise<ChunkStream> {
+  const timer = new CallTimer(signal, call.timeoutMs);
+  let res: Response;
+  const adapter = getAdapter(call.type);
+  try {
+    res = await send(adapter, call, req, timer);
+    if (!res.body) throw new BifrostError({ status: 502, type: "upstream_error", message: "upstream stream has no body" });
+  } catch (err) {
+    timer.clear();
+    throw toError(err, timer, call);
+  }
+  timer.streaming(call.idleTimeoutMs);
+  const dec = adapter.chatStreamDecoder(call.target);
+  const text = new TextDecoder();
+  const reader = res.body.getReader();
+  const extra = { provider: call.target.provider, model_requested: call.modelRequested };
+  let finished = false;
+  const finish = () => {
+    if (finished) return;
+    finished = true;
+    timer.clear();
+    reader.cancel().catch(() => {});
+  };
+  const tag = (chunks: ChatChunk[]) => {
+    for (const c of chunks) c.extra_fields = extra;
+    return chunks;
+  };
+  return {
+    async next() {
+      try {
+        while (!finished && !dec.done) {
+          timer.waitingOnUpstream();
+          const { value, done } = await reader.read();
+          if (done) {
+            const rest = tag(dec.end());
+            finish();
+            return rest.length ? rest : null;
+          }
+          timer.touch();
+          const chunks = dec.binary ? dec.push(value) : dec.push(text.decode(value, { stream: true }));
+          if (chunks.length) return tag(chunks);
+        }
+        finish();
+        return null;
+      } catch (err) {
+        finish();
+        if (err instanceof BifrostError && !timer.timedOut) throw withoutSecrets(err, call);
+        if (timer.timedOut || signal?.aborted) throw toError(err, timer, call);
+        throw new BifrostError({ status: 502, type: "upstream_error", code: "upstream_stream_interrupted", message: `provider ${call.target.provider} stream was interrupted`, extra: { provider: call.target.provider } });
+      }
+    },
+    cancel() {
+      if (finished) return;
+      timer.abort();
+      finish();
+    },
+  };
+}
+
+/** Build the wire request, sign it, send it; a non-2xx answer becomes the gateway's error. */
+async function send(adapter: ProviderAdapter, call: ProviderCall, req: unknown, timer: CallTimer): Promise<Response> {
+  let wire = toWire(adapter, call, req);
+  if (adapter.authorize) wire = await adapter.authorize(wire, call.target, new Date());
+  let res: Response;
+  try {
+    res = await fetch(wire.url, { method: wire.method, headers: wire.headers, body: wire.body, signal: timer.signal });
+  } catch (err) {
+    if (timer.signal.aborted) throw err;
+    const code = (err as { code?: unknown })?.code;
+    throw new BifrostError({
+      status: 502,
+      type: "upstream_error",
+      code: "upstream_unreachable",
+      message: `provider ${call.target.provider} is unreachable${typeof code === "string" ? ` (${code})` : ""}`,
+      extra: { provider: call.target.provider },
+    });
+  }
+  if (!res.ok) {
+    const e = adapter.errorFromResponse(res.status, await res.text(), call.target);
+    e.retryAfterMs = parseRetryAfter(res.headers.get("retry-after"));
+    throw e;
+  }
+  return res;
+}
+
+function toWire(adapter: ProviderAdapter, call: ProviderCall, req: any): WireRequest {
+  const t = call.target;
+  switch (call.op) {
+    case "chat":
+    case "chatStream":
+      return adapter.chatRequest(req, t, call.op === "chatStream");
+    case "textCompletion":
+    case "textCompletionStream":
+      if (!adapter.textCompletionRequest) throw unsupported(call, "text completions");
+      return adapter.textCompletionRequest(req, t, call.op === "textCompletionStream");
+    case "embeddings":
+      if (!adapter.embeddingRequest) throw unsupported(call, "embeddings");
+      return adapter.embeddingRequest(req, t);
+    case "listModels":
+      if (!adapter.listModelsRequest) throw unsupported(call, "model listing");
+      return adapter.listModelsRequest(t);
+    case "rerank":
+      if (!adapter.rerankRequest) throw unsupported(call, "rerank");
+      return adapter.rerankRequest(req, t);
+    case "speech":
+      if (!adapter.speechRequest) throw unsupported(call, "speech");
+      return adapter.speechRequest(req, t);
+    case "transcription":
+      if (!adapter.transcriptionRequest) throw unsupported(call, "transcription");
+      return adapter.transcriptionRequest(req, t);
+    case "imageGeneration":
+      if (!adapter.imageGenerationRequest) throw unsupported(call, "image generation");
+      return adapter.imageGenerationRequest(req, t);
+  }
+}
+
+function fromWire(adapter: ProviderAdapter, call: ProviderCall, body: any, req: any): any {
+  const t = call.target;
+  switch (call.op) {
+    case "chat":
+      return adapter.chatResponse(body, t);
+    case "embeddings":
+      return adapter.embeddingResponse!(body, t);
+    case "textCompletion":
+      return adapter.textCompletionResponse!(body, t);
+    case "rerank":
+      return adapter.rerankResponse!(body, t, req);
+    case "transcription":
+      return adapter.transcriptionResponse!(body, t);
+    case "imageGeneration":
+      return adapter.imageGenerationResponse!(body, t);
+    case "listModels":
+      return adapter.listModelsResponse!(body, t);
+    default:
+      throw new Error(`${call.op} has no unary answer`);
+  }
+}
+
+function unsupported(call: ProviderCall, what: string): BifrostError {
+  return BifrostError.badRequest(`provider ${call.target.provider} does not support ${what}`, "model", "unsupported_operation");
+}
+
+function isJson(res: Response): boolean {
+  return (res.headers.get("content-type") ?? "").includes("json");
+}
+
+function parseJson(text: string, provider: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new BifrostError({ status: 502, type: "upstream_error", message: `provider ${provider} returned a body that is not JSON`, extra: { provider } });
+  }
+}
+
+function toError(err: unknown, timer: CallTimer, call: ProviderCall): BifrostError {
+  return withoutSecrets(classify(err, timer, call), call);
+}
+
+/** Some upstreams echo the key they were given in their error message: it never reaches the client. */
+function withoutSecrets(e: BifrostError, call: ProviderCall): BifrostError {
+  const key = call.target.apiKey;
+  if (key.length >= 6 && e.message.includes(key)) e.message = e.message.split(key).join("[REDACTED]");
+  return e;
+}
+
+function classify(err: unknown, timer: CallTimer, call: ProviderCall): BifrostError {
+  const provider = call.target.provider;
+  if (timer.timedOut) {
+    const idle = timer.timedOut === "idle";
+    return new BifrostError({
+      status: 504,
+      type: "timeout_error",
+      code: idle ? "stream_idle_timeout" : "request_timeout",
+      message: idle ? `provider ${provider} sent nothing for ${call.idleTimeoutMs / 1000}s` : `provider ${provider} did not answer within ${call.timeoutMs / 1000}s`,
+      extra: { provider, model_requested: call.modelRequested },
+    });
+  }
+  // A worker's stack is smaller than the server thread's: a request the server parsed may still be too deep to serialise there.
+  if (err instanceof RangeError) return BifrostError.badRequest("request body is nested too deeply", null, "nesting_too_deep");
+  const e = BifrostError.from(err);
+  e.extra = { provider, model_requested: call.modelRequested, ...e.extra };
+  return e;
+}
+
+/** The request timeout until the stream starts, then an idle timeout while waiting on the upstream; and the caller's abort. */
+class CallTimer {
+  private readonly ctrl = new AbortController();
+  private handle: ReturnType<typeof setTimeout> | null = null;
+  private idleMs = 0;
+  private lastTouch = 0;
+  /** True while a read from the upstream is pending: a slow client (backpressure) is not an idle upstream. */
+  private reading = false;
+  timedOut: "request" | "idle" | null = null;
+  readonly signal = this.ctrl.signal;
+  private readonly onAbort = () => this.abort();
+
+  constructor(
+    private readonly parent: AbortSignal | undefined,
+    timeoutMs: number,
+  ) {
+    if (parent?.aborted) this.abort();
+    else parent?.addEventListener("abort", this.onAbort, { once: true });
+    this.handle = setTimeout(() => this.fire("request"), timeoutMs);
+  }
+
+  abort() {
+    this.ctrl.abort(new DOMException("aborted", "AbortError"));
+  }
+
+  streaming(idleMs: number) {
+    this.idleMs = idleMs;
+    this.lastTouch = performance.now();
+    if (this.handle) clearTimeout(this.handle);
+    this.handle = setTimeout(() => this.checkIdle(), idleMs);
+  }
+
+  /** A read from the upstream begins. Cheap per chunk: a timestamp; the timer re-arms itself lazily. */
+  waitingOnUpstream() {
+    this.reading = true;
+    this.lastTouch = performance.now();
+  }
+
+  /** Something arrived. */
+  touch() {
+    this.reading = false;
+    this.lastTouch = performance.now();
+  }
+
+  private checkIdle() {
+    const quiet = this.reading ? performance.now() - this.lastTouch : 0;
+    if (quiet >= this.idleMs) return this.fire("idle");
+    this.handle = setTimeout(() => this.checkIdle(), this.idleMs - quiet);
+  }
+
+  private fire(kind: "request" | "idle") {
+    this.timedOut = kind;
+    this.ctrl.abort(new DOMException("timed out", "TimeoutError"));
+  }
+
+  clear() {
+    if (this.handle) clearTimeout(this.handle);
+    this.handle = null;
+    this.parent?.removeEventListener("abort", this.onAbort);
+  }
+}

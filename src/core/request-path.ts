@@ -1,0 +1,335 @@
+/**
+ * A request's path through the gateway, top to bottom. For each candidate (the primary, then each
+ * fallback in order): plugin pre-hooks → attempts on the provider, with retries and key rotation →
+ * plugin post-hooks (in reverse, for the plugins that ran). The first candidate that ends without an
+ * error answers; when all fail, the primary's error does.
+ *
+ * Retry rules (the Go Bifrost's): 5xx and network errors retry the same key after a backoff, 429
+ * rotates to another key, 401/403 drop the key for this request, 400/404/422 stop.
+ */
+import type { ResolvedConfig, ResolvedKey, ResolvedProvider } from "../config/resolved";
+import type { Pipeline } from "../plugins/pipeline";
+import type { AnyRequest, RequestContext } from "../plugins/types";
+import type { ChatChunk, ChatResponse } from "../schemas/chat";
+import { BifrostError } from "../schemas/error";
+import { isStreamOp, type Op, type StreamOp, type UnaryOp } from "../schemas/ops";
+import { Answer } from "./answer";
+import type { CircuitBreakers } from "./circuit-breaker";
+import { keyServesModel, selectKey } from "./keys";
+import type { ChunkStream, ProviderCall } from "./provider-call";
+import type { ProviderQueue } from "./provider-queue";
+import { backoffMs, countsAsFailure, verdictFor } from "./retry-policy";
+import { candidate, candidates, type Candidate } from "./router";
+import type { ProviderTransport } from "./transport";
+
+/** What the path needs of the gateway. */
+export interface GatewayParts {
+  readonly config: ResolvedConfig;
+  readonly pipeline: Pipeline;
+  readonly transport: ProviderTransport;
+  readonly queues: Map<string, ProviderQueue>;
+  readonly breakers: CircuitBreakers;
+  readonly closed: boolean;
+}
+
+export interface RequestOptions {
+  signal?: AbortSignal;
+  /** Pick the key by name (header x-bf-api-key-id). */
+  keyName?: string | null;
+  /** The client's own JSON bytes: the worker transport sends them instead of serialising while no plugin changed the request. */
+  rawBody?: ArrayBuffer;
+  /** Incoming HTTP headers, for plugins (RequestContext.headers). */
+  headers?: Headers;
+  requestId?: string;
+}
+
+export interface Unary {
+  answer: Answer;
+  retries: number;
+}
+
+export interface Streamed {
+  chunks: ChunkStream;
+  retries: number;
+}
+
+/** Attempts made so far beyond the first, across candidates (x-bf-retries). */
+interface Tally {
+  retries: number;
+}
+
+export function runRequest(gw: GatewayParts, op: UnaryOp, body: AnyRequest, opts: RequestOptions): Promise<Unary>;
+export function runRequest(gw: GatewayParts, op: StreamOp, body: AnyRequest, opts: RequestOptions): Promise<Streamed>;
+export async function runRequest(gw: GatewayParts, op: UnaryOp | StreamOp, body: AnyRequest, opts: RequestOptions): Promise<Unary | Streamed> {
+  const pipe = gw.pipeline; // a reload swaps gw.pipeline; this request keeps the one it started with
+  const stream = isStreamOp(op);
+  const list = candidates(op, body.model, body.fallbacks, gw.config.providers, pipe.hasPre);
+  // Audio bytes have no JSON for hooks to read: speech skips the plugins.
+  const ctx = pipe.empty || op === "speech" ? null : requestContext(op, opts);
+  const tally: Tally = { retries: 0 };
+  let request = body;
+  let primaryError: BifrostError | null = null;
+
+  for (let i = 0; i < list.length; i++) {
+    let target = list[i]!;
+    let answer: Answer | null = null;
+    let chunks: ChunkStream | null = null;
+    let error: BifrostError | null = null;
+    let fallbacksAllowed = true;
+    let ran = pipe.plugins.length;
+
+    // 1. Pre-hooks: they may rewrite the request (and re-route it), or answer it themselves.
+    if (ctx && pipe.hasPre) {
+      ctx.provider = target.provider.name;
+      ctx.model = target.model;
+      (ctx as { isFallback: boolean }).isFallback = i > 0;
+      const input = i === 0 ? request : { ...request, model: target.requested };
+      const out = await pipe.runPre(input, ctx);
+      ran = out.ran;
+      if (out.kind === "continue" && out.request !== input) {
+        const before = input.model;
+        request = out.request;
+        opts.rawBody = undefined; // the client's bytes no longer stand for the request
+        if (request.model !== before) target = candidate(op, request.model, gw.config.providers);
+      } else if (out.kind === "respond") answer = Answer.of(out.response);
+      else if (out.kind === "stream") {
+        if (stream) chunks = chunksOf(out.stream);
+        else error = BifrostError.badRequest("a plugin answered a non-streaming request with a stream");
+      } else if (out.kind === "error") {
+        error = out.error;
+        fallbacksAllowed = out.allowFallbacks;
+      }
+    }
+
+    // 2. The provider: attempts with retries, key rotation and circuit breakers.
+    if (!answer && !chunks && !error) {
+      try {
+        if (stream) chunks = await attempts(gw, op, target, request, opts, tally, openStreamOnce);
+        else answer = await attempts(gw, op, target, request, opts, tally, callOnce);
+      } catch (e) {
+        error = BifrostError.from(e);
+      }
+    }
+
+    // 3. Post-hooks, for the plugins whose pre-hook ran: every unary outcome; a stream only when it has no stream to give.
+    if (ctx && pipe.hasPost && !chunks) {
+      const after = await pipe.runPost(ran, answer ? answer.value : null, error, ctx);
+      answer = after.res ? Answer.of(after.res) : null;
+      error = after.err;
+    }
+
+    if (!error) {
+      if (!stream) return { answer: answer!, retries: tally.retries };
+      chunks ??= chunksOf(responseAsChunks(answer!.value as ChatResponse));
+      return { chunks: ctx && pipe.hasChunk ? withChunkHooks(pipe, ctx, chunks) : chunks, retries: tally.retries };
+    }
+
+    // 4. Fall back, unless the client left, the gateway is stopping, or a plugin said no.
+    primaryError ??= error;
+    if (!fallbacksAllowed || error.status === 499 || opts.signal?.aborted || gw.closed) throw i === 0 ? error : primaryError;
+  }
+  throw primaryError!;
+}
+
+type Once<T> = (gw: GatewayParts, call: ProviderCall, provider: ResolvedProvider, req: unknown, opts: RequestOptions) => Promise<T>;
+
+/** One candidate's attempts: up to max_retries more, each on a usable key. */
+async function attempts<T>(gw: GatewayParts, op: Op, c: Candidate, req: unknown, opts: RequestOptions, tally: Tally, once: Once<T>): Promise<T> {
+  if (c.unrouted) throw c.unrouted;
+  const p = c.provider;
+  let dropped: Set<ResolvedKey> | null = null;
+  const usable = (k: ResolvedKey) => !dropped?.has(k) && gw.breakers.of(p, k).allows();
+  let key: ResolvedKey | null = null;
+  for (let n = 0; ; n++) {
+    // A retry stays on its key; a new key is chosen at the start, after a drop or rotation, or when its circuit opened.
+    if (!key || !usable(key)) key = selectKey(p, c.model, opts.keyName, Math.random, usable);
+    const breaker = gw.breakers.of(p, key);
+    breaker.begin();
+    try {
+      const out = await once(gw, providerCall(op, c, key), p, req, opts);
+      breaker.success();
+      return out;
+    } catch (err) {
+      const e = BifrostError.from(err);
+      if (countsAsFailure(e)) breaker.failure();
+      else breaker.success(); // a 4xx says the key's upstream is alive; don't leave a half-open probe hanging
+      const verdict = verdictFor(e);
+      if (verdict === "stop" || n >= p.maxRetries || opts.signal?.aborted || gw.closed) throw e;
+      const others = !opts.keyName && p.keys.some((k) => k !== key && keyServesModel(k, c.model) && usable(k));
+      if (verdict === "drop_key" && !others) throw e;
+      if (verdict === "drop_key" || (verdict === "rotate_key" && others)) (dropped ??= new Set()).add(key);
+      else await sleep(backoffMs(n, p.retryBackoffInitialMs, p.retryBackoffMaxMs, e.retryAfterMs), opts.signal);
+      tally.retries++;
+    }
+  }
+}
+
+/** Everything one attempt needs, for the transport. */
+export function providerCall(op: Op, c: Candidate, key: ResolvedKey): ProviderCall {
+  const p = c.provider;
+  return {
+    op,
+    type: p.type,
+    target: { provider: p.name, model: c.model, baseUrl: p.baseUrl, apiKey: key.value, extraHeaders: p.extraHeaders, keyConfig: key.config ?? undefined },
+    modelRequested: c.requested,
+    timeoutMs: op === "listModels" ? Math.min(p.timeoutMs, 10_000) : p.timeoutMs,
+    idleTimeoutMs: p.streamIdleTimeoutMs,
+  };
+}
+
+/** A unary call inside the provider's admission queue. */
+async function callOnce(gw: GatewayParts, call: ProviderCall, p: ResolvedProvider, req: unknown, opts: RequestOptions): Promise<Answer> {
+  const queue = await admit(gw, p, opts.signal);
+  try {
+    return await gw.transport.call(call, req, opts.signal, takeRawBody(gw, opts));
+  } finally {
+    queue.release();
+  }
+}
+
+/** A stream holds its queue slot until it ends, fails or is cancelled. */
+async function openStreamOnce(gw: GatewayParts, call: ProviderCall, p: ResolvedProvider, req: unknown, opts: RequestOptions): Promise<ChunkStream> {
+  const queue = await admit(gw, p, opts.signal);
+  let src: ChunkStream;
+  try {
+    src = await gw.transport.stream(call, req, opts.signal, takeRawBody(gw, opts));
+  } catch (e) {
+    queue.release();
+    throw e;
+  }
+  let held = true;
+  const release = () => {
+    if (held) (held = false), queue.release();
+  };
+  return {
+    async next() {
+      try {
+        const batch = await src.next();
+        if (batch === null) release();
+        return batch;
+      } catch (e) {
+        release();
+        throw e;
+      }
+    },
+    cancel() {
+      src.cancel();
+      release();
+    },
+  };
+}
+
+async function admit(gw: GatewayParts, p: ResolvedProvider, signal?: AbortSignal): Promise<ProviderQueue> {
+  if (gw.closed) throw new BifrostError({ status: 503, type: "server_error", code: "shutting_down", message: "the gateway is shutting down" });
+  if (signal?.aborted) throw aborted();
+  const queue = gw.queues.get(p.name)!;
+  const wait = queue.acquire(signal);
+  if (wait) await wait;
+  return queue;
+}
+
+/** The worker transport may send the client's bytes once (they are transferred); on this thread they are not needed. */
+function takeRawBody(gw: GatewayParts, opts: RequestOptions): ArrayBuffer | undefined {
+  if (gw.transport.kind !== "workers") return undefined;
+  const raw = opts.rawBody;
+  opts.rawBody = undefined;
+  return raw;
+}
+
+function requestContext(op: Op, opts: RequestOptions): RequestContext {
+  let headers: Record<string, string> | null = null;
+  return {
+    requestId: opts.requestId ?? crypto.randomUUID(),
+    op,
+    provider: "",
+    model: "",
+    isFallback: false,
+    get headers() {
+      return (headers ??= opts.headers ? Object.fromEntries(opts.headers) : {});
+    },
+    values: new Map(),
+  };
+}
+
+/** Chunk hooks on every chunk: a chunk may be rewritten, dropped, or end the stream. */
+function withChunkHooks(pipe: Pipeline, ctx: RequestContext, src: ChunkStream): ChunkStream {
+  let ended = false;
+  return {
+    async next() {
+      while (!ended) {
+        const batch = await src.next();
+        if (batch === null) return null;
+        const kept: ChatChunk[] = [];
+        for (const chunk of batch) {
+          const r = pipe.runChunk(chunk, ctx);
+          if (r === "end") {
+            ended = true;
+            src.cancel();
+            break;
+          }
+          if (r) kept.push(r);
+        }
+        if (kept.length) return kept;
+      }
+      return null;
+    },
+    cancel: () => src.cancel(),
+  };
+}
+
+/** A plugin's stream (or a replayed response) as a ChunkStream. */
+function chunksOf(chunks: AsyncIterable<ChatChunk> | Iterable<ChatChunk>): ChunkStream {
+  const it = Symbol.asyncIterator in chunks ? (chunks as AsyncIterable<ChatChunk>)[Symbol.asyncIterator]() : (chunks as Iterable<ChatChunk>)[Symbol.iterator]();
+  return {
+    async next() {
+      const r = await it.next();
+      return r.done ? null : [r.value];
+    },
+    cancel() {
+      void it.return?.();
+    },
+  };
+}
+
+/** A whole response replayed as a stream: one content chunk, then the finish with usage. */
+export function responseAsChunks(res: ChatResponse): ChatChunk[] {
+  const base = { id: res.id, object: "chat.completion.chunk" as const, created: res.created, model: res.model };
+  const extra = res.extra_fields ? { extra_fields: res.extra_fields } : {};
+  return res.choices.flatMap((ch) => [
+    {
+      ...base,
+      ...extra,
+      choices: [
+        {
+          index: ch.index,
+          delta: {
+            role: "assistant" as const,
+            content: ch.message.content ?? "",
+            ...(ch.message.tool_calls ? { tool_calls: ch.message.tool_calls.map((t, i) => ({ index: i, id: t.id, type: "function" as const, function: t.function })) } : {}),
+          },
+          finish_reason: null,
+        },
+      ],
+    },
+    { ...base, ...extra, choices: [{ index: ch.index, delta: {}, finish_reason: ch.finish_reason }], ...(res.usage ? { usage: res.usage } : {}) },
+  ]);
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(aborted());
+    const t = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(aborted());
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+function aborted(): BifrostError {
+  return new BifrostError({ status: 499, code: "client_closed_request", message: "request aborted" });
+}

@@ -1,0 +1,62 @@
+/**
+ * The one route helper: every inference and integration route is `route(bf, cors, serve)`. It gives
+ * the answer's own headers (x-request-id, CORS) up front, runs the plugins' HTTP hooks when any are
+ * loaded, and turns anything thrown into the gateway's JSON error. Route-local, so routes that don't
+ * need it (GET /health) pay nothing.
+ */
+import type { Bifrost, RequestOptions } from "../core/bifrost";
+import type { CorsPolicy } from "./cors";
+import { runHttpRequestHooks, runHttpResponseHooks } from "./plugins";
+import { requestIdOf } from "./request-id";
+import { errorResponse } from "./respond";
+
+type Server = { timeout?(req: Request, seconds: number): void } | null;
+
+export interface RouteRequest {
+  request: Request;
+  /** Path parameters (a wildcard's part under "*"). */
+  params: Record<string, string | undefined>;
+  /** Headers every answer carries: x-request-id and, for an allowed origin, CORS. */
+  headers: Record<string, string>;
+  /** The gateway's options for this request; `raw` is the body's bytes as the client sent them. */
+  options(raw?: ArrayBuffer): RequestOptions;
+  /** Bun cuts a connection silent for its idle timeout: a slow model or a paused stream must not die of it. */
+  holdOpen(): void;
+}
+
+export function answerHeaders(request: Request, cors: CorsPolicy): Record<string, string> {
+  const id = requestIdOf(request);
+  const c = cors.headersFor(request.headers.get("origin"));
+  return c ? { ...c, "x-request-id": id } : { "x-request-id": id };
+}
+
+/** Headers added to a Response that was built elsewhere (a plugin's, Elysia's). */
+export function withHeaders(response: Response, headers: Record<string, string>): Response {
+  for (const k in headers) response.headers.set(k, headers[k]!);
+  return response;
+}
+
+export function route(bf: Bifrost, cors: CorsPolicy, serve: (r: RouteRequest) => Promise<Response>) {
+  return async ({ request, server, params }: { request: Request; server: Server; params?: Record<string, string | undefined> }): Promise<Response> => {
+    const headers = answerHeaders(request, cors);
+    const r: RouteRequest = {
+      request,
+      params: params ?? {},
+      headers,
+      options: (raw) => ({ signal: request.signal, keyName: request.headers.get("x-bf-api-key-id"), rawBody: raw, headers: request.headers, requestId: headers["x-request-id"] }),
+      holdOpen: () => server?.timeout?.(request, 0),
+    };
+    try {
+      if (bf.pipeline.httpRequest.length) {
+        const early = await runHttpRequestHooks(bf, request);
+        if (early) return withHeaders(early, headers);
+      }
+      const response = await serve(r);
+      if (!bf.pipeline.httpResponse.length) return response;
+      const after = await runHttpResponseHooks(bf, request, response);
+      return after === response ? response : withHeaders(after, headers);
+    } catch (err) {
+      return errorResponse(err, headers);
+    }
+  };
+}
