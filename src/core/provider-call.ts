@@ -9,6 +9,7 @@ import type { ChatChunk } from "../schemas/chat";
 import { BifrostError } from "../schemas/error";
 import { isStreamOp, type Op } from "../schemas/ops";
 import { Answer } from "./answer";
+import { CallTimer } from "./call-timer";
 import { parseRetryAfter } from "./retry-policy";
 
 /** Everything one attempt needs, resolved by the router and key choice. */
@@ -238,66 +239,4 @@ function classify(err: unknown, timer: CallTimer, call: ProviderCall): BifrostEr
   const e = BifrostError.from(err);
   e.extra = { provider, model_requested: call.modelRequested, ...e.extra };
   return e;
-}
-
-/** The request timeout until the stream starts, then an idle timeout while waiting on the upstream; and the caller's abort. */
-class CallTimer {
-  private readonly ctrl = new AbortController();
-  private handle: ReturnType<typeof setTimeout> | null = null;
-  private idleMs = 0;
-  private lastTouch = 0;
-  /** True while a read from the upstream is pending: a slow client (backpressure) is not an idle upstream. */
-  private reading = false;
-  timedOut: "request" | "idle" | null = null;
-  readonly signal = this.ctrl.signal;
-  private readonly onAbort = () => this.abort();
-
-  constructor(
-    private readonly parent: AbortSignal | undefined,
-    timeoutMs: number,
-  ) {
-    if (parent?.aborted) this.abort();
-    else parent?.addEventListener("abort", this.onAbort, { once: true });
-    this.handle = setTimeout(() => this.fire("request"), timeoutMs);
-  }
-
-  abort() {
-    this.ctrl.abort(new DOMException("aborted", "AbortError"));
-  }
-
-  streaming(idleMs: number) {
-    this.idleMs = idleMs;
-    this.lastTouch = performance.now();
-    if (this.handle) clearTimeout(this.handle);
-    this.handle = setTimeout(() => this.checkIdle(), idleMs);
-  }
-
-  /** A read from the upstream begins. Cheap per chunk: a timestamp; the timer re-arms itself lazily. */
-  waitingOnUpstream() {
-    this.reading = true;
-    this.lastTouch = performance.now();
-  }
-
-  /** Something arrived. */
-  touch() {
-    this.reading = false;
-    this.lastTouch = performance.now();
-  }
-
-  private checkIdle() {
-    const quiet = this.reading ? performance.now() - this.lastTouch : 0;
-    if (quiet >= this.idleMs) return this.fire("idle");
-    this.handle = setTimeout(() => this.checkIdle(), this.idleMs - quiet);
-  }
-
-  private fire(kind: "request" | "idle") {
-    this.timedOut = kind;
-    this.ctrl.abort(new DOMException("timed out", "TimeoutError"));
-  }
-
-  clear() {
-    if (this.handle) clearTimeout(this.handle);
-    this.handle = null;
-    this.parent?.removeEventListener("abort", this.onAbort);
-  }
 }

@@ -13,7 +13,7 @@ import { inferenceRoutes } from "./inference";
 import { integrationRoutes } from "./integrations";
 import { pluginAdminRoutes } from "./plugins";
 import { errorResponse, jsonResponse } from "./respond";
-import { answerHeaders, withHeaders } from "./route";
+import { answerHeaders, routeMaker, withHeaders } from "./route";
 
 const HEALTH = JSON.stringify({ status: "ok" });
 
@@ -27,7 +27,8 @@ export function createApp(bf: Bifrost) {
     .use(adminRoutes(bf))
     .use(pluginAdminRoutes(bf));
 
-  return new Elysia({ name: "bifrost" })
+  const route = routeMaker(bf, cors, () => app.server);
+  const app = new Elysia({ name: "bifrost" })
     .onError({ as: "global" }, ({ code, error, request }) => {
       const headers = answerHeaders(request, cors);
       if (code === "NOT_FOUND") return errorResponse(new BifrostError({ status: 404, type: "not_found_error", code: "route_not_found", message: "no such route" }), headers);
@@ -36,7 +37,8 @@ export function createApp(bf: Bifrost) {
     })
     .options("/*", ({ request }) => cors.preflight(request.headers.get("origin"), request.headers.get("access-control-request-headers")))
     .get("/health", ({ request }) => jsonResponse(HEALTH, 200, answerHeaders(request, cors)))
-    .use(inferenceRoutes(bf, cors, maxBody))
-    .use(integrationRoutes(bf, cors, maxBody))
+    .use(inferenceRoutes(bf, route, maxBody))
+    .use(integrationRoutes(bf, route, maxBody))
     .use(management);
+  return app;
 }

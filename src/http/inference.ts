@@ -5,22 +5,21 @@ import { completionsDialect } from "../dialects/completions";
 import { BifrostError } from "../schemas/error";
 import type { UnaryOp } from "../schemas/ops";
 import { readJsonBody, tooLarge } from "./body";
-import type { CorsPolicy } from "./cors";
 import { serveDialect } from "./dialect";
 import { jsonResponse, sseResponse } from "./respond";
-import { route, type RouteRequest } from "./route";
+import type { Route, RouteRequest } from "./route";
 
 const retries = (n: number, headers: Record<string, string>) => ({ ...headers, "x-bf-retries": String(n) });
 const NO_PARSE = { parse: "none" } as const;
 
-export function inferenceRoutes(bf: Bifrost, cors: CorsPolicy, maxBodyBytes: number) {
-  return new Elysia({ name: "inference" }).use(openAIRoutes(bf, cors, maxBodyBytes, "/v1")).use(openAIRoutes(bf, cors, maxBodyBytes, "/openai/v1"));
+export function inferenceRoutes(bf: Bifrost, route: Route, maxBodyBytes: number) {
+  return new Elysia({ name: "inference" }).use(openAIRoutes(bf, route, maxBodyBytes, "/v1")).use(openAIRoutes(bf, route, maxBodyBytes, "/openai/v1"));
 }
 
-function openAIRoutes(bf: Bifrost, cors: CorsPolicy, maxBodyBytes: number, prefix: string) {
+function openAIRoutes(bf: Bifrost, route: Route, maxBodyBytes: number, prefix: string) {
   /** JSON in, the canonical answer's JSON out. */
   const unary = (op: UnaryOp) =>
-    route(bf, cors, async (r) => {
+    route(async (r) => {
       const { value, raw } = await readJsonBody(r.request, maxBodyBytes);
       r.holdOpen();
       const { answer, retries: n } = await bf.request(op, value, r.options(raw));
@@ -43,7 +42,7 @@ function openAIRoutes(bf: Bifrost, cors: CorsPolicy, maxBodyBytes: number, prefi
   return new Elysia({ name: `inference${prefix}`, prefix })
     .post(
       "/chat/completions",
-      route(bf, cors, async (r) => {
+      route(async (r) => {
         const { value, raw } = await readJsonBody(r.request, maxBodyBytes);
         return chat(r, value, raw);
       }),
@@ -51,7 +50,7 @@ function openAIRoutes(bf: Bifrost, cors: CorsPolicy, maxBodyBytes: number, prefi
     )
     .post(
       "/completions",
-      route(bf, cors, async (r) => {
+      route(async (r) => {
         const { value, raw } = await readJsonBody(r.request, maxBodyBytes);
         // Self-hosted servers answer legacy completions themselves (the raw prompt); the rest go through chat.
         if (!bf.servesTextCompletions((value as { model?: unknown } | null)?.model)) return serveDialect(bf, completionsDialect, maxBodyBytes, r, {}, value);
@@ -64,7 +63,7 @@ function openAIRoutes(bf: Bifrost, cors: CorsPolicy, maxBodyBytes: number, prefi
     .post("/images/generations", unary("imageGeneration"), NO_PARSE)
     .post(
       "/audio/speech",
-      route(bf, cors, async (r) => {
+      route(async (r) => {
         const { value, raw } = await readJsonBody(r.request, maxBodyBytes);
         r.holdOpen();
         const { answer, retries: n } = await bf.request("speech", value, r.options(raw));
@@ -74,7 +73,7 @@ function openAIRoutes(bf: Bifrost, cors: CorsPolicy, maxBodyBytes: number, prefi
     )
     .post(
       "/audio/transcriptions",
-      route(bf, cors, async (r) => {
+      route(async (r) => {
         const body = await readTranscription(r.request, maxBodyBytes);
         r.holdOpen();
         const { answer, retries: n } = await bf.request("transcription", body, r.options());
@@ -85,7 +84,7 @@ function openAIRoutes(bf: Bifrost, cors: CorsPolicy, maxBodyBytes: number, prefi
     )
     .get(
       "/models",
-      route(bf, cors, async (r) => jsonResponse(JSON.stringify(await bf.listModels({ signal: r.request.signal })), 200, r.headers)),
+      route(async (r) => jsonResponse(JSON.stringify(await bf.listModels({ signal: r.request.signal })), 200, r.headers)),
     );
 }
 

@@ -12,9 +12,8 @@ import { cohereDialect } from "../dialects/cohere";
 import { genaiDialect, modelFromPath } from "../dialects/genai";
 import { responsesDialect } from "../dialects/responses";
 import { BifrostError } from "../schemas/error";
-import type { CorsPolicy } from "./cors";
 import { serveDialect } from "./dialect";
-import { route } from "./route";
+import type { Route } from "./route";
 
 /** The AWS SDKs pick the exception class from the x-amzn-errortype header. */
 const bedrockDialect: IngressDialect = {
@@ -25,8 +24,8 @@ const bedrockDialect: IngressDialect = {
   },
 };
 
-export function integrationRoutes(bf: Bifrost, cors: CorsPolicy, maxBody: number) {
-  const dialect = (d: IngressDialect) => route(bf, cors, (r) => serveDialect(bf, d, maxBody, r, {}));
+export function integrationRoutes(bf: Bifrost, route: Route, maxBody: number) {
+  const dialect = (d: IngressDialect) => route((r) => serveDialect(bf, d, maxBody, r, {}));
   return new Elysia({ name: "integrations" })
     .post("/v1/responses", dialect(responsesDialect), NO_PARSE)
     .post("/openai/v1/responses", dialect(responsesDialect), NO_PARSE)
@@ -34,7 +33,7 @@ export function integrationRoutes(bf: Bifrost, cors: CorsPolicy, maxBody: number
     // model/{modelId}/converse — the AWS SDK percent-encodes the id ("openai%2Fgpt-4o-mini").
     .post(
       "/bedrock/model/*",
-      route(bf, cors, async (r) => {
+      route(async (r) => {
         const rest = r.params["*"] ?? "";
         const m = /^(.+)\/(converse|converse-stream)$/.exec(rest);
         if (!m) return notFound(bedrockDialect, `unsupported operation: model/${rest}`, r.headers);
@@ -46,7 +45,7 @@ export function integrationRoutes(bf: Bifrost, cors: CorsPolicy, maxBody: number
     // {v1|v1beta}/models/{model}:generateContent — the model may hold a slash ("openai/gpt-4o-mini"), so match the rest.
     .post(
       "/genai/:version/models/*",
-      route(bf, cors, async (r) => {
+      route(async (r) => {
         const rest = r.params["*"] ?? "";
         const colon = rest.lastIndexOf(":");
         const method = colon === -1 ? "" : rest.slice(colon + 1);

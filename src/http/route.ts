@@ -36,15 +36,21 @@ export function withHeaders(response: Response, headers: Record<string, string>)
   return response;
 }
 
-export function route(bf: Bifrost, cors: CorsPolicy, serve: (r: RouteRequest) => Promise<Response>) {
-  return async ({ request, server, params }: { request: Request; server: Server; params?: Record<string, string | undefined> }): Promise<Response> => {
+export type Route = (serve: (r: RouteRequest) => Promise<Response>) => (c: { request: Request; params?: Record<string, string | undefined> }) => Promise<Response>;
+
+/**
+ * The route maker for one app. `server` is read when a request needs it (not taken from Elysia's
+ * context, which would define a getter on every request's context).
+ */
+export function routeMaker(bf: Bifrost, cors: CorsPolicy, server: () => Server): Route {
+  return (serve) => async ({ request, params }) => {
     const headers = answerHeaders(request, cors);
     const r: RouteRequest = {
       request,
       params: params ?? {},
       headers,
       options: (raw) => ({ signal: request.signal, keyName: request.headers.get("x-bf-api-key-id"), rawBody: raw, headers: request.headers, requestId: headers["x-request-id"] }),
-      holdOpen: () => server?.timeout?.(request, 0),
+      holdOpen: () => server()?.timeout?.(request, 0),
     };
     try {
       if (bf.pipeline.httpRequest.length) {
