@@ -1,6 +1,7 @@
 /**
- * mitata micro-benches of the hot path: validation, key selection, request translation, SSE
- * encode/decode, and the worker round trip (transfer vs clone). `bun run bench`.
+ * mitata micro-benches of the hot path: body decoding, validation, key selection, request
+ * translation, the answer's serialisation (splice vs re-serialise), SSE encode/decode, the worker
+ * call message (pooled vs fresh) and the worker round trip (transfer vs clone). `bun run bench`.
  */
 import { bench, do_not_optimize, group, run, summary } from "mitata";
 import { resolveConfig } from "../src/config/load";
@@ -11,6 +12,7 @@ import { createOpenAIAdapter, createOpenAIStreamDecoder } from "../src/providers
 import { SseParser } from "../src/providers/sse";
 import type { ProviderTarget } from "../src/providers/types";
 import { validateChatRequest } from "../src/schemas/requests";
+import { Answer } from "../src/core/answer";
 
 const chat = {
   model: "openai/gpt-4o-mini",
@@ -49,6 +51,69 @@ const anthropicStream =
 group("validation (2 KB chat body)", () => {
   bench("JSON.parse", () => do_not_optimize(JSON.parse(chatJson)));
   bench("compiled TypeBox check", () => do_not_optimize(validateChatRequest(chat)));
+});
+
+// An agent conversation: many turns of tool calls and results (~220 KiB).
+const agent = {
+  model: "openai/gpt-4o",
+  messages: Array.from({ length: 260 }, (_, i) =>
+    i % 2 === 0
+      ? { role: "tool", tool_call_id: `call_${i}`, content: JSON.stringify({ rows: Array.from({ length: 12 }, (_, j) => ({ id: j, name: `item ${j}`, note: "lorem ipsum dolor sit amet ".repeat(3) })) }) }
+      : { role: "assistant", content: null, tool_calls: [{ id: `call_${i + 1}`, type: "function", function: { name: "search", arguments: '{"q":"next page"}' } }] },
+  ),
+};
+const agentBytes = new TextEncoder().encode(JSON.stringify(agent));
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+group(`request body (${Math.round(agentBytes.byteLength / 1024)} KiB agent conversation)`, () => {
+  bench("decode + parse once (the request path now)", () => do_not_optimize(JSON.parse(utf8.decode(agentBytes))));
+  bench("decode + parse twice (before: HTTP, then the call)", () => {
+    JSON.parse(utf8.decode(agentBytes));
+    return do_not_optimize(JSON.parse(utf8.decode(agentBytes)));
+  });
+});
+
+const upstreamAnswer = JSON.stringify({
+  id: "chatcmpl-1",
+  object: "chat.completion",
+  created: 1,
+  model: "gpt-4o-mini",
+  choices: [{ index: 0, message: { role: "assistant", content: "A reply of a few sentences. ".repeat(12) }, finish_reason: "stop" }],
+  usage: { prompt_tokens: 120, completion_tokens: 80, total_tokens: 200 },
+});
+group("the answer's JSON (upstream already canonical)", () => {
+  bench("parse, splice extra_fields into the upstream text", () => {
+    const v = JSON.parse(upstreamAnswer);
+    v.extra_fields = { provider: "openai", model_requested: "openai/gpt-4o-mini", latency_ms: 1.5 };
+    return do_not_optimize(Answer.spliced(v, upstreamAnswer).json());
+  });
+  bench("parse, re-serialise the object", () => {
+    const v = JSON.parse(upstreamAnswer);
+    v.extra_fields = { provider: "openai", model_requested: "openai/gpt-4o-mini", latency_ms: 1.5 };
+    return do_not_optimize(JSON.stringify(v));
+  });
+});
+
+// The worker message is flat; the pool of reusable envelopes it once had is gone: this shows why.
+const pooled = { id: 0, op: "chat", type: "", provider: "", model: "", modelRequested: "", baseUrl: "", apiKey: "", keyConfig: "", extraHeaders: "", timeoutMs: 0, idleTimeoutMs: 0 };
+let n = 0;
+group("worker call message", () => {
+  bench("fresh object literal", () =>
+    do_not_optimize({ id: ++n, op: "chat", type: "openai", provider: "openai", model: "gpt-4o-mini", modelRequested: "openai/gpt-4o-mini", baseUrl: "https://api.openai.com", apiKey: "sk", keyConfig: "", extraHeaders: "", timeoutMs: 30000, idleTimeoutMs: 60000 }),
+  );
+  bench("refill a pooled envelope", () => {
+    const h = pooled;
+    h.id = ++n;
+    h.op = "chat";
+    h.type = "openai";
+    h.provider = "openai";
+    h.model = "gpt-4o-mini";
+    h.modelRequested = "openai/gpt-4o-mini";
+    h.baseUrl = "https://api.openai.com";
+    h.apiKey = "sk";
+    h.timeoutMs = 30000;
+    h.idleTimeoutMs = 60000;
+    return do_not_optimize(h);
+  });
 });
 
 group("routing and key selection", () => {
