@@ -1,6 +1,6 @@
 /**
  * The provider adapter contract. Adapters are pure: they translate canonical ⇄ wire and decode streams.
- * They never fetch; the executor (src/workers/executor.ts) does the I/O.
+ * They never fetch; the provider call (src/core/provider-call.ts) does the I/O.
  */
 import type { ChatChunk, ChatRequest, ChatResponse } from "../schemas/chat";
 import type { EmbeddingRequest, EmbeddingResponse } from "../schemas/embeddings";
@@ -63,7 +63,7 @@ export interface ProviderAdapter {
   chatStreamDecoder(target: ProviderTarget): StreamDecoder<ChatChunk> | BinaryStreamDecoder<ChatChunk>;
   /**
    * Last step before the request leaves: authentication that depends on the final bytes or on a
-   * token (AWS SigV4, a Vertex service-account token). The executor calls it right before fetch.
+   * token (AWS SigV4, a Vertex service-account token). The provider call runs it right before fetch.
    */
   authorize?(wire: WireRequest, target: ProviderTarget, now: Date): WireRequest | Promise<WireRequest>;
   /** Native legacy completions (vLLM, Ollama, …): the raw prompt, no chat template. Streams use chatStreamDecoder. */
@@ -74,7 +74,7 @@ export interface ProviderAdapter {
   rerankRequest?(req: RerankRequest, target: ProviderTarget): WireRequest;
   /** `req` lets an adapter echo what the upstream leaves out (Cohere v2 returns no documents). */
   rerankResponse?(body: any, target: ProviderTarget, req?: RerankRequest): RerankResponse;
-  /** Text to speech: the answer is audio bytes (the executor passes them through with their content-type). */
+  /** Text to speech: the answer is audio bytes (the provider call passes them through with their content-type). */
   speechRequest?(req: SpeechRequest, target: ProviderTarget): WireRequest;
   speechResponse?(bytes: Uint8Array, contentType: string, target: ProviderTarget): AudioResponse;
   transcriptionRequest?(req: TranscriptionRequest, target: ProviderTarget): WireRequest;

@@ -21,7 +21,7 @@ export interface AudioResponse {
   body: Uint8Array;
 }
 
-/** The audio file travels base64-encoded inside the JSON handed to the executor. */
+/** The audio file travels base64-encoded inside the JSON handed to the provider call. */
 export interface TranscriptionRequest {
   model: string;
   file: { name: string; type: string; base64: string };

@@ -1,6 +1,6 @@
 /**
  * Every way a recorded SSE transcript can reach a decoder: whole, per line, one UTF-16 unit at a time,
- * split at every offset, in random pieces, and split at every byte (decoded as the executor does), with
+ * split at every offset, in random pieces, and split at every byte (decoded as the provider call does), with
  * LF and CRLF line endings. A decoder must give the same chunks for each.
  */
 
@@ -19,7 +19,7 @@ export function randomPieces(text: string, seed: number): string[] {
   return out;
 }
 
-/** The bytes split at `at`, decoded the way the executor does (streaming TextDecoder). */
+/** The bytes split at `at`, decoded the way the provider call does (streaming TextDecoder). */
 function byteSplit(bytes: Uint8Array, at: number): string[] {
   const dec = new TextDecoder();
   return [dec.decode(bytes.subarray(0, at), { stream: true }), dec.decode(bytes.subarray(at), { stream: true }), dec.decode()];

@@ -1,4 +1,4 @@
-/** The Anthropic Messages API adapter: translation only, the executor does the I/O. No embeddings: Anthropic has none. */
+/** The Anthropic Messages API adapter: translation only, the provider call (src/core/provider-call.ts) does the I/O. No embeddings: Anthropic has none. */
 import type { Op } from "../../schemas/ops";
 import type { ProviderAdapter } from "../types";
 import { anthropicChatRequest } from "./chat";

@@ -16,7 +16,7 @@ describe("fromAnthropicResponse", () => {
     });
   });
 
-  test("never sets extra_fields (the executor adds them)", () => {
+  test("never sets extra_fields (the provider call adds them)", () => {
     expect(translate("text.json")).not.toHaveProperty("extra_fields");
   });
 

@@ -1,4 +1,4 @@
-/** The Cohere API v2 adapter (chat, embed, rerank; v1 model listing): translation only, the executor does the I/O. */
+/** The Cohere API v2 adapter (chat, embed, rerank; v1 model listing): translation only, the provider call (src/core/provider-call.ts) does the I/O. */
 import type { RerankRequest, RerankResponse } from "../../schemas/rerank";
 import type { Op } from "../../schemas/ops";
 import type { ProviderAdapter, ProviderTarget } from "../types";

@@ -1,4 +1,4 @@
-/** The Gemini API (generativelanguage.googleapis.com) adapter: translation only, the executor does the I/O. */
+/** The Gemini API (generativelanguage.googleapis.com) adapter: translation only, the provider call (src/core/provider-call.ts) does the I/O. */
 import type { Op } from "../../schemas/ops";
 import type { ProviderAdapter } from "../types";
 import { geminiChatRequest } from "./chat";

@@ -37,7 +37,7 @@ const vertex = (over: Partial<ProviderTarget> = {}): ProviderTarget => ({
   ...over,
 });
 
-/** The wire request, as the executor would send it, answered by the mock dialect. */
+/** The wire request, as the provider call would send it, answered by the mock dialect. */
 async function send(adapter: ProviderAdapter, wire: WireRequest, target: ProviderTarget): Promise<MockReply> {
   const authorized = adapter.authorize ? await adapter.authorize(wire, target, new Date()) : wire;
   const url = new URL(authorized.url);
