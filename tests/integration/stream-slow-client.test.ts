@@ -19,6 +19,8 @@ afterAll(async () => {
 });
 
 async function streamed(pauseAfterFirstMs: number) {
+  // Paced well inside the idle timeout, so the upstream is still sending while the client pauses.
+  mock.fault({ chunkDelayMs: 150 });
   const chunks: any[] = [];
   for await (const c of bf.chatStream({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "take your time" }], stream: true })) {
     chunks.push(c);
