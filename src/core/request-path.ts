@@ -90,7 +90,13 @@ export async function runRequest(gw: GatewayParts, op: UnaryOp | StreamOp, body:
         const before = input.model;
         request = out.request;
         opts.rawBody = undefined; // the client's bytes no longer stand for the request
-        if (request.model !== before) target = candidate(op, request.model, gw.config.providers);
+        if (request.model !== before) {
+          try {
+            target = candidate(op, request.model, gw.config.providers);
+          } catch (e) {
+            error = BifrostError.from(e);
+          }
+        }
       } else if (out.kind === "respond") answer = Answer.of(out.response);
       else if (out.kind === "stream") {
         if (stream) chunks = chunksOf(out.stream);
