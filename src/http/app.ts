@@ -8,7 +8,7 @@ import { corsPolicy } from "./cors";
 import { adminRoutes } from "./admin";
 import { inferenceRoutes } from "./inference";
 import { integrationRoutes } from "./integrations";
-import { pluginAdminRoutes, runHttpRequestHooks, runHttpResponseHooks } from "./plugins";
+import { pluginAdminRoutes } from "./plugins";
 import { errorResponse, jsonResponse } from "./respond";
 
 const HEALTH = JSON.stringify({ status: "ok" });
@@ -31,13 +31,13 @@ export function createApp(bf: Bifrost) {
       if (request.method === "OPTIONS") return cors.preflight(request.headers.get("origin"), request.headers.get("access-control-request-headers"));
       // 413 before anything reads the body.
       if (Number(request.headers.get("content-length")) > maxBody) return errorResponse(tooLarge(maxBody));
-      if (bf.pipeline.httpRequest.length) return runHttpRequestHooks(bf, request).catch((e) => errorResponse(e));
+      if (bf.pipeline.hasHttpRequest) return bf.pipeline.runHttpRequest(request).catch((e) => errorResponse(e));
     })
     .onAfterHandle({ as: "global" }, ({ request, response }) => {
       if (!(response instanceof Response)) return;
       // Synchronous unless a plugin hooks the response: the common path stays free of an extra await.
-      if (!bf.pipeline.httpResponse.length) return finish(request, response);
-      return runHttpResponseHooks(bf, request, response).then(
+      if (!bf.pipeline.hasHttpResponse) return finish(request, response);
+      return bf.pipeline.runHttpResponse(request, response).then(
         (r) => finish(request, r),
         (e) => finish(request, errorResponse(e)),
       );

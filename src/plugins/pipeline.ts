@@ -32,11 +32,13 @@ export class Pipeline {
   private readonly pre: Array<{ at: number; lp: LoadedPlugin }>;
   private readonly post: Array<{ at: number; lp: LoadedPlugin }>;
   private readonly chunk: LoadedPlugin[];
-  readonly httpRequest: LoadedPlugin[];
-  readonly httpResponse: LoadedPlugin[];
+  private readonly httpRequest: LoadedPlugin[];
+  private readonly httpResponse: LoadedPlugin[];
   readonly hasPre: boolean;
   readonly hasPost: boolean;
   readonly hasChunk: boolean;
+  readonly hasHttpRequest: boolean;
+  readonly hasHttpResponse: boolean;
   readonly empty: boolean;
 
   constructor(plugins: LoadedPlugin[]) {
@@ -50,6 +52,8 @@ export class Pipeline {
     this.hasPre = this.pre.length > 0;
     this.hasPost = this.post.length > 0;
     this.hasChunk = this.chunk.length > 0;
+    this.hasHttpRequest = this.httpRequest.length > 0;
+    this.hasHttpResponse = this.httpResponse.length > 0;
     this.empty = this.plugins.length === 0;
   }
 
@@ -99,6 +103,24 @@ export class Pipeline {
       c = r as ChatChunk;
     }
     return c;
+  }
+
+  /** Each onHttpRequest in order; the first Response short-circuits the route. */
+  async runHttpRequest(request: Request): Promise<Response | undefined> {
+    for (const lp of this.httpRequest) {
+      const r = await guard(lp, "onHttpRequest", () => lp.plugin.onHttpRequest!(request));
+      if (r instanceof Response) return r;
+    }
+  }
+
+  /** Each onHttpResponse in reverse order; a returned Response replaces the answer. */
+  async runHttpResponse(request: Request, response: Response): Promise<Response> {
+    for (let i = this.httpResponse.length - 1; i >= 0; i--) {
+      const lp = this.httpResponse[i]!;
+      const r = await guard(lp, "onHttpResponse", () => lp.plugin.onHttpResponse!(request, response));
+      if (r instanceof Response) response = r;
+    }
+    return response;
   }
 
   async cleanup(): Promise<void> {

@@ -1,6 +1,6 @@
 /** The plugin contract's semantics: order, short-circuits, rewrites, per-chunk hooks, isolation, config. */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
-import { Bifrost, BifrostError } from "../../src/index";
+import { Bifrost, BifrostError, createApp } from "../../src/index";
 import type { Plugin, PluginContext, PluginFactory } from "../../src/plugins/types";
 import { setLogSink } from "../../src/log";
 import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
@@ -167,6 +167,29 @@ describe("per-chunk hooks", () => {
     let text = "";
     for await (const c of bf.chatStream(ask("alpha stop beta"))) text += c.choices[0]?.delta?.content ?? "";
     expect(text).toBe("MOCK REPLY ALPHA");
+    await bf.shutdown();
+  });
+});
+
+describe("HTTP hooks", () => {
+  test("onHttpRequest may answer before the route; onHttpResponse runs in reverse and may replace the answer", async () => {
+    const trace: string[] = [];
+    const bf = await gateway(
+      {
+        gate: () => ({ name: "gate", onHttpRequest: (req) => (new URL(req.url).pathname === "/blocked" ? new Response("no", { status: 418 }) : undefined) }),
+        tag: () => ({ name: "tag", onHttpResponse: (_req, res) => void trace.push(`tag:${res.status}`) }),
+        swap: () => ({ name: "swap", onHttpResponse: (req, res) => (trace.push("swap"), new URL(req.url).pathname === "/health" ? new Response("swapped", { status: res.status }) : undefined) }),
+      },
+      [{ name: "gate" }, { name: "tag" }, { name: "swap" }],
+    );
+    const app = createApp(bf);
+    const blocked = await app.handle(new Request("http://localhost/blocked"));
+    expect(blocked.status).toBe(418);
+    expect(await blocked.text()).toBe("no");
+    trace.length = 0;
+    const health = await app.handle(new Request("http://localhost/health"));
+    expect(await health.text()).toBe("swapped");
+    expect(trace).toEqual(["swap", "tag:200"]);
     await bf.shutdown();
   });
 });
