@@ -1,14 +1,13 @@
 /** The detectors and the stream guard, as pure functions: what each PII rule catches, and chunk boundaries. */
 import { describe, expect, test } from "bun:test";
-import { Type } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
+import type { ChatChunk } from "bifrost/plugin";
 import { configSchema } from "./config";
 import { compileRules, luhn } from "./rules";
 import { check } from "./scan";
 import { StreamGuard } from "./stream";
 
-const schema = configSchema(Type);
-const rulesOf = (config: Record<string, unknown> = {}) => compileRules(Value.Default(schema, structuredClone(config)) as any);
+const rulesOf = (config: Record<string, unknown> = {}) => compileRules(Value.Default(configSchema, structuredClone(config)) as any);
 const redactAll = (text: string, config?: Record<string, unknown>) => check(text, rulesOf(config), "[{name}]").text;
 
 describe("PII detectors", () => {
@@ -45,21 +44,29 @@ describe("PII detectors", () => {
   });
 });
 
-const chunk = (content: string | undefined, finish: string | null = null) => ({
+const chunk = (content: string | undefined, finish: "stop" | null = null): ChatChunk => ({
   id: "c",
-  object: "chat.completion.chunk" as const,
+  object: "chat.completion.chunk",
   created: 1,
   model: "m",
   choices: [{ index: 0, delta: content === undefined ? {} : { content }, finish_reason: finish }],
 });
 
+/** What the client gets: the chunk as left in place, or its replacement; nothing for a drop. */
+function sendOne(guard: StreamGuard, c: ChatChunk): ChatChunk | null | "end" {
+  const r = guard.onChunk(c);
+  if (r === undefined) return c;
+  if ("chunk" in r) return r.chunk;
+  return "end" in r ? "end" : null;
+}
+
 function run(guard: StreamGuard, pieces: string[]): { sent: string[]; ended: boolean; last: any } {
   const sent: string[] = [];
   let last: any = null;
   for (const [i, p] of [...pieces, undefined].entries()) {
-    const r = guard.onChunk(chunk(p, i === pieces.length ? "stop" : null));
-    if (r && "end" in r) return { sent, ended: true, last };
-    if (r) (last = r), sent.push((r as any).choices[0]?.delta?.content ?? "");
+    const r = sendOne(guard, chunk(p, i === pieces.length ? "stop" : null));
+    if (r === "end") return { sent, ended: true, last };
+    if (r) (last = r), sent.push(r.choices[0]?.delta?.content ?? "");
   }
   return { sent, ended: false, last };
 }
@@ -76,10 +83,10 @@ describe("StreamGuard", () => {
 
   test("text is held back no more than the holdback, and flushed on the finish", () => {
     const guard = new StreamGuard(rulesOf(), "[{name}]", 10);
-    const out = guard.onChunk(chunk("a long sentence without anything private in it")) as any;
-    expect(out.choices[0].delta.content).toBe("a long sentence without anything pri");
-    const fin = guard.onChunk(chunk(undefined, "stop")) as any;
-    expect(fin.choices[0].delta.content).toBe("vate in it");
+    const out = sendOne(guard, chunk("a long sentence without anything private in it")) as ChatChunk;
+    expect(out.choices[0]!.delta.content).toBe("a long sentence without anything pri");
+    const fin = sendOne(guard, chunk(undefined, "stop")) as ChatChunk;
+    expect(fin.choices[0]!.delta.content).toBe("vate in it");
   });
 
   test("a blocking match ends the stream with an error chunk", () => {

@@ -27,7 +27,7 @@ import { Resilience, type Candidate } from "./resilience";
 import { resolveModel, unroutedProvider } from "./router";
 import { extraHeadersJson, keyConfigJson, registerKeySecrets } from "./call-settings";
 import { Pipeline } from "../plugins/pipeline";
-import type { AnyRequest, Op as PluginOp, PluginFactory, RequestContext } from "../plugins/types";
+import type { AnyRequest, Op as PluginOp, PluginDefinition, RequestContext } from "../plugins/types";
 import { PluginHost } from "../plugins/host";
 import { streamTurn, unaryTurn, type TurnDeps } from "./plugin-turn";
 
@@ -51,7 +51,7 @@ export interface CreateOptions {
   /** What relative plugins[].path values are relative to (default: the current directory). */
   baseDir?: string;
   /** Plugins given as code, by the name plugins[] uses for them. */
-  plugins?: Record<string, PluginFactory>;
+  plugins?: Record<string, PluginDefinition>;
 }
 
 export const DEFAULT_PLUGINS_DIR = new URL("../../plugins", import.meta.url).pathname;

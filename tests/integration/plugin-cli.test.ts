@@ -56,9 +56,11 @@ describe("new", () => {
     const r = await cli(app, ["new", "hello-world"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(join(app, "plugins", "hello-world"));
-    expect(readdirSync(join(app, "plugins", "hello-world")).sort()).toEqual(["README.md", "index.test.ts", "index.ts", "package.json"]);
+    // Outside the gateway's checkout, the gateway is linked in as a devDependency, so "bifrost/plugin" resolves.
+    expect(readdirSync(join(app, "plugins", "hello-world")).sort()).toEqual(["README.md", "index.test.ts", "index.ts", "node_modules", "package.json"]);
     const pkg = readJson(join(app, "plugins", "hello-world", "package.json"));
     expect(pkg).toMatchObject({ keywords: ["bifrost-plugin"], scripts: { test: "bun test" }, bifrost: { apiVersion: 1, name: "hello-world" } });
+    expect(pkg.devDependencies.bifrost).toStartWith("file:");
     const t = await run(["bun", "test"], join(app, "plugins", "hello-world"));
     expect(t.stdout + t.stderr).toContain("2 pass");
     expect(t.code).toBe(0);
@@ -259,16 +261,21 @@ describe("a scaffolded plugin on a live server", () => {
   beforeAll(async () => void (mock = await startMockUpstream()));
   afterAll(() => mock.stop());
 
-  test("takes effect on an HTTP request, found in --app-dir's plugins/ or by an absolute path", async () => {
+  test("takes effect on an HTTP request, found in --app-dir's plugins/, by an absolute path, or added without node_modules", async () => {
     const app = appDir();
     const elsewhere = tempDir("bifrost-plugin-path-");
     expect((await cli(app, ["new", "stamp"])).code).toBe(0);
     expect((await cli(app, ["new", "by-path", "--plugins-dir", elsewhere])).code).toBe(0);
+    expect((await cli(app, ["new", "added", "--plugins-dir", elsewhere])).code).toBe(0);
+    expect((await cli(app, ["add", join(elsewhere, "added")])).code).toBe(0);
+    // Copied without node_modules: the running gateway provides "bifrost/plugin" itself.
+    expect(existsSync(join(app, "plugins", "added", "node_modules"))).toBe(false);
     const config = {
       providers: { openai: { keys: [{ value: "sk-live-1" }], network_config: { base_url: mock.url } } },
       plugins: [
         { name: "stamp", enabled: true, config: { greeting: "live from app-dir" } },
         { name: "by-path", enabled: true, path: join(elsewhere, "by-path"), config: {} },
+        { name: "added", enabled: true, config: {} },
       ],
     };
     writeFileSync(join(app, "config.json"), JSON.stringify(config, null, 2));
@@ -283,6 +290,7 @@ describe("a scaffolded plugin on a live server", () => {
       const body = (await res.json()) as any;
       expect(body.extra_fields.plugins.stamp.greeting).toBe("live from app-dir");
       expect(body.extra_fields.plugins["by-path"].greeting).toBe("hello from by-path");
+      expect(body.extra_fields.plugins.added.greeting).toBe("hello from added");
     } finally {
       await gw.stop();
     }
