@@ -4,6 +4,7 @@
  *   import { definePlugin, t } from "bifrost/plugin";
  *   export default definePlugin({ name, config: t.Object({ ... }), setup(ctx) { return { preRequest() {} } } });
  *
+ * and tests it without a gateway: `const p = await testPlugin(plugin, { config }); await p.pre(request)`.
  * The hooks and their return convention are documented in src/plugins/types.ts.
  */
 import type { TSchema } from "@sinclair/typebox";
@@ -11,6 +12,8 @@ import { assertDefinition } from "./plugins/setup";
 import type { PluginDefinition } from "./plugins/types";
 
 export { Type as t, type Static, type TSchema } from "@sinclair/typebox";
+export { testPlugin, type PluginUnderTest, type TestPluginOptions } from "./plugins/testing";
+export type { PreOutcome } from "./plugins/pipeline";
 
 /** Declares a plugin; `ctx.config` in setup is typed by the `config` schema. */
 export function definePlugin<Schema extends TSchema = TSchema>(definition: PluginDefinition<Schema>): PluginDefinition<Schema> {

@@ -1,11 +1,11 @@
-/** The detectors and the stream guard, as pure functions: what each PII rule catches, and chunk boundaries. */
+/** The detectors as pure functions (what each PII rule catches), and the stream hook at chunk boundaries. */
 import { describe, expect, test } from "bun:test";
 import { Value } from "@sinclair/typebox/value";
-import type { ChatChunk } from "bifrost/plugin";
+import { testPlugin, type ChatChunk } from "bifrost/plugin";
 import { configSchema } from "./config";
 import { compileRules, luhn } from "./rules";
+import guardrails from "./index";
 import { check } from "./scan";
-import { StreamGuard } from "./stream";
 
 const rulesOf = (config: Record<string, unknown> = {}) => compileRules(Value.Default(configSchema, structuredClone(config)) as any);
 const redactAll = (text: string, config?: Record<string, unknown>) => check(text, rulesOf(config), "[{name}]").text;
@@ -52,48 +52,38 @@ const chunk = (content: string | undefined, finish: "stop" | null = null): ChatC
   choices: [{ index: 0, delta: content === undefined ? {} : { content }, finish_reason: finish }],
 });
 
-/** What the client gets: the chunk as left in place, or its replacement; nothing for a drop. */
-function sendOne(guard: StreamGuard, c: ChatChunk): ChatChunk | null | "end" {
-  const r = guard.onChunk(c);
-  if (r === undefined) return c;
-  if ("chunk" in r) return r.chunk;
-  return "end" in r ? "end" : null;
+/** The pieces as one stream (a finishing chunk last), through the plugin's chunk hook: what the client receives. */
+async function stream(config: Record<string, unknown>, pieces: string[]): Promise<ChatChunk[]> {
+  const p = await testPlugin(guardrails, { config });
+  return p.chunks([...pieces.map((piece) => chunk(piece)), chunk(undefined, "stop")]);
 }
 
-function run(guard: StreamGuard, pieces: string[]): { sent: string[]; ended: boolean; last: any } {
-  const sent: string[] = [];
-  let last: any = null;
-  for (const [i, p] of [...pieces, undefined].entries()) {
-    const r = sendOne(guard, chunk(p, i === pieces.length ? "stop" : null));
-    if (r === "end") return { sent, ended: true, last };
-    if (r) (last = r), sent.push(r.choices[0]?.delta?.content ?? "");
-  }
-  return { sent, ended: false, last };
-}
+const texts = (sent: ChatChunk[]) => sent.map((c) => c.choices[0]?.delta?.content ?? "");
 
-describe("StreamGuard", () => {
-  test("a match split across chunks is redacted whole, and no fragment of it is ever sent", () => {
+describe("the stream hook, through testPlugin", () => {
+  test("a match split across chunks is redacted whole, and no fragment of it is ever sent", async () => {
     const pieces = ["Write to jo", "hn.doe@exa", "mple.com", " today, or call 555-123-", "4567 after lunch."];
     for (const holdback of [24, 64]) {
-      const { sent } = run(new StreamGuard(rulesOf(), "[{name}]", holdback), pieces);
+      const sent = texts(await stream({ redaction: "[{name}]", stream_holdback: holdback }, pieces));
       expect(sent.join("")).toBe("Write to [email] today, or call [phone] after lunch.");
       expect(sent.filter((s) => /jo|doe|exa|mple|4567/.test(s))).toEqual([]);
     }
   });
 
-  test("text is held back no more than the holdback, and flushed on the finish", () => {
-    const guard = new StreamGuard(rulesOf(), "[{name}]", 10);
-    const out = sendOne(guard, chunk("a long sentence without anything private in it")) as ChatChunk;
+  test("text is held back no more than the holdback, and flushed on the finish", async () => {
+    const p = await testPlugin(guardrails, { config: { stream_holdback: 10 } });
+    const out = p.chunk(chunk("a long sentence without anything private in it")) as ChatChunk;
     expect(out.choices[0]!.delta.content).toBe("a long sentence without anything pri");
-    const fin = sendOne(guard, chunk(undefined, "stop")) as ChatChunk;
+    const fin = p.chunk(chunk(undefined, "stop")) as ChatChunk;
     expect(fin.choices[0]!.delta.content).toBe("vate in it");
   });
 
-  test("a blocking match ends the stream with an error chunk", () => {
-    const guard = new StreamGuard(rulesOf({ patterns: [{ name: "secret", regex: "top secret", action: "block" }] }), "x", 64);
-    const { ended, last } = run(guard, ["this is top se", "cret stuff", " more"]);
-    expect(ended).toBe(true);
-    expect(last.choices[0].finish_reason).toBe("content_filter");
-    expect(last.error).toMatchObject({ type: "guardrail_blocked", code: "secret" });
+  test("a blocking match ends the stream with an error chunk", async () => {
+    const p = await testPlugin(guardrails, { config: { patterns: [{ name: "secret", regex: "top secret", action: "block" }] } });
+    const sent = p.chunks(["this is top se", "cret stuff"].map((piece) => chunk(piece)));
+    expect(texts(sent).join("")).not.toContain("secret");
+    expect(sent.at(-1)!.choices[0]!.finish_reason).toBe("content_filter");
+    expect(sent.at(-1)!.error).toMatchObject({ type: "guardrail_blocked", code: "secret" });
+    expect(p.chunk(chunk(" more"))).toBe("end");
   });
 });

@@ -134,7 +134,8 @@ export class PluginHost {
     const def: unknown = inline ?? (await importPlugin(rec.pkg!)).default;
     assertDefinition(def, inline ? `inline plugin ${name}` : `the default export of ${rec.pkg!.entryPath}`);
     rec.description = def.description ?? null;
-    return setupPlugin(def, { name, config, at: `plugins[${rec.index}].config`, kv: this.kv(name), placement, order: order ?? rec.index });
+    const { loaded } = await setupPlugin(def, { name, config, at: `plugins[${rec.index}].config`, kv: this.kv(name), placement, order: order ?? rec.index });
+    return loaded;
   }
 
   private kv(name: string): MemoryKv {

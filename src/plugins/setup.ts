@@ -42,7 +42,8 @@ export interface SetupOptions {
   order?: number;
 }
 
-export async function setupPlugin(def: PluginDefinition, o: SetupOptions): Promise<LoadedPlugin> {
+/** The plugin ready for a pipeline, and the config its setup saw. */
+export async function setupPlugin(def: PluginDefinition, o: SetupOptions): Promise<{ loaded: LoadedPlugin; config: unknown }> {
   const ctx: PluginContext = {
     name: o.name,
     config: pluginConfig(def, o.config, o.at),
@@ -53,12 +54,7 @@ export async function setupPlugin(def: PluginDefinition, o: SetupOptions): Promi
   };
   const plugin = await def.setup(ctx);
   if (!plugin || typeof plugin !== "object") throw new Error("setup did not return the plugin's hooks (an object)");
-  return {
-    name: o.name,
-    plugin,
-    placement: o.placement ?? "builtin",
-    order: o.order ?? 0,
-    critical: def.critical ?? false,
-    timeoutMs: plugin.timeoutMs ?? def.timeoutMs ?? DEFAULT_BUDGET_MS,
-  };
+  const budget = plugin.timeoutMs ?? def.timeoutMs ?? DEFAULT_BUDGET_MS;
+  const loaded: LoadedPlugin = { name: o.name, plugin, placement: o.placement ?? "builtin", order: o.order ?? 0, critical: def.critical ?? false, timeoutMs: budget };
+  return { loaded, config: ctx.config };
 }

@@ -66,51 +66,30 @@ export default definePlugin({
 }
 
 export function indexTestTs({ name }: TemplateVars): string {
-  return `/** ${name}, loaded the way the gateway loads it: by name, from the folder this package sits in. */
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import { dirname } from "node:path";
-import { Bifrost } from "bifrost";
-
-/** A stand-in OpenAI upstream, so the test needs no keys and no network. */
-let upstream: ReturnType<typeof Bun.serve>;
-beforeAll(() => {
-  upstream = Bun.serve({
-    port: 0,
-    fetch: async (req) => {
-      const body = (await req.json()) as { model: string };
-      const message = { role: "assistant", content: "ok" };
-      return Response.json({ id: "t-1", object: "chat.completion", created: 0, model: body.model, choices: [{ index: 0, message, finish_reason: "stop" }] });
-    },
-  });
-});
-afterAll(() => upstream.stop(true));
-
-async function gateway(config: Record<string, unknown>) {
-  const providers = { openai: { keys: [{ value: "sk-test" }], network_config: { base_url: \`http://127.0.0.1:\${upstream.port}\` } } };
-  return Bifrost.create({ providers, plugins: [{ name: "${name}", config }] }, { workers: 0, pluginsDir: dirname(import.meta.dir) });
-}
+  return `/** ${name} without a gateway: testPlugin checks the config and runs the hooks the way the gateway does. */
+import { expect, test } from "bun:test";
+import { testPlugin, type ChatResponse } from "bifrost/plugin";
+import plugin from "./index";
 
 const ask = { model: "openai/gpt-4o-mini", messages: [{ role: "user" as const, content: "hello" }] };
-
-test("${name} loads and stamps its greeting on responses", async () => {
-  const bf = await gateway({ greeting: "hi there" });
-  try {
-    expect(bf.plugins.list()[0]).toMatchObject({ name: "${name}", state: "active" });
-    const res = await bf.chat(ask);
-    expect((res.extra_fields as any).plugins["${name}"]).toMatchObject({ greeting: "hi there" });
-  } finally {
-    await bf.shutdown();
-  }
+const answer = (): ChatResponse => ({
+  id: "t-1",
+  object: "chat.completion",
+  created: 0,
+  model: "gpt-4o-mini",
+  choices: [{ index: 0, message: { role: "assistant", content: "ok" }, finish_reason: "stop" }],
 });
 
-test("${name}'s config has a default", async () => {
-  const bf = await gateway({});
-  try {
-    const res = await bf.chat(ask);
-    expect((res.extra_fields as any).plugins["${name}"].greeting).toBe("hello from ${name}");
-  } finally {
-    await bf.shutdown();
-  }
+test("${name} stamps its greeting on responses", async () => {
+  const p = await testPlugin(plugin, { config: { greeting: "hi there" } });
+  await p.pre(ask);
+  const { res } = await p.post(answer());
+  expect((res as ChatResponse).extra_fields?.plugins).toMatchObject({ "${name}": { greeting: "hi there" } });
+});
+
+test("${name}'s config has a default, and a wrong one is refused", async () => {
+  expect((await testPlugin(plugin)).config.greeting).toBe("hello from ${name}");
+  await expect(testPlugin(plugin, { config: { greeting: 42 } })).rejects.toThrow("config.greeting: expected string");
 });
 `;
 }
@@ -144,7 +123,9 @@ or \`bifrost plugin enable ${name}\`.
 - Hooks \`setup\` may return: \`preRequest\`, \`postResponse\`, \`onStreamChunk\`, \`onHttpRequest\`,
   \`onHttpResponse\`, \`cleanup\`. Each returns nothing (go on) or one key saying what happens
   (\`{ request }\`, \`{ response }\`, \`{ error }\`, …; see the doc comments of \`bifrost/plugin\`).
-- \`bun test\` runs \`index.test.ts\`. \`bifrost/plugin\` resolves to the gateway this package was created
+- \`bun test\` runs \`index.test.ts\`: \`testPlugin(plugin, { config })\` validates the config as the
+  gateway does and runs the hooks through its pipeline (\`pre\`, \`post\`, \`chunks\`, …), no server
+  needed. \`bifrost/plugin\` resolves to the gateway this package was created
   with (its checkout's \`node_modules\`, or the \`bifrost\` devDependency linked in \`node_modules/\`);
   a running gateway provides it to the plugins it loads.
 
