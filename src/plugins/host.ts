@@ -87,7 +87,7 @@ export class PluginHost {
       state: r.state,
       version: r.pkg?.version ?? null,
       description: r.pkg?.manifest.description ?? r.description,
-      hooks: r.loaded ? hooksOf(r.loaded.plugin) : ((r.pkg?.manifest.hooks as HookName[]) ?? []),
+      hooks: r.loaded ? hooksOf(r.loaded.plugin) : [],
       placement: r.entry.placement ?? "builtin",
       order: r.entry.order ?? r.index,
       path: r.pkg?.dir ?? null,

@@ -119,12 +119,11 @@ export interface PluginDefinition<Schema extends TSchema = TSchema> {
   setup(ctx: PluginContext<Static<Schema>>): Maybe<Plugin>;
 }
 
-/** The `bifrost` field of a plugin's package.json. */
+/** The `bifrost` field of a plugin's package.json. Its hooks are what setup returns, so they are not declared here. */
 export interface PluginManifest {
   apiVersion: number;
   name: string;
   description?: string;
-  hooks?: HookName[];
   /** The entry module, relative to the package (default: package.json "module"/"main", else index.ts). */
   entry?: string;
 }

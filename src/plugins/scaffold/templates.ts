@@ -17,7 +17,7 @@ export function packageJson({ name, hostLink }: TemplateVars): string {
     keywords: ["bifrost-plugin"],
     scripts: { test: "bun test" },
     ...(hostLink ? { devDependencies: { bifrost: `file:${hostLink}` } } : {}),
-    bifrost: { apiVersion: 1, name, description: `${name}: a Bifrost plugin`, hooks: ["preRequest", "postResponse"] },
+    bifrost: { apiVersion: 1, name, description: `${name}: a Bifrost plugin` },
   };
   return JSON.stringify(pkg, null, 2) + "\n";
 }
