@@ -8,8 +8,8 @@ import { Pipeline, type LoadedPlugin } from "../src/plugins/pipeline";
 import type { Plugin, RequestContext } from "../src/plugins/types";
 
 const noop = (i: number): LoadedPlugin => {
-  const plugin: Plugin = { name: `noop-${i}`, preRequest: () => undefined, postResponse: () => undefined };
-  return { name: plugin.name, plugin, placement: "builtin", order: i };
+  const plugin: Plugin = { preRequest: () => undefined, postResponse: () => undefined };
+  return { name: `noop-${i}`, plugin, placement: "builtin", order: i };
 };
 const pipelines = [0, 1, 10].map((n) => [n, new Pipeline(Array.from({ length: n }, (_, i) => noop(i)))] as const);
 const req = { model: "openai/gpt-4o-mini", messages: [{ role: "user" as const, content: "hi" }] };

@@ -1,29 +1,28 @@
-/** The guardrails config schema (TypeBox, built with the host's `ctx.t`), with its defaults. */
-import type { Static, Type } from "@sinclair/typebox";
+/** The guardrails config schema, with its defaults. */
+import { t, type Static } from "bifrost/plugin";
 
-export const configSchema = (t: typeof Type) => {
-  const action = t.Union([t.Literal("redact"), t.Literal("block")], { default: "redact" });
-  const on = t.Boolean({ default: true });
-  return t.Object({
-    pii: t.Object({ email: on, phone: on, credit_card: on, ssn: on, ip_address: on }, { default: {} }),
-    /** What a PII match does. */
-    pii_action: action,
-    patterns: t.Array(
-      t.Object({
-        /** Names the rule in redactions and in a block's error code. */
-        name: t.String({ pattern: "^[A-Za-z0-9_.-]+$" }),
-        regex: t.String({ minLength: 1 }),
-        flags: t.Optional(t.String({ pattern: "^[imsuy]*$" })),
-        action,
-      }),
-      { default: [] },
-    ),
-    apply_to: t.Object({ input: on, output: on }, { default: {} }),
-    /** `{name}` (or `<name>`) becomes the rule's name. */
-    redaction: t.String({ default: "[REDACTED:{name}]" }),
-    /** Streams: characters held back per choice so a match split across chunks is still caught. */
-    stream_holdback: t.Integer({ minimum: 0, maximum: 4096, default: 64 }),
-  });
-};
+const action = t.Union([t.Literal("redact"), t.Literal("block")], { default: "redact" });
+const on = t.Boolean({ default: true });
 
-export type GuardrailsConfig = Static<ReturnType<typeof configSchema>>;
+export const configSchema = t.Object({
+  pii: t.Object({ email: on, phone: on, credit_card: on, ssn: on, ip_address: on }, { default: {} }),
+  /** What a PII match does. */
+  pii_action: action,
+  patterns: t.Array(
+    t.Object({
+      /** Names the rule in redactions and in a block's error code. */
+      name: t.String({ pattern: "^[A-Za-z0-9_.-]+$" }),
+      regex: t.String({ minLength: 1 }),
+      flags: t.Optional(t.String({ pattern: "^[imsuy]*$" })),
+      action,
+    }),
+    { default: [] },
+  ),
+  apply_to: t.Object({ input: on, output: on }, { default: {} }),
+  /** `{name}` (or `<name>`) becomes the rule's name. */
+  redaction: t.String({ default: "[REDACTED:{name}]" }),
+  /** Streams: characters held back per choice so a match split across chunks is still caught. */
+  stream_holdback: t.Integer({ minimum: 0, maximum: 4096, default: 64 }),
+});
+
+export type GuardrailsConfig = Static<typeof configSchema>;

@@ -2,73 +2,75 @@
  * guardrails: redacts or blocks PII and configured patterns in what goes to the model and in what
  * comes back, streams included. See README.md.
  */
-import { configSchema, type GuardrailsConfig } from "./config";
+import { definePlugin, type ChatRequest, type ChatResponse, type EmbeddingRequest, type PostResult, type PreResult, type ResponseExtraFields } from "bifrost/plugin";
+import { configSchema } from "./config";
 import { compileRules, type Rule } from "./rules";
 import { check, type Verdict } from "./scan";
 import { StreamGuard } from "./stream";
-import type { Plugin, PluginContext, PostResult, PreResult, RequestContext } from "./types";
 
 const INPUT = "guardrails:input";
 const STREAM = "guardrails:stream";
 
-export default function guardrails(ctx: PluginContext): Plugin {
-  let rules: Rule[] = [];
-  const cfg = (): GuardrailsConfig => ctx.config;
-  const blockError = (rule: Rule, what: "request" | "response") =>
-    ctx.error({ status: 400, type: "guardrail_blocked", code: rule.name, message: `${what} blocked by guardrail "${rule.name}"`, param: what === "request" ? "messages" : null });
+export default definePlugin({
+  name: "guardrails",
+  description: "Redacts or blocks PII and configured patterns in requests and responses, streams included",
+  config: configSchema,
 
-  return {
-    name: "guardrails",
-    description: "Redacts or blocks PII and configured patterns in requests and responses, streams included",
-    config: configSchema(ctx.t),
+  setup(ctx) {
+    const cfg = ctx.config;
+    const rules: Rule[] = compileRules(cfg);
+    const blockError = (rule: Rule, what: "request" | "response") =>
+      ctx.error({ status: 400, type: "guardrail_blocked", code: rule.name, message: `${what} blocked by guardrail "${rule.name}"`, param: what === "request" ? "messages" : null });
 
-    init(config: GuardrailsConfig) {
-      rules = compileRules(config);
-    },
+    return {
+      preRequest(req, rctx): PreResult {
+        if (!cfg.apply_to.input || !rules.length) return;
+        const names = new Set<string>();
+        let blockedBy: Rule | null = null;
+        const guard = (text: string): string => {
+          const v: Verdict = check(text, rules, cfg.redaction);
+          blockedBy ??= v.blockedBy;
+          for (const n of v.redacted) names.add(n);
+          return v.text;
+        };
+        const next =
+          rctx.op === "embeddings"
+            ? { ...req, input: mapInput((req as EmbeddingRequest).input, guard) }
+            : { ...req, messages: (req as ChatRequest).messages.map((m) => mapMessage(m, guard)) };
+        if (blockedBy) return { error: blockError(blockedBy, "request"), allowFallbacks: false };
+        if (!names.size) return;
+        rctx.values.set(INPUT, [...names]);
+        return { request: next };
+      },
 
-    preRequest(req, rctx): PreResult {
-      if (!cfg().apply_to.input || !rules.length) return;
-      const names = new Set<string>();
-      let blockedBy: Rule | null = null;
-      const guard = (text: string): string => {
-        const v: Verdict = check(text, rules, cfg().redaction);
-        blockedBy ??= v.blockedBy;
-        for (const n of v.redacted) names.add(n);
-        return v.text;
-      };
-      const next = rctx.op === "embeddings" ? { ...req, input: mapInput(req.input, guard) } : { ...req, messages: req.messages.map((m: any) => mapMessage(m, guard)) };
-      if (blockedBy) return { error: blockError(blockedBy, "request"), allowFallbacks: false };
-      if (!names.size) return;
-      rctx.values.set(INPUT, [...names]);
-      return { request: next };
-    },
-
-    postResponse(res, err, rctx): PostResult {
-      if (err || !res) return;
-      const output = new Set<string>();
-      if (cfg().apply_to.output && rules.length) {
-        for (const ch of Array.isArray(res.choices) ? res.choices : []) {
-          if (typeof ch.message?.content !== "string") continue;
-          const v = check(ch.message.content, rules, cfg().redaction);
-          if (v.blockedBy) return { error: blockError(v.blockedBy, "response") };
-          ch.message.content = v.text;
-          for (const n of v.redacted) output.add(n);
+      postResponse(res, err, rctx): PostResult {
+        const chat = res as ChatResponse | null;
+        if (err || !chat) return;
+        const output = new Set<string>();
+        if (cfg.apply_to.output && rules.length) {
+          for (const ch of Array.isArray(chat.choices) ? chat.choices : []) {
+            if (typeof ch.message?.content !== "string") continue;
+            const v = check(ch.message.content, rules, cfg.redaction);
+            if (v.blockedBy) return { error: blockError(v.blockedBy, "response") };
+            ch.message.content = v.text;
+            for (const n of v.redacted) output.add(n);
+          }
         }
-      }
-      const input = rctx.values.get(INPUT) as string[] | undefined;
-      if (!input && !output.size) return;
-      res.extra_fields = { ...res.extra_fields, guardrails: { ...(input ? { input } : {}), ...(output.size ? { output: [...output] } : {}) } };
-      return { response: res };
-    },
+        const input = rctx.values.get(INPUT) as string[] | undefined;
+        if (!input && !output.size) return;
+        chat.extra_fields = { ...chat.extra_fields, guardrails: { ...(input ? { input } : {}), ...(output.size ? { output: [...output] } : {}) } } as ResponseExtraFields;
+        return { response: chat };
+      },
 
-    onStreamChunk(chunk, rctx: RequestContext) {
-      if (!cfg().apply_to.output || !rules.length) return;
-      let g = rctx.values.get(STREAM) as StreamGuard | undefined;
-      if (!g) rctx.values.set(STREAM, (g = new StreamGuard(rules, cfg().redaction, cfg().stream_holdback)));
-      return g.onChunk(chunk);
-    },
-  };
-}
+      onStreamChunk(chunk, rctx) {
+        if (!cfg.apply_to.output || !rules.length) return;
+        let g = rctx.values.get(STREAM) as StreamGuard | undefined;
+        if (!g) rctx.values.set(STREAM, (g = new StreamGuard(rules, cfg.redaction, cfg.stream_holdback)));
+        return g.onChunk(chunk);
+      },
+    };
+  },
+});
 
 /** A message with its text (a string, or text parts) passed through `guard`; other parts untouched. */
 function mapMessage(m: any, guard: (s: string) => string): any {

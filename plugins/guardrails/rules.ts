@@ -1,4 +1,4 @@
-/** The rules: built-in PII detectors and configured patterns, compiled once at init. */
+/** The rules: built-in PII detectors and configured patterns, compiled once at setup. */
 import type { GuardrailsConfig } from "./config";
 
 export interface Rule {

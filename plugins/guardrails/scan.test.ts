@@ -1,14 +1,13 @@
-/** The detectors and the stream guard, as pure functions: what each PII rule catches, and chunk boundaries. */
+/** The detectors as pure functions (what each PII rule catches), and the stream hook at chunk boundaries. */
 import { describe, expect, test } from "bun:test";
-import { Type } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
+import { testPlugin, type ChatChunk } from "bifrost/plugin";
 import { configSchema } from "./config";
 import { compileRules, luhn } from "./rules";
+import guardrails from "./index";
 import { check } from "./scan";
-import { StreamGuard } from "./stream";
 
-const schema = configSchema(Type);
-const rulesOf = (config: Record<string, unknown> = {}) => compileRules(Value.Default(schema, structuredClone(config)) as any);
+const rulesOf = (config: Record<string, unknown> = {}) => compileRules(Value.Default(configSchema, structuredClone(config)) as any);
 const redactAll = (text: string, config?: Record<string, unknown>) => check(text, rulesOf(config), "[{name}]").text;
 
 describe("PII detectors", () => {
@@ -45,48 +44,46 @@ describe("PII detectors", () => {
   });
 });
 
-const chunk = (content: string | undefined, finish: string | null = null) => ({
+const chunk = (content: string | undefined, finish: "stop" | null = null): ChatChunk => ({
   id: "c",
-  object: "chat.completion.chunk" as const,
+  object: "chat.completion.chunk",
   created: 1,
   model: "m",
   choices: [{ index: 0, delta: content === undefined ? {} : { content }, finish_reason: finish }],
 });
 
-function run(guard: StreamGuard, pieces: string[]): { sent: string[]; ended: boolean; last: any } {
-  const sent: string[] = [];
-  let last: any = null;
-  for (const [i, p] of [...pieces, undefined].entries()) {
-    const r = guard.onChunk(chunk(p, i === pieces.length ? "stop" : null));
-    if (r && "end" in r) return { sent, ended: true, last };
-    if (r) (last = r), sent.push((r as any).choices[0]?.delta?.content ?? "");
-  }
-  return { sent, ended: false, last };
+/** The pieces as one stream (a finishing chunk last), through the plugin's chunk hook: what the client receives. */
+async function stream(config: Record<string, unknown>, pieces: string[]): Promise<ChatChunk[]> {
+  const p = await testPlugin(guardrails, { config });
+  return p.chunks([...pieces.map((piece) => chunk(piece)), chunk(undefined, "stop")]);
 }
 
-describe("StreamGuard", () => {
-  test("a match split across chunks is redacted whole, and no fragment of it is ever sent", () => {
+const texts = (sent: ChatChunk[]) => sent.map((c) => c.choices[0]?.delta?.content ?? "");
+
+describe("the stream hook, through testPlugin", () => {
+  test("a match split across chunks is redacted whole, and no fragment of it is ever sent", async () => {
     const pieces = ["Write to jo", "hn.doe@exa", "mple.com", " today, or call 555-123-", "4567 after lunch."];
     for (const holdback of [24, 64]) {
-      const { sent } = run(new StreamGuard(rulesOf(), "[{name}]", holdback), pieces);
+      const sent = texts(await stream({ redaction: "[{name}]", stream_holdback: holdback }, pieces));
       expect(sent.join("")).toBe("Write to [email] today, or call [phone] after lunch.");
       expect(sent.filter((s) => /jo|doe|exa|mple|4567/.test(s))).toEqual([]);
     }
   });
 
-  test("text is held back no more than the holdback, and flushed on the finish", () => {
-    const guard = new StreamGuard(rulesOf(), "[{name}]", 10);
-    const out = guard.onChunk(chunk("a long sentence without anything private in it")) as any;
-    expect(out.choices[0].delta.content).toBe("a long sentence without anything pri");
-    const fin = guard.onChunk(chunk(undefined, "stop")) as any;
-    expect(fin.choices[0].delta.content).toBe("vate in it");
+  test("text is held back no more than the holdback, and flushed on the finish", async () => {
+    const p = await testPlugin(guardrails, { config: { stream_holdback: 10 } });
+    const out = p.chunk(chunk("a long sentence without anything private in it")) as ChatChunk;
+    expect(out.choices[0]!.delta.content).toBe("a long sentence without anything pri");
+    const fin = p.chunk(chunk(undefined, "stop")) as ChatChunk;
+    expect(fin.choices[0]!.delta.content).toBe("vate in it");
   });
 
-  test("a blocking match ends the stream with an error chunk", () => {
-    const guard = new StreamGuard(rulesOf({ patterns: [{ name: "secret", regex: "top secret", action: "block" }] }), "x", 64);
-    const { ended, last } = run(guard, ["this is top se", "cret stuff", " more"]);
-    expect(ended).toBe(true);
-    expect(last.choices[0].finish_reason).toBe("content_filter");
-    expect(last.error).toMatchObject({ type: "guardrail_blocked", code: "secret" });
+  test("a blocking match ends the stream with an error chunk", async () => {
+    const p = await testPlugin(guardrails, { config: { patterns: [{ name: "secret", regex: "top secret", action: "block" }] } });
+    const sent = p.chunks(["this is top se", "cret stuff"].map((piece) => chunk(piece)));
+    expect(texts(sent).join("")).not.toContain("secret");
+    expect(sent.at(-1)!.choices[0]!.finish_reason).toBe("content_filter");
+    expect(sent.at(-1)!.error).toMatchObject({ type: "guardrail_blocked", code: "secret" });
+    expect(p.chunk(chunk(" more"))).toBe("end");
   });
 });

@@ -5,7 +5,10 @@
  */
 import type { Rule } from "./rules";
 import { findMatches, redact } from "./scan";
-import type { ChatChunk, ChunkResult } from "./types";
+import type { ChatChunk, ChunkResult, ResponseExtraFields } from "bifrost/plugin";
+
+const END = { end: true } as const;
+const DROP = { drop: true } as const;
 
 export class StreamGuard {
   private readonly held = new Map<number, string>();
@@ -18,8 +21,9 @@ export class StreamGuard {
     private readonly holdback: number,
   ) {}
 
+  /** Rewrites the chunk in place; drops one left empty, and ends the stream after a block. */
   onChunk(chunk: ChatChunk): ChunkResult {
-    if (this.blocked) return { end: true };
+    if (this.blocked) return END;
     let finished = false;
     for (const ch of chunk.choices ?? []) {
       const final = ch.finish_reason != null;
@@ -31,7 +35,7 @@ export class StreamGuard {
       const block = spans.find((s) => s.rule.action === "block");
       if (block) {
         this.blocked = true;
-        return blockedChunk(chunk, ch.index, block.rule.name);
+        return { chunk: blockedChunk(chunk, ch.index, block.rule.name) };
       }
       let cut = final ? text.length : Math.max(0, text.length - this.holdback);
       // Spans are sorted and disjoint: at most one straddles the cut.
@@ -41,8 +45,8 @@ export class StreamGuard {
       ch.delta.content = redact(text.slice(0, cut), sent, this.template);
       this.held.set(ch.index, text.slice(cut));
     }
-    if (finished && this.redacted.size) chunk.extra_fields = { ...chunk.extra_fields, guardrails: { output: [...this.redacted] } };
-    return onlyEmptyContent(chunk) ? null : chunk;
+    if (finished && this.redacted.size) chunk.extra_fields = { ...chunk.extra_fields, guardrails: { output: [...this.redacted] } } as ResponseExtraFields;
+    if (onlyEmptyContent(chunk)) return DROP;
   }
 }
 

@@ -1,7 +1,9 @@
 /** jsonparser in a real pipeline: loaded from plugins/ by name, upstream answers from the mock. */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { join } from "node:path";
+import { testPlugin, type ChatResponse } from "bifrost/plugin";
 import { Bifrost } from "../../src/index";
+import jsonparser from "./index";
 import { startMockUpstream, type MockUpstream } from "../../tests/support/mock-upstream";
 
 const PLUGINS_DIR = join(import.meta.dir, "..");
@@ -106,5 +108,20 @@ describe("streams", () => {
     const chunks = await collect(bf, ask({ stream: true, response_format: { type: "json_object" } }));
     expect(chunks.map((c) => c.choices[0]?.delta?.content ?? "").join("")).toBe('Sure! {"a": 1}');
     await bf.shutdown();
+  });
+});
+
+describe("without a gateway (testPlugin)", () => {
+  test("the pre-hook notes JSON mode for the post-hook of the same request; json_mode: false leaves content alone", async () => {
+    const truncated = () => JSON.parse(completion({ content: '{"a": [1, "b' })) as ChatResponse;
+    const p = await testPlugin(jsonparser);
+    await p.pre(ask({ response_format: { type: "json_object" } }));
+    const { res } = await p.post(truncated());
+    expect(JSON.parse((res as ChatResponse).choices[0]!.message.content!)).toEqual({ a: [1, "b"] });
+    await p.pre(ask());
+    expect(await p.post(truncated())).toEqual({ res: truncated(), err: null });
+    const off = await testPlugin(jsonparser, { config: { json_mode: false } });
+    await off.pre(ask({ response_format: { type: "json_object" } }));
+    expect((await off.post(truncated())).res).toEqual(truncated());
   });
 });

@@ -5,7 +5,7 @@
  * what closes the document, so concatenating the deltas always gives parseable JSON.
  */
 import { JsonRepair } from "./repair";
-import type { ChatChunk } from "./types";
+import type { ChatChunk, ResponseExtraFields } from "bifrost/plugin";
 
 export interface StreamOptions {
   content: boolean;
@@ -33,7 +33,8 @@ export class StreamRepairs {
 
   constructor(private readonly opts: StreamOptions) {}
 
-  onChunk(chunk: ChatChunk): ChatChunk {
+  /** Rewrites the chunk in place. */
+  onChunk(chunk: ChatChunk): void {
     const partial: Array<Target & { json: string }> = [];
     const repaired: Target[] = [];
     for (const ch of chunk.choices ?? []) {
@@ -61,9 +62,8 @@ export class StreamRepairs {
       }
     }
     if (partial.length || repaired.length) {
-      chunk.extra_fields = { ...chunk.extra_fields, jsonparser: { ...(partial.length ? { partial } : {}), ...(repaired.length ? { repaired } : {}) } };
+      chunk.extra_fields = { ...chunk.extra_fields, jsonparser: { ...(partial.length ? { partial } : {}), ...(repaired.length ? { repaired } : {}) } } as ResponseExtraFields;
     }
-    return chunk;
   }
 
   private buffer(key: string, where: Target): Buffer {

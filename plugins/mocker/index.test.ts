@@ -1,7 +1,9 @@
 /** mocker in a real pipeline: loaded from plugins/ by name; real providers answer from the mock upstream. */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { join } from "node:path";
+import { testPlugin } from "bifrost/plugin";
 import { Bifrost } from "../../src/index";
+import mocker from "./index";
 import { startMockUpstream, type MockUpstream } from "../../tests/support/mock-upstream";
 
 const PLUGINS_DIR = join(import.meta.dir, "..");
@@ -147,5 +149,21 @@ describe("rules", () => {
     expect(bf.plugins.list()[0]).toMatchObject({ state: "failed" });
     expect(bf.plugins.list()[0]!.error).toContain("broken.match.content");
     await bf.shutdown();
+  });
+});
+
+describe("without a gateway (testPlugin)", () => {
+  test("config is checked by path; the hook budget outlasts the slowest configured latency", async () => {
+    await expect(testPlugin(mocker, { config: { rules: "all" } })).rejects.toThrow("config.rules: expected array");
+    expect((await testPlugin(mocker)).plugin.timeoutMs).toBe(1000);
+    expect((await testPlugin(mocker, { config: { default: { latency_ms: 1500 } } })).plugin.timeoutMs).toBe(2500);
+  });
+
+  test("a matching rule answers in the pre-hook; a mock/* stream request gets a stream", async () => {
+    const p = await testPlugin(mocker, { config: { rules: [{ name: "hi", match: { content: "^hi" }, response: { content: "Canned: {{input}}" } }] } });
+    const out = await p.pre(ask("hi there", "openai/gpt-4o"));
+    expect(out).toMatchObject({ kind: "respond", response: { choices: [{ message: { content: "Canned: hi there" } }], extra_fields: { mock_rule: "hi" } } });
+    expect((await p.pre(ask("bye", "openai/gpt-4o"))).kind).toBe("continue");
+    expect((await p.pre(ask("bye", "mock/m", { stream: true }))).kind).toBe("stream");
   });
 });

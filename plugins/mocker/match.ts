@@ -1,6 +1,6 @@
-/** Which rule answers a request: globs and regexes compiled once, at init. */
+/** Which rule answers a request: globs and regexes compiled once, at setup. */
+import type { ChatMessage, RequestContext } from "bifrost/plugin";
 import type { Rule } from "./config";
-import type { Message, RequestContext } from "./types";
 
 export interface CompiledRule {
   rule: Rule;
@@ -52,14 +52,14 @@ export function isMockModel(requested: string, rctx: RequestContext): boolean {
   return rctx.provider === "mock" || requested.startsWith("mock/");
 }
 
-export function textOf(content: Message["content"]): string {
+export function textOf(content: ChatMessage["content"]): string {
   if (typeof content === "string") return content;
   if (!Array.isArray(content)) return "";
-  return content.flatMap((p) => (p?.type === "text" && typeof p.text === "string" ? [p.text] : [])).join(" ");
+  return content.flatMap((p) => (p?.type === "text" && "text" in p && typeof p.text === "string" ? [p.text] : [])).join(" ");
 }
 
 /** The last user message's text: what the default reply quotes and `match.content` tests. */
-export function lastUserText(messages: Message[]): string {
+export function lastUserText(messages: ChatMessage[]): string {
   for (let i = messages.length - 1; i >= 0; i--) {
     if (messages[i]?.role !== "user") continue;
     const text = textOf(messages[i]!.content).trim();

@@ -1,5 +1,5 @@
 /** Building the canned answers: a chat completion, the same as a stream of chunks, and embeddings. */
-import type { ChatChunk, FinishReason, Message, ToolCall, Usage } from "./types";
+import type { ChatChunk, ChatMessage, FinishReason, ResponseExtraFields, ToolCall, Usage } from "bifrost/plugin";
 
 export interface Reply {
   id: string;
@@ -8,7 +8,7 @@ export interface Reply {
   toolCalls: ToolCall[] | null;
   finishReason: FinishReason;
   usage: Usage;
-  extra: Record<string, unknown>;
+  extra: ResponseExtraFields;
 }
 
 export function countWords(text: string): number {
@@ -16,7 +16,7 @@ export function countWords(text: string): number {
 }
 
 /** Prompt size in words across every message's text, at least 1 (a stand-in for tokens). */
-export function promptWords(messages: Message[], textOf: (c: Message["content"]) => string): number {
+export function promptWords(messages: ChatMessage[], textOf: (c: ChatMessage["content"]) => string): number {
   let n = 0;
   for (const m of messages) n += countWords(textOf(m.content));
   return Math.max(1, n);

@@ -9,7 +9,7 @@ import type { BifrostConfig } from "../config/schema";
 import { log } from "../log";
 import { PluginHost } from "../plugins/host";
 import { Pipeline } from "../plugins/pipeline";
-import type { AnyRequest, PluginFactory } from "../plugins/types";
+import type { AnyRequest, PluginDefinition } from "../plugins/types";
 import { getAdapter } from "../providers";
 import type { ChatChunk, ChatRequest, ChatResponse } from "../schemas/chat";
 import type { EmbeddingRequest, EmbeddingResponse } from "../schemas/embeddings";
@@ -37,7 +37,7 @@ export interface CreateOptions {
   /** What relative plugins[].path values are relative to (default: the current directory). */
   baseDir?: string;
   /** Plugins given as code, by the name plugins[] uses for them. */
-  plugins?: Record<string, PluginFactory>;
+  plugins?: Record<string, PluginDefinition>;
 }
 
 export const DEFAULT_PLUGINS_DIR = new URL("../../plugins", import.meta.url).pathname;

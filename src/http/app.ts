@@ -13,7 +13,7 @@ import { inferenceRoutes } from "./inference";
 import { integrationRoutes } from "./integrations";
 import { pluginAdminRoutes } from "./plugins";
 import { errorResponse, jsonResponse } from "./respond";
-import { answerHeaders, routeMaker, withHeaders } from "./route";
+import { answerHeaders, routeMaker, withHeaders, withHttpHooks } from "./route";
 
 const HEALTH = JSON.stringify({ status: "ok" });
 
@@ -22,8 +22,15 @@ export function createApp(bf: Bifrost) {
   const cors = corsPolicy(client.allowedOrigins, client.allowedHeaders);
   const maxBody = client.maxRequestBodyBytes;
 
+  // Management routes: the answer headers and the plugins' HTTP hooks by hooks local to this group.
   const management = new Elysia({ name: "management" })
-    .onAfterHandle(({ request, response }) => (response instanceof Response ? withHeaders(response, answerHeaders(request, cors)) : undefined))
+    .onBeforeHandle(({ request }) => (bf.pipeline.hasHttpRequest ? bf.pipeline.runHttpRequest(request).then((r) => r && withHeaders(r, answerHeaders(request, cors))) : undefined))
+    .onAfterHandle(async ({ request, response }) => {
+      if (!(response instanceof Response)) return;
+      const headers = answerHeaders(request, cors);
+      const after = bf.pipeline.hasHttpResponse ? await bf.pipeline.runHttpResponse(request, response) : response;
+      return withHeaders(after, headers);
+    })
     .use(adminRoutes(bf))
     .use(pluginAdminRoutes(bf));
 
@@ -31,12 +38,12 @@ export function createApp(bf: Bifrost) {
   const app = new Elysia({ name: "bifrost" })
     .onError({ as: "global" }, ({ code, error, request }) => {
       const headers = answerHeaders(request, cors);
-      if (code === "NOT_FOUND") return errorResponse(new BifrostError({ status: 404, type: "not_found_error", code: "route_not_found", message: "no such route" }), headers);
+      if (code === "NOT_FOUND") return withHttpHooks(bf, request, headers, () => errorResponse(new BifrostError({ status: 404, type: "not_found_error", code: "route_not_found", message: "no such route" }), headers));
       if (code === "PARSE" || code === "VALIDATION") return errorResponse(BifrostError.badRequest(String((error as Error).message ?? "invalid request")), headers);
       return errorResponse(error, headers);
     })
     .options("/*", ({ request }) => cors.preflight(request.headers.get("origin"), request.headers.get("access-control-request-headers")))
-    .get("/health", ({ request }) => jsonResponse(HEALTH, 200, answerHeaders(request, cors)))
+    .get("/health", route(async (r) => jsonResponse(HEALTH, 200, r.headers)))
     .use(inferenceRoutes(bf, route, maxBody))
     .use(integrationRoutes(bf, route, maxBody))
     .use(management);

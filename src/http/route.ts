@@ -6,7 +6,6 @@
  */
 import type { Bifrost, RequestOptions } from "../core/bifrost";
 import type { CorsPolicy } from "./cors";
-import { runHttpRequestHooks, runHttpResponseHooks } from "./plugins";
 import { requestIdOf } from "./request-id";
 import { errorResponse } from "./respond";
 
@@ -53,16 +52,25 @@ export function routeMaker(bf: Bifrost, cors: CorsPolicy, server: () => Server):
       holdOpen: () => server()?.timeout?.(request, 0),
     };
     try {
-      if (bf.pipeline.httpRequest.length) {
-        const early = await runHttpRequestHooks(bf, request);
-        if (early) return withHeaders(early, headers);
-      }
-      const response = await serve(r);
-      if (!bf.pipeline.httpResponse.length) return response;
-      const after = await runHttpResponseHooks(bf, request, response);
-      return after === response ? response : withHeaders(after, headers);
+      return await withHttpHooks(bf, request, headers, () => serve(r));
     } catch (err) {
       return errorResponse(err, headers);
     }
   };
+}
+
+/**
+ * The plugins' HTTP hooks around producing an answer, when any are loaded: onHttpRequest may answer
+ * first, onHttpResponse may replace the answer. Every route runs them, found or not.
+ */
+export async function withHttpHooks(bf: Bifrost, request: Request, headers: Record<string, string>, produce: () => Response | Promise<Response>): Promise<Response> {
+  const pipe = bf.pipeline;
+  if (pipe.hasHttpRequest) {
+    const early = await pipe.runHttpRequest(request);
+    if (early) return withHeaders(early, headers);
+  }
+  const response = await produce();
+  if (!pipe.hasHttpResponse) return response;
+  const after = await pipe.runHttpResponse(request, response);
+  return after === response ? response : withHeaders(after, headers);
 }

@@ -3,15 +3,14 @@
  * own schema), compiles them into one pipeline, and swaps in a rebuilt pipeline when a plugin is
  * reconfigured, so in-flight requests finish on the pipeline they started with.
  */
-import { Type } from "@sinclair/typebox";
-import { Value } from "@sinclair/typebox/value";
-import { createLogger, log } from "../log";
-import { schemaProblems } from "../schemas/check";
+import { log } from "../log";
 import { BifrostError } from "../schemas/error";
 import { MemoryKv } from "./kv";
 import { discoverPlugins, packageDirOf, readPluginPackage, type PluginPackage } from "./manifest";
 import { Pipeline, type LoadedPlugin } from "./pipeline";
-import { HOOK_NAMES, type HookName, type Placement, type Plugin, type PluginContext, type PluginEntry, type PluginFactory } from "./types";
+import { provideContractModule } from "./provide-module";
+import { assertDefinition, setupPlugin } from "./setup";
+import { HOOK_NAMES, type HookName, type Placement, type Plugin, type PluginDefinition, type PluginEntry } from "./types";
 
 export type PluginState = "active" | "failed" | "disabled";
 
@@ -32,6 +31,8 @@ interface Record_ {
   /** Position in config plugins[], for error paths. */
   index: number;
   pkg: PluginPackage | null;
+  /** The definition's description, once it was imported. */
+  description: string | null;
   state: PluginState;
   error: string | null;
   loaded: LoadedPlugin | null;
@@ -47,7 +48,7 @@ export interface HostOptions {
   baseDir: string;
   onSwap(p: Pipeline): void;
   /** Plugins given as code (library use, tests), by name: no package needed. */
-  inline?: Map<string, PluginFactory>;
+  inline?: Map<string, PluginDefinition>;
 }
 
 export class PluginHost {
@@ -60,14 +61,14 @@ export class PluginHost {
   async load(entries: PluginEntry[]): Promise<void> {
     const { found, problems } = discoverPlugins(this.opts.pluginsDir);
     for (const p of problems) log.warn(`plugins: ${p}`);
-    this.records = entries.map((entry, index) => ({ entry, index, pkg: null, state: "disabled" as PluginState, error: null, loaded: null }));
+    this.records = entries.map((entry, index) => ({ entry, index, pkg: null, description: null, state: "disabled" as PluginState, error: null, loaded: null }));
     for (const rec of this.records) {
       try {
         const inline = this.opts.inline?.has(rec.entry.name);
         rec.pkg = inline ? null : rec.entry.path ? readPluginPackage(packageDirOf(rec.entry.path, this.opts.baseDir)) : (found.get(rec.entry.name) ?? null);
         if (!rec.pkg && !inline) throw new Error(`no plugin package named "${rec.entry.name}" in ${this.opts.pluginsDir} (install it with: bifrost plugin add <npm-name|path>)`);
         if (rec.entry.enabled === false) continue;
-        rec.loaded = await this.instantiate(rec, rec.entry.config);
+        rec.loaded = await this.instantiate(rec);
         rec.state = "active";
         log.info(`plugin ${rec.entry.name} loaded`, { version: rec.pkg?.version ?? "inline", hooks: hooksOf(rec.loaded.plugin).join(",") || "none" });
       } catch (e) {
@@ -85,8 +86,8 @@ export class PluginHost {
       name: r.entry.name,
       state: r.state,
       version: r.pkg?.version ?? null,
-      description: r.pkg?.manifest.description ?? r.loaded?.plugin.description ?? null,
-      hooks: r.loaded ? hooksOf(r.loaded.plugin) : ((r.pkg?.manifest.hooks as HookName[]) ?? []),
+      description: r.pkg?.manifest.description ?? r.description,
+      hooks: r.loaded ? hooksOf(r.loaded.plugin) : [],
       placement: r.entry.placement ?? "builtin",
       order: r.entry.order ?? r.index,
       path: r.pkg?.dir ?? null,
@@ -106,7 +107,7 @@ export class PluginHost {
     } else {
       let loaded: LoadedPlugin;
       try {
-        loaded = await this.instantiate({ ...rec, entry }, entry.config);
+        loaded = await this.instantiate({ ...rec, entry });
       } catch (e) {
         // The old instance keeps serving: a bad config must not take a working plugin down.
         throw BifrostError.badRequest(`plugin ${name}: ${(e as Error).message}`, "config", "invalid_plugin_config");
@@ -126,28 +127,15 @@ export class PluginHost {
     this.opts.onSwap(new Pipeline(this.records.flatMap((r) => (r.loaded ? [r.loaded] : []))));
   }
 
-  private async instantiate(rec: Record_, rawConfig: unknown): Promise<LoadedPlugin> {
-    const factory = this.opts.inline?.get(rec.entry.name) ?? (await importFactory(rec.pkg!));
-    let config: unknown = rawConfig ?? {};
-    const ctx: PluginContext = {
-      name: rec.entry.name,
-      get config() {
-        return config;
-      },
-      logger: createLogger(`plugin:${rec.entry.name}`),
-      t: Type,
-      stores: { kv: this.kv(rec.entry.name) },
-      error: (init) => new BifrostError(init),
-    };
-    const plugin: Plugin = await factory(ctx);
-    if (!plugin || typeof plugin !== "object") throw new Error("the factory did not return a plugin object");
-    if (plugin.config) {
-      config = Value.Default(plugin.config, structuredClone(config));
-      const problems = schemaProblems(plugin.config, config, `plugins[${rec.index}].config`);
-      if (problems.length) throw new Error(`invalid config: ${problems.join("; ")}`);
-    }
-    await plugin.init?.(config);
-    return { name: rec.entry.name, plugin, placement: rec.entry.placement ?? "builtin", order: rec.entry.order ?? rec.index };
+  /** The definition, its config validated (before setup), then setup: a plugin ready for the pipeline. */
+  private async instantiate(rec: Record_): Promise<LoadedPlugin> {
+    const { name, placement, order, config } = rec.entry;
+    const inline = this.opts.inline?.get(name);
+    const def: unknown = inline ?? (await importPlugin(rec.pkg!)).default;
+    assertDefinition(def, inline ? `inline plugin ${name}` : `the default export of ${rec.pkg!.entryPath}`);
+    rec.description = def.description ?? null;
+    const { loaded } = await setupPlugin(def, { name, config, at: `plugins[${rec.index}].config`, kv: this.kv(name), placement, order: order ?? rec.index });
+    return loaded;
   }
 
   private kv(name: string): MemoryKv {
@@ -157,12 +145,11 @@ export class PluginHost {
   }
 }
 
-async function importFactory(pkg: PluginPackage): Promise<PluginFactory> {
-  const mod = await import(pkg.entryPath);
-  if (typeof mod.default !== "function") throw new Error(`${pkg.entryPath} has no default export (expected a factory (ctx) => Plugin)`);
-  return mod.default;
+async function importPlugin(pkg: PluginPackage): Promise<{ default?: unknown }> {
+  provideContractModule();
+  return import(pkg.entryPath);
 }
 
 function hooksOf(p: Plugin): HookName[] {
-  return HOOK_NAMES.filter((h) => typeof (p as unknown as Record<string, unknown>)[h] === "function");
+  return HOOK_NAMES.filter((h) => typeof p[h] === "function");
 }

@@ -1,7 +1,7 @@
 /** Finding plugin packages and reading their manifests (package.json "bifrost" field). */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import { HOOK_NAMES, PLUGIN_API_VERSION, type PluginManifest } from "./types";
+import { PLUGIN_API_VERSION, type PluginManifest } from "./types";
 
 export interface PluginPackage {
   dir: string;
@@ -31,13 +31,10 @@ export function readPluginPackage(dir: string): PluginPackage {
   }
   const name = typeof m.name === "string" && m.name ? m.name : String(pkg.name ?? "").replace(/^@[^/]+\//, "").replace(/^bifrost-plugin-/, "");
   if (!name) throw new ManifestError(`${pkgPath}: bifrost.name is missing`);
-  const hooks = Array.isArray(m.hooks) ? m.hooks : [];
-  const unknown = hooks.filter((h: string) => !HOOK_NAMES.includes(h as never));
-  if (unknown.length) throw new ManifestError(`${pkgPath}: unknown hooks ${unknown.join(", ")} (known: ${HOOK_NAMES.join(", ")})`);
   const entry = m.entry ?? pkg.module ?? pkg.main ?? "index.ts";
   const entryPath = resolve(dir, entry);
   if (!existsSync(entryPath)) throw new ManifestError(`${pkgPath}: entry ${entry} does not exist`);
-  return { dir, packageName: pkg.name ?? name, version: pkg.version ?? "0.0.0", manifest: { ...m, name, hooks }, entryPath };
+  return { dir, packageName: pkg.name ?? name, version: pkg.version ?? "0.0.0", manifest: { apiVersion: m.apiVersion, name, description: m.description, entry }, entryPath };
 }
 
 /** Every plugin package directly under `pluginsDir`, by plugin name; broken ones are reported, not thrown. */

@@ -1,23 +1,27 @@
 /**
  * The compiled hook pipeline: built once at load (arrays of the hooks that exist, in order), so a
  * request pays only for the hooks that are there. Pre-hooks run in order, post-hooks in reverse; on a
- * short-circuit only the plugins that already ran get their post-hook. A hook that throws or runs
- * past its time budget is logged with its plugin's name and skipped, unless the plugin is critical.
+ * short-circuit only the plugins that already ran get their post-hook. A hook that throws, runs
+ * past its time budget or returns something the contract (types.ts) does not know is logged with
+ * its plugin's name and skipped, unless the plugin is critical.
  */
 import { log } from "../log";
 import type { ChatChunk } from "../schemas/chat";
 import { BifrostError, type BifrostErrorInit } from "../schemas/error";
-import type { AnyRequest, AnyResponse, ChunkResult, HookName, Placement, Plugin, PostResult, PreResult, RequestContext } from "./types";
+import type { AnyRequest, AnyResponse, ChunkResult, HookName, HttpRequestResult, HttpResponseResult, Placement, Plugin, PostResult, PreResult, RequestContext } from "./types";
 
 export interface LoadedPlugin {
   name: string;
   plugin: Plugin;
   placement: Placement;
   order: number;
+  critical?: boolean;
+  /** Per-hook budget in ms (default DEFAULT_BUDGET_MS). */
+  timeoutMs?: number;
 }
 
 const PLACEMENT_RANK: Record<Placement, number> = { pre_builtin: 0, builtin: 1, post_builtin: 2 };
-const DEFAULT_BUDGET_MS = 1000;
+export const DEFAULT_BUDGET_MS = 1000;
 
 export type PreOutcome =
   | { kind: "continue"; request: AnyRequest; ran: number }
@@ -26,17 +30,23 @@ export type PreOutcome =
   | { kind: "error"; error: BifrostError; allowFallbacks: boolean; ran: number };
 
 const SKIPPED = Symbol("skipped");
+const PRE_KEYS = "request, response, stream or error";
+const POST_KEYS = "response or error";
+const CHUNK_KEYS = "chunk, drop: true or end: true";
+const HTTP_KEYS = "response (a Response)";
 
 export class Pipeline {
   readonly plugins: LoadedPlugin[];
   private readonly pre: Array<{ at: number; lp: LoadedPlugin }>;
   private readonly post: Array<{ at: number; lp: LoadedPlugin }>;
   private readonly chunk: LoadedPlugin[];
-  readonly httpRequest: LoadedPlugin[];
-  readonly httpResponse: LoadedPlugin[];
+  private readonly httpRequest: LoadedPlugin[];
+  private readonly httpResponse: LoadedPlugin[];
   readonly hasPre: boolean;
   readonly hasPost: boolean;
   readonly hasChunk: boolean;
+  readonly hasHttpRequest: boolean;
+  readonly hasHttpResponse: boolean;
   readonly empty: boolean;
 
   constructor(plugins: LoadedPlugin[]) {
@@ -50,6 +60,8 @@ export class Pipeline {
     this.hasPre = this.pre.length > 0;
     this.hasPost = this.post.length > 0;
     this.hasChunk = this.chunk.length > 0;
+    this.hasHttpRequest = this.httpRequest.length > 0;
+    this.hasHttpResponse = this.httpResponse.length > 0;
     this.empty = this.plugins.length === 0;
   }
 
@@ -60,11 +72,13 @@ export class Pipeline {
       let r = guard<PreResult>(lp, "preRequest", () => lp.plugin.preRequest!(request, ctx));
       if (r instanceof Promise) r = await r;
       const ran = at + 1;
-      if (r === SKIPPED || !r) continue;
-      if ("request" in r) request = r.request;
-      else if ("respond" in r) return { kind: "respond", response: r.respond, ran };
+      if (r === SKIPPED || r === undefined) continue;
+      if (!isObject(r)) unknownResult(lp, "preRequest", PRE_KEYS);
+      else if ("request" in r) request = r.request;
+      else if ("response" in r) return { kind: "respond", response: r.response, ran };
       else if ("stream" in r) return { kind: "stream", stream: r.stream, ran };
       else if ("error" in r) return { kind: "error", error: toError(r.error), allowFallbacks: r.allowFallbacks ?? true, ran };
+      else unknownResult(lp, "preRequest", PRE_KEYS);
     }
     return { kind: "continue", request, ran: this.plugins.length };
   }
@@ -75,14 +89,16 @@ export class Pipeline {
       if (at >= ran) continue;
       let r = guard<PostResult>(lp, "postResponse", () => lp.plugin.postResponse!(res, err, ctx));
       if (r instanceof Promise) r = await r;
-      if (r === SKIPPED || !r) continue;
-      if ("response" in r) (res = r.response), (err = null);
+      if (r === SKIPPED || r === undefined) continue;
+      if (!isObject(r)) unknownResult(lp, "postResponse", POST_KEYS);
+      else if ("response" in r) (res = r.response), (err = null);
       else if ("error" in r) (err = toError(r.error)), (res = null);
+      else unknownResult(lp, "postResponse", POST_KEYS);
     }
     return { res, err };
   }
 
-  /** Every chunk hook in order; null drops the chunk, { end: true } ends the stream. */
+  /** Every chunk hook in order: null drops the chunk, "end" ends the stream. Nothing allocated on the common path. */
   runChunk(chunk: ChatChunk, ctx: RequestContext): ChatChunk | null | "end" {
     let c: ChatChunk = chunk;
     for (const lp of this.chunk) {
@@ -94,11 +110,35 @@ export class Pipeline {
         continue;
       }
       if (r === undefined) continue;
-      if (r === null) return null;
-      if ("end" in r && (r as { end: true }).end === true) return "end";
-      c = r as ChatChunk;
+      if (!isObject(r)) unknownResult(lp, "onStreamChunk", CHUNK_KEYS);
+      else if ("chunk" in r) c = r.chunk;
+      else if ("drop" in r && r.drop === true) return null;
+      else if ("end" in r && r.end === true) return "end";
+      else unknownResult(lp, "onStreamChunk", CHUNK_KEYS);
     }
     return c;
+  }
+
+  /** Each onHttpRequest in order; the first { response } short-circuits the route. */
+  async runHttpRequest(request: Request): Promise<Response | undefined> {
+    for (const lp of this.httpRequest) {
+      const r = await guard<HttpRequestResult>(lp, "onHttpRequest", () => lp.plugin.onHttpRequest!(request));
+      if (r === SKIPPED || r === undefined) continue;
+      if (isObject(r) && r.response instanceof Response) return r.response;
+      unknownResult(lp, "onHttpRequest", HTTP_KEYS);
+    }
+  }
+
+  /** Each onHttpResponse in reverse order; a returned { response } replaces the answer. */
+  async runHttpResponse(request: Request, response: Response): Promise<Response> {
+    for (let i = this.httpResponse.length - 1; i >= 0; i--) {
+      const lp = this.httpResponse[i]!;
+      const r = await guard<HttpResponseResult>(lp, "onHttpResponse", () => lp.plugin.onHttpResponse!(request, response));
+      if (r === SKIPPED || r === undefined) continue;
+      if (isObject(r) && r.response instanceof Response) response = r.response;
+      else unknownResult(lp, "onHttpResponse", HTTP_KEYS);
+    }
+    return response;
   }
 
   async cleanup(): Promise<void> {
@@ -113,11 +153,20 @@ function toError(e: BifrostError | BifrostErrorInit): BifrostError {
   return e instanceof BifrostError ? e : new BifrostError(e);
 }
 
+function isObject(r: unknown): r is object {
+  return typeof r === "object" && r !== null;
+}
+
+/** A result outside the contract is a failed hook, so an old or mistyped plugin is noticed, not silently ignored. */
+function unknownResult(lp: LoadedPlugin, hook: HookName, expected: string): void {
+  failed(lp, hook, new Error(`returned something other than nothing or { ${expected} }`));
+}
+
 /**
  * Run one hook: isolated, within its time budget. SKIPPED when it failed and the plugin is not critical.
  * A synchronous hook's result comes back synchronously (no promise on the hot path).
  */
-export function guard<T>(lp: LoadedPlugin, hook: HookName, call: () => T | Promise<T>): T | typeof SKIPPED | Promise<T | typeof SKIPPED> {
+function guard<T>(lp: LoadedPlugin, hook: HookName, call: () => T | Promise<T>): T | typeof SKIPPED | Promise<T | typeof SKIPPED> {
   let r: T | Promise<T>;
   try {
     r = call();
@@ -125,7 +174,7 @@ export function guard<T>(lp: LoadedPlugin, hook: HookName, call: () => T | Promi
     return onFailure(lp, hook, e);
   }
   if (!(r instanceof Promise)) return r;
-  const budget = lp.plugin.timeoutMs ?? DEFAULT_BUDGET_MS;
+  const budget = lp.timeoutMs ?? DEFAULT_BUDGET_MS;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`exceeded its ${budget} ms budget`)), budget);
@@ -144,8 +193,8 @@ function onFailure(lp: LoadedPlugin, hook: HookName, e: unknown): typeof SKIPPED
 
 function failed(lp: LoadedPlugin, hook: HookName, e: unknown): void {
   const message = (e as Error)?.message ?? String(e);
-  log.warn(`plugin ${lp.name}: ${hook} failed, ${lp.plugin.critical ? "failing the request" : "skipped"}`, { error: message });
-  if (lp.plugin.critical) {
+  log.warn(`plugin ${lp.name}: ${hook} failed, ${lp.critical ? "failing the request" : "skipped"}`, { error: message });
+  if (lp.critical) {
     throw new BifrostError({ status: 500, type: "server_error", code: "plugin_failed", message: `plugin ${lp.name} failed in ${hook}` });
   }
 }

@@ -1,9 +1,22 @@
 /**
- * The plugin contract. A plugin package (plugins/<name>/) has a package.json with a `bifrost` field
- * and an entry whose default export is a factory `(ctx) => Plugin`. Everything a plugin may use from
- * the host comes through `ctx`, so a plugin never imports the host's internals.
+ * The plugin contract, as plugin authors import it from `bifrost/plugin` (src/plugin.ts). A plugin
+ * package's entry default-exports `definePlugin({ name, config, setup })`; the host validates
+ * plugins[].config against `config` (defaults applied) and only then calls `setup(ctx)`, which
+ * returns the hooks. Everything a plugin may use from the host comes through `ctx`.
+ *
+ * One return convention for every hook: return nothing to go on unchanged, or an object whose one
+ * key says what happens:
+ * - preRequest:     { request } continue with it · { response } answer now · { stream } answer a
+ *                   stream request now · { error, allowFallbacks? } fail (false stops fallbacks too)
+ * - postResponse:   { response } answer with it · { error } fail with it
+ * - onStreamChunk:  { chunk } send this instead · { drop: true } send nothing · { end: true } end the
+ *                   stream; or change the chunk in place and return nothing (the per-chunk path
+ *                   should not allocate)
+ * - onHttpRequest:  { response } answer before the route runs
+ * - onHttpResponse: { response } replace the answer
+ * Anything else is a failed hook: logged with the plugin's name and skipped, unless it is critical.
  */
-import type { TSchema, Type } from "@sinclair/typebox";
+import type { Static, TSchema, Type } from "@sinclair/typebox";
 import type { Logger } from "../log";
 import type { ChatChunk, ChatRequest, ChatResponse } from "../schemas/chat";
 import type { EmbeddingRequest, EmbeddingResponse } from "../schemas/embeddings";
@@ -24,16 +37,17 @@ export interface KvStore {
   incr(key: string, by?: number): number;
 }
 
-export interface PluginContext {
-  /** The plugin's name as configured. */
+/** What `setup` gets from the host. */
+export interface PluginContext<Config = unknown> {
+  /** The plugin's name as configured (plugins[].name). */
   readonly name: string;
-  /** The validated `plugins[].config` (available from `init` on). */
-  readonly config: any;
+  /** plugins[].config, already validated against the definition's schema, defaults applied. */
+  readonly config: Config;
   readonly logger: Logger;
-  /** The TypeBox builder, for the plugin's config schema. */
+  /** The TypeBox builder (the same as `t` from bifrost/plugin). */
   readonly t: typeof Type;
   readonly stores: { kv: KvStore };
-  /** Build a gateway error without importing the host. */
+  /** Build a gateway error (status, message, type, code, param) to return from a hook. */
   error(init: BifrostErrorInit): BifrostError;
 }
 
@@ -59,48 +73,57 @@ export interface RequestContext {
 
 export type PreResult =
   | void
-  | undefined
-  /** Continue with this (rewritten) request. */
+  /** Continue with this (rewritten) request; a changed model re-routes it. */
   | { request: AnyRequest }
-  /** Short-circuit with a response. */
-  | { respond: AnyResponse }
-  /** Short-circuit with a stream (stream requests). */
+  /** Short-circuit: answer with this response (stream requests get it as a stream). */
+  | { response: AnyResponse }
+  /** Short-circuit a stream request with these chunks. */
   | { stream: AsyncIterable<ChatChunk> }
   /** Short-circuit with an error; `allowFallbacks: false` stops fallbacks too. */
   | { error: BifrostError | BifrostErrorInit; allowFallbacks?: boolean };
 
-export type PostResult = void | undefined | { response: AnyResponse } | { error: BifrostError | BifrostErrorInit };
+export type PostResult = void | { response: AnyResponse } | { error: BifrostError | BifrostErrorInit };
 
-/** What onStreamChunk returns: the chunk (maybe rewritten), null to drop it, or { end: true } to stop the stream. */
-export type ChunkResult = ChatChunk | null | { end: true } | void;
+export type ChunkResult = void | { chunk: ChatChunk } | { drop: true } | { end: true };
 
+export type HttpRequestResult = void | { response: Response };
+export type HttpResponseResult = void | { response: Response };
+
+type Maybe<T> = T | Promise<T>;
+
+/** What `setup` returns: the hooks that exist (a request pays only for those), and the hook budget. */
 export interface Plugin {
-  name: string;
-  description?: string;
-  /** TypeBox schema of plugins[].config; the host validates against it before init. */
-  config?: TSchema;
-  /** A failure of a critical plugin fails the request instead of being skipped. */
-  critical?: boolean;
-  /** Per-hook time budget (default 1000 ms). */
+  /** Per-hook time budget in ms, when it depends on config (else the definition's, else 1000). */
   timeoutMs?: number;
-  init?(config: any): void | Promise<void>;
-  preRequest?(req: AnyRequest, ctx: RequestContext): PreResult | Promise<PreResult>;
-  /** Runs in reverse order; `res` or `err` is set. Return a response to turn an error into one, or an error to fail it. */
-  postResponse?(res: AnyResponse | null, err: BifrostError | null, ctx: RequestContext): PostResult | Promise<PostResult>;
-  onStreamChunk?(chunk: ChatChunk, ctx: RequestContext): ChunkResult;
-  onHttpRequest?(req: Request): Response | void | Promise<Response | void>;
-  onHttpResponse?(req: Request, res: Response): Response | void | Promise<Response | void>;
-  cleanup?(): void | Promise<void>;
+  preRequest?(req: AnyRequest, rctx: RequestContext): Maybe<PreResult>;
+  /** Runs in reverse order for the plugins whose pre-hook ran; `res` or `err` is set. */
+  postResponse?(res: AnyResponse | null, err: BifrostError | null, rctx: RequestContext): Maybe<PostResult>;
+  /** Synchronous: it runs on every chunk. */
+  onStreamChunk?(chunk: ChatChunk, rctx: RequestContext): ChunkResult;
+  onHttpRequest?(request: Request): Maybe<HttpRequestResult>;
+  /** Runs in reverse order. */
+  onHttpResponse?(request: Request, response: Response): Maybe<HttpResponseResult>;
+  cleanup?(): Maybe<void>;
 }
 
-export type PluginFactory = (ctx: PluginContext) => Plugin | Promise<Plugin>;
+/** A plugin as its package exports it: `export default definePlugin({ ... })`. */
+export interface PluginDefinition<Schema extends TSchema = TSchema> {
+  name: string;
+  description?: string;
+  /** TypeBox schema of plugins[].config (build it with `t`); validated, defaults applied, before setup. */
+  config?: Schema;
+  /** A failure of a critical plugin fails the request instead of being skipped. */
+  critical?: boolean;
+  /** Per-hook time budget in ms (default 1000); setup may return its own. */
+  timeoutMs?: number;
+  setup(ctx: PluginContext<Static<Schema>>): Maybe<Plugin>;
+}
 
-/** The `bifrost` field of a plugin's package.json. */
+/** The `bifrost` field of a plugin's package.json. Its hooks are what setup returns, so they are not declared here. */
 export interface PluginManifest {
   apiVersion: number;
   name: string;
   description?: string;
-  hooks?: HookName[];
   /** The entry module, relative to the package (default: package.json "module"/"main", else index.ts). */
   entry?: string;
 }

@@ -56,9 +56,11 @@ describe("new", () => {
     const r = await cli(app, ["new", "hello-world"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(join(app, "plugins", "hello-world"));
-    expect(readdirSync(join(app, "plugins", "hello-world")).sort()).toEqual(["README.md", "index.test.ts", "index.ts", "package.json"]);
+    // Outside the gateway's checkout, the gateway is linked in as a devDependency, so "bifrost/plugin" resolves.
+    expect(readdirSync(join(app, "plugins", "hello-world")).sort()).toEqual(["README.md", "index.test.ts", "index.ts", "node_modules", "package.json"]);
     const pkg = readJson(join(app, "plugins", "hello-world", "package.json"));
     expect(pkg).toMatchObject({ keywords: ["bifrost-plugin"], scripts: { test: "bun test" }, bifrost: { apiVersion: 1, name: "hello-world" } });
+    expect(pkg.devDependencies.bifrost).toStartWith("file:");
     const t = await run(["bun", "test"], join(app, "plugins", "hello-world"));
     expect(t.stdout + t.stderr).toContain("2 pass");
     expect(t.code).toBe(0);
@@ -78,7 +80,7 @@ describe("new", () => {
 });
 
 describe("list", () => {
-  test("--json shows each installed package, its version and hooks, and whether config.json enables it", async () => {
+  test("--json shows each installed package, its version, and whether config.json enables it", async () => {
     const app = appDir();
     await cli(app, ["new", "alpha"]);
     await cli(app, ["new", "beta"]);
@@ -91,7 +93,6 @@ describe("list", () => {
       ["alpha", "0.1.0", true, true],
       ["beta", "0.1.0", false, false],
     ]);
-    expect(out.plugins[0].hooks).toEqual(["preRequest", "postResponse"]);
   });
 
   test("in a terminal, an aligned table", async () => {
@@ -99,7 +100,7 @@ describe("list", () => {
     await cli(app, ["new", "a-long-plugin-name"]);
     await cli(app, ["new", "short"]);
     const lines = (await cli(app, ["list"])).stdout.trim().split("\n").slice(1);
-    expect(lines[0]).toMatch(/^NAME\s+VERSION\s+ENABLED\s+HOOKS\s+DESCRIPTION$/);
+    expect(lines[0]).toMatch(/^NAME\s+VERSION\s+ENABLED\s+DESCRIPTION$/);
     const col = lines[0]!.indexOf("VERSION");
     for (const l of lines.slice(1)) expect(l.slice(col, col + 5)).toBe("0.1.0");
   });
@@ -110,7 +111,7 @@ describe("add", () => {
     const app = appDir();
     const config = { providers: { openai: { keys: [{ name: "k", value: "env.OPENAI_API_KEY" }] } }, client: { drop_excess_requests: true }, plugins: [{ name: "other", enabled: false }] };
     writeFileSync(join(app, "config.json"), JSON.stringify(config, null, 2) + "\n");
-    const src = packageDir({ name: "bifrost-plugin-local", version: "1.2.3", bifrost: { apiVersion: 1, name: "local", hooks: [] } });
+    const src = packageDir({ name: "bifrost-plugin-local", version: "1.2.3", bifrost: { apiVersion: 1, name: "local" } });
     const r = await cli(app, ["add", src]);
     expect(r.code).toBe(0);
     expect(existsSync(join(app, "plugins", "local", "index.ts"))).toBe(true);
@@ -259,16 +260,21 @@ describe("a scaffolded plugin on a live server", () => {
   beforeAll(async () => void (mock = await startMockUpstream()));
   afterAll(() => mock.stop());
 
-  test("takes effect on an HTTP request, found in --app-dir's plugins/ or by an absolute path", async () => {
+  test("takes effect on an HTTP request, found in --app-dir's plugins/, by an absolute path, or added without node_modules", async () => {
     const app = appDir();
     const elsewhere = tempDir("bifrost-plugin-path-");
     expect((await cli(app, ["new", "stamp"])).code).toBe(0);
     expect((await cli(app, ["new", "by-path", "--plugins-dir", elsewhere])).code).toBe(0);
+    expect((await cli(app, ["new", "added", "--plugins-dir", elsewhere])).code).toBe(0);
+    expect((await cli(app, ["add", join(elsewhere, "added")])).code).toBe(0);
+    // Copied without node_modules: the running gateway provides "bifrost/plugin" itself.
+    expect(existsSync(join(app, "plugins", "added", "node_modules"))).toBe(false);
     const config = {
       providers: { openai: { keys: [{ value: "sk-live-1" }], network_config: { base_url: mock.url } } },
       plugins: [
         { name: "stamp", enabled: true, config: { greeting: "live from app-dir" } },
         { name: "by-path", enabled: true, path: join(elsewhere, "by-path"), config: {} },
+        { name: "added", enabled: true, config: {} },
       ],
     };
     writeFileSync(join(app, "config.json"), JSON.stringify(config, null, 2));
@@ -283,6 +289,7 @@ describe("a scaffolded plugin on a live server", () => {
       const body = (await res.json()) as any;
       expect(body.extra_fields.plugins.stamp.greeting).toBe("live from app-dir");
       expect(body.extra_fields.plugins["by-path"].greeting).toBe("hello from by-path");
+      expect(body.extra_fields.plugins.added.greeting).toBe("hello from added");
     } finally {
       await gw.stop();
     }

@@ -1,7 +1,7 @@
 /** The plugin contract's semantics: order, short-circuits, rewrites, per-chunk hooks, isolation, config. */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
-import { Bifrost, BifrostError } from "../../src/index";
-import type { Plugin, PluginContext, PluginFactory } from "../../src/plugins/types";
+import { definePlugin, t, type Plugin, type PluginDefinition } from "bifrost/plugin";
+import { Bifrost, BifrostError, createApp } from "../../src/index";
 import { setLogSink } from "../../src/log";
 import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
 
@@ -26,14 +26,16 @@ const providers = () => ({
 });
 const ask = (content = "hi", extra: Record<string, unknown> = {}) => ({ model: "openai/gpt-4o-mini", messages: [{ role: "user" as const, content }], ...extra });
 
-async function gateway(plugins: Record<string, PluginFactory>, entries: Array<Record<string, unknown>>) {
+async function gateway(plugins: Record<string, PluginDefinition>, entries: Array<Record<string, unknown>>) {
   return Bifrost.create({ providers: providers(), plugins: entries as any }, { workers: 0, plugins });
 }
 
+/** A plugin whose setup returns these hooks. */
+const hooks = (name: string, plugin: Plugin, options: Partial<PluginDefinition> = {}) => definePlugin({ name, ...options, setup: () => plugin });
+
 /** A plugin that records when its hooks run. */
-function tracer(name: string, trace: string[], extra: Partial<Plugin> = {}): PluginFactory {
-  return () => ({
-    name,
+function tracer(name: string, trace: string[], extra: Plugin = {}): PluginDefinition {
+  return hooks(name, {
     preRequest: () => void trace.push(`pre:${name}`),
     postResponse: () => void trace.push(`post:${name}`),
     ...extra,
@@ -62,7 +64,7 @@ describe("short-circuits", () => {
     const trace: string[] = [];
     const canned = { id: "x", object: "chat.completion", created: 1, model: "m", choices: [{ index: 0, message: { role: "assistant", content: "canned" }, finish_reason: "stop" }] };
     const bf = await gateway(
-      { first: tracer("first", trace), cache: tracer("cache", trace, { preRequest: () => (trace.push("pre:cache"), { respond: canned as any }) }), last: tracer("last", trace) },
+      { first: tracer("first", trace), cache: tracer("cache", trace, { preRequest: () => (trace.push("pre:cache"), { response: canned }) }), last: tracer("last", trace) },
       [{ name: "first" }, { name: "cache" }, { name: "last" }],
     );
     const res = await bf.chat(ask());
@@ -80,7 +82,7 @@ describe("short-circuits", () => {
     for (const allowFallbacks of [false, true]) {
       mock.reset();
       const bf = await gateway(
-        { gate: () => ({ name: "gate", preRequest: (_r, ctx) => (ctx.isFallback ? undefined : { error: { status: 403, message: "blocked" }, allowFallbacks }) }) },
+        { gate: hooks("gate", { preRequest: (_r, ctx) => (ctx.isFallback ? undefined : { error: { status: 403, message: "blocked" }, allowFallbacks }) }) },
         [{ name: "gate" }],
       );
       const out = await bf.chat(ask("x", { fallbacks: ["anthropic/claude-3-5-haiku-latest"] })).catch((e) => e);
@@ -98,7 +100,7 @@ describe("short-circuits", () => {
     async function* chunks() {
       for (const w of ["one", " two"]) yield { id: "s", object: "chat.completion.chunk" as const, created: 1, model: "m", choices: [{ index: 0, delta: { content: w }, finish_reason: null }] };
     }
-    const bf = await gateway({ s: () => ({ name: "s", preRequest: () => ({ stream: chunks() }) }) }, [{ name: "s" }]);
+    const bf = await gateway({ s: hooks("s", { preRequest: () => ({ stream: chunks() }) }) }, [{ name: "s" }]);
     let text = "";
     for await (const c of bf.chatStream(ask())) text += c.choices[0]?.delta?.content ?? "";
     expect(text).toBe("one two");
@@ -110,8 +112,8 @@ describe("rewrites", () => {
   test("a pre-hook rewrites the request the upstream sees, and may re-route it", async () => {
     const bf = await gateway(
       {
-        sys: () => ({ name: "sys", preRequest: (req: any) => ({ request: { ...req, messages: [{ role: "system", content: "be terse" }, ...req.messages] } }) }),
-        route: () => ({ name: "route", preRequest: (req: any) => (req.messages.at(-1).content === "to claude" ? { request: { ...req, model: "anthropic/claude-3-5-haiku-latest" } } : undefined) }),
+        sys: hooks("sys", { preRequest: (req: any) => ({ request: { ...req, messages: [{ role: "system", content: "be terse" }, ...req.messages] } }) }),
+        route: hooks("route", { preRequest: (req: any) => (req.messages.at(-1).content === "to claude" ? { request: { ...req, model: "anthropic/claude-3-5-haiku-latest" } } : undefined) }),
       },
       [{ name: "sys" }, { name: "route" }],
     );
@@ -126,8 +128,7 @@ describe("rewrites", () => {
   test("a post-hook rewrites the response, turns an error into a response and a response into an error", async () => {
     const bf = await gateway(
       {
-        fix: () => ({
-          name: "fix",
+        fix: hooks("fix", {
           postResponse: (res: any, err) => {
             if (err) return { response: { id: "r", object: "chat.completion", created: 1, model: "m", choices: [{ index: 0, message: { role: "assistant", content: `recovered from ${err.status}` }, finish_reason: "stop" }] } };
             if (res.choices[0].message.content.includes("forbidden")) return { error: { status: 451, message: "not here" } };
@@ -148,17 +149,16 @@ describe("rewrites", () => {
 });
 
 describe("per-chunk hooks", () => {
-  test("rewrite, drop and end", async () => {
+  test("rewrite in place, replace, drop and end", async () => {
     const bf = await gateway(
       {
-        chunks: () => ({
-          name: "chunks",
+        chunks: hooks("chunks", {
           onStreamChunk: (c) => {
             const t = c.choices[0]?.delta?.content;
-            if (t?.includes("to:")) return null; // drop
+            if (t?.includes("to:")) return { drop: true };
             if (t?.includes("stop")) return { end: true };
-            if (t) c.choices[0]!.delta.content = t.toUpperCase();
-            return c;
+            if (t?.includes("alpha")) return { chunk: { ...c, choices: [{ ...c.choices[0]!, delta: { content: `${t.toUpperCase()}!` } }] } };
+            if (t) c.choices[0]!.delta.content = t.toUpperCase(); // in place: nothing to return
           },
         }),
       },
@@ -166,7 +166,30 @@ describe("per-chunk hooks", () => {
     );
     let text = "";
     for await (const c of bf.chatStream(ask("alpha stop beta"))) text += c.choices[0]?.delta?.content ?? "";
-    expect(text).toBe("MOCK REPLY ALPHA");
+    expect(text).toBe("MOCK REPLY ALPHA!");
+    await bf.shutdown();
+  });
+});
+
+describe("HTTP hooks", () => {
+  test("onHttpRequest may answer before the route; onHttpResponse runs in reverse and may replace the answer", async () => {
+    const trace: string[] = [];
+    const bf = await gateway(
+      {
+        gate: hooks("gate", { onHttpRequest: (req) => (new URL(req.url).pathname === "/blocked" ? { response: new Response("no", { status: 418 }) } : undefined) }),
+        tag: hooks("tag", { onHttpResponse: (_req, res) => void trace.push(`tag:${res.status}`) }),
+        swap: hooks("swap", { onHttpResponse: (req, res) => (trace.push("swap"), new URL(req.url).pathname === "/health" ? { response: new Response("swapped", { status: res.status }) } : undefined) }),
+      },
+      [{ name: "gate" }, { name: "tag" }, { name: "swap" }],
+    );
+    const app = createApp(bf);
+    const blocked = await app.handle(new Request("http://localhost/blocked"));
+    expect(blocked.status).toBe(418);
+    expect(await blocked.text()).toBe("no");
+    trace.length = 0;
+    const health = await app.handle(new Request("http://localhost/health"));
+    expect(await health.text()).toBe("swapped");
+    expect(trace).toEqual(["swap", "tag:200"]);
     await bf.shutdown();
   });
 });
@@ -175,8 +198,8 @@ describe("isolation", () => {
   test("a plugin that throws or overruns its budget is logged by name and skipped", async () => {
     const bf = await gateway(
       {
-        boom: () => ({ name: "boom", preRequest: () => { throw new Error("kaput"); } }),
-        slow: () => ({ name: "slow", timeoutMs: 50, preRequest: () => Bun.sleep(500).then(() => ({ error: { status: 500, message: "too late" } })) }),
+        boom: hooks("boom", { preRequest: () => { throw new Error("kaput"); } }),
+        slow: hooks("slow", { preRequest: () => Bun.sleep(500).then(() => ({ error: { status: 500, message: "too late" } })) }, { timeoutMs: 50 }),
       },
       [{ name: "boom" }, { name: "slow" }],
     );
@@ -187,8 +210,16 @@ describe("isolation", () => {
     await bf.shutdown();
   });
 
+  test("a result outside the contract (here the old { respond }) is a failed hook: logged by name, skipped", async () => {
+    const old = hooks("old", { preRequest: () => ({ respond: { id: "x" } }) as any });
+    const bf = await gateway({ old }, [{ name: "old" }]);
+    expect((await bf.chat(ask())).choices[0]!.message.content).toStartWith("mock reply");
+    expect(logs.some((l) => l.includes("plugin old: preRequest failed, skipped") && l.includes("request, response, stream or error"))).toBe(true);
+    await bf.shutdown();
+  });
+
   test("a critical plugin's failure fails the request", async () => {
-    const bf = await gateway({ must: () => ({ name: "must", critical: true, preRequest: () => { throw new Error("no"); } }) }, [{ name: "must" }]);
+    const bf = await gateway({ must: hooks("must", { preRequest: () => { throw new Error("no"); } }, { critical: true }) }, [{ name: "must" }]);
     const e = await bf.chat(ask()).catch((x) => x);
     expect(e.status).toBe(500);
     expect(e.code).toBe("plugin_failed");
@@ -196,7 +227,7 @@ describe("isolation", () => {
   });
 
   test("a plugin that fails to load is reported and the gateway starts without it; a required one stops it", async () => {
-    const broken: PluginFactory = () => { throw new Error("cannot start"); };
+    const broken = definePlugin({ name: "broken", setup: () => { throw new Error("cannot start"); } });
     const bf = await gateway({ broken }, [{ name: "broken" }]);
     expect(bf.plugins.list()[0]).toMatchObject({ name: "broken", state: "failed", error: "cannot start" });
     expect((await bf.chat(ask())).object).toBe("chat.completion");
@@ -206,15 +237,28 @@ describe("isolation", () => {
 });
 
 describe("config", () => {
-  const configured: PluginFactory = (ctx: PluginContext) => ({
+  const configured = definePlugin({
     name: "configured",
-    config: ctx.t.Object({ prefix: ctx.t.String({ minLength: 1 }), times: ctx.t.Integer({ default: 1 }) }),
-    preRequest: (req: any) => ({ request: { ...req, messages: [...req.messages, { role: "user", content: ctx.config.prefix.repeat(ctx.config.times) }] } }),
+    config: t.Object({ prefix: t.String({ minLength: 1 }), times: t.Integer({ default: 1 }) }),
+    setup: ({ config }) => ({
+      preRequest: (req: any) => ({ request: { ...req, messages: [...req.messages, { role: "user", content: config.prefix.repeat(config.times) }] } }),
+    }),
   });
 
-  test("plugins[].config is validated against the plugin's schema, errors name the plugin and the path", async () => {
-    const bf = await gateway({ configured }, [{ name: "configured", config: { prefix: 7 } }]);
-    expect(bf.plugins.list()[0]!.error).toContain("plugins[0].config.prefix: expected string");
+  test("plugins[].config is validated against the plugin's schema before setup runs; errors name the plugin and the path", async () => {
+    let setups = 0;
+    const counted = definePlugin({ ...configured, setup: (ctx) => (setups++, configured.setup(ctx)) });
+    const bf = await gateway({ first: hooks("first", {}), configured: counted }, [{ name: "first" }, { name: "configured", config: { prefix: 7 } }]);
+    expect(bf.plugins.list()[1]).toMatchObject({ name: "configured", state: "failed" });
+    expect(bf.plugins.list()[1]!.error).toContain("plugins[1].config.prefix: expected string");
+    expect(setups).toBe(0);
+    await bf.shutdown();
+  });
+
+  test("a package whose default export is not a definition (an old factory) fails to load, saying what to export", async () => {
+    const factory = (() => ({})) as unknown as PluginDefinition;
+    const bf = await gateway({ factory }, [{ name: "factory" }]);
+    expect(bf.plugins.list()[0]!.error).toContain("definePlugin({ name, config, setup })");
     await bf.shutdown();
   });
 
@@ -238,10 +282,10 @@ describe("config", () => {
 
 describe("reload", () => {
   test("a request in flight finishes on the plugin instance it started with", async () => {
-    const stamp: PluginFactory = (ctx) => ({
+    const stamp = definePlugin({
       name: "stamp",
-      config: ctx.t.Object({ label: ctx.t.String() }),
-      postResponse: (res: any) => ({ response: { ...res, extra_fields: { ...res.extra_fields, label: ctx.config.label } } }),
+      config: t.Object({ label: t.String() }),
+      setup: ({ config }) => ({ postResponse: (res: any) => ({ response: { ...res, extra_fields: { ...res.extra_fields, label: config.label } } }) }),
     });
     const bf = await gateway({ stamp }, [{ name: "stamp", config: { label: "old" } }]);
     mock.fault({ delayMs: 300 });
@@ -257,7 +301,7 @@ describe("reload", () => {
 describe("fallbacks run the pipeline afresh", () => {
   test("each candidate gets its own pre-hook call, told whether it is a fallback", async () => {
     const seen: string[] = [];
-    const bf = await gateway({ t: () => ({ name: "t", preRequest: (_r, ctx) => void seen.push(`${ctx.provider}:${ctx.isFallback}`) }) }, [{ name: "t" }]);
+    const bf = await gateway({ t: hooks("t", { preRequest: (_r, ctx) => void seen.push(`${ctx.provider}:${ctx.isFallback}`) }) }, [{ name: "t" }]);
     mock.fault({ status: 500 });
     await bf.chat(ask("x", { fallbacks: ["anthropic/claude-3-5-haiku-latest"] }));
     expect(seen).toEqual(["openai:false", "anthropic:true"]);

@@ -13,7 +13,7 @@ export const USAGE = `usage: bifrost plugin <command> [options]
 
 commands:
   new <name>                       create plugins/<name>/ with a working example plugin, its test and README
-  list                             installed plugins, their version and hooks, and whether config.json enables them
+  list                             installed plugins, their version, and whether config.json enables them
   search [words…]                  npm packages with the keyword bifrost-plugin (registry: $BIFROST_NPM_REGISTRY)
   add <npm-name|path|tarball>      install into plugins/<name>, validate it, enable it in config.json
   remove <name>                    delete plugins/<name> and its config.json entry

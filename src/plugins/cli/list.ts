@@ -10,7 +10,6 @@ interface Row {
   package: string | null;
   version: string | null;
   description: string | null;
-  hooks: string[];
   /** Listed in config.json's plugins[]. */
   configured: boolean;
   /** As config.json says (a missing package still fails to load). */
@@ -33,8 +32,8 @@ export function listPlugins(ctx: CliContext): number {
   for (const p of problems) ctx.io.err(`warning: ${p}`);
   ctx.io.out(`plugins in ${ctx.pluginsDir}; config ${cfg.exists ? ctx.configPath : `${ctx.configPath} (not created yet)`}`);
   if (!rows.length) return ctx.io.out("no plugins installed (add one: bifrost plugin add <npm-name|path|tarball>)"), 0;
-  const cells = rows.map((r) => [r.name, r.version ?? "missing", r.enabled ? "yes" : "no", r.hooks.join(",") || "-", r.description ?? ""]);
-  ctx.io.out(table(["NAME", "VERSION", "ENABLED", "HOOKS", "DESCRIPTION"], cells));
+  const cells = rows.map((r) => [r.name, r.version ?? "missing", r.enabled ? "yes" : "no", r.description ?? ""]);
+  ctx.io.out(table(["NAME", "VERSION", "ENABLED", "DESCRIPTION"], cells));
   return 0;
 }
 
@@ -44,7 +43,6 @@ function row(p: PluginPackage | null, entry: PluginEntryJson | undefined): Row {
     package: p?.packageName ?? null,
     version: p?.version ?? null,
     description: p ? (p.manifest.description ?? null) : "(not installed: in config.json, but no package found)",
-    hooks: (p?.manifest.hooks as string[] | undefined) ?? [],
     configured: !!entry,
     enabled: !!entry && entry.enabled !== false,
     path: p?.dir ?? null,

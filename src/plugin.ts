@@ -1,0 +1,62 @@
+/**
+ * `bifrost/plugin`: the one plugin contract, imported by every plugin (never copied).
+ *
+ *   import { definePlugin, t } from "bifrost/plugin";
+ *   export default definePlugin({ name, config: t.Object({ ... }), setup(ctx) { return { preRequest() {} } } });
+ *
+ * and tests it without a gateway: `const p = await testPlugin(plugin, { config }); await p.pre(request)`.
+ * The hooks and their return convention are documented in src/plugins/types.ts.
+ */
+import type { TSchema } from "@sinclair/typebox";
+import { assertDefinition } from "./plugins/setup";
+import type { PluginDefinition } from "./plugins/types";
+
+export { Type as t, type Static, type TSchema } from "@sinclair/typebox";
+export { testPlugin, type PluginUnderTest, type TestPluginOptions } from "./plugins/testing";
+export type { PreOutcome } from "./plugins/pipeline";
+
+/** Declares a plugin; `ctx.config` in setup is typed by the `config` schema. */
+export function definePlugin<Schema extends TSchema = TSchema>(definition: PluginDefinition<Schema>): PluginDefinition<Schema> {
+  assertDefinition(definition, "definePlugin's argument");
+  return definition;
+}
+
+export type {
+  AnyRequest,
+  AnyResponse,
+  ChunkResult,
+  HttpRequestResult,
+  HttpResponseResult,
+  KvStore,
+  Op,
+  Plugin,
+  PluginContext,
+  PluginDefinition,
+  PostResult,
+  PreResult,
+  RequestContext,
+} from "./plugins/types";
+export type { Logger } from "./log";
+export type {
+  AssistantMessage,
+  BifrostError,
+  BifrostErrorInit,
+  ChatChunk,
+  ChatMessage,
+  ChatRequest,
+  ChatResponse,
+  ContentPart,
+  EmbeddingRequest,
+  EmbeddingResponse,
+  FinishReason,
+  ImageGenerationRequest,
+  ImageGenerationResponse,
+  RerankRequest,
+  RerankResponse,
+  ResponseExtraFields,
+  SpeechRequest,
+  ToolCall,
+  ToolCallDelta,
+  TranscriptionRequest,
+  Usage,
+} from "./schemas";

@@ -1,0 +1,60 @@
+/**
+ * From a plugin definition to a loaded plugin: config validated against the definition's schema
+ * (defaults applied) before `setup` runs, then `setup(ctx)`. The host and `testPlugin` both load
+ * through here, so a plugin's tests see exactly what the gateway does.
+ */
+import { Type } from "@sinclair/typebox";
+import { Value } from "@sinclair/typebox/value";
+import { createLogger } from "../log";
+import { schemaProblems } from "../schemas/check";
+import { BifrostError } from "../schemas/error";
+import { DEFAULT_BUDGET_MS, type LoadedPlugin } from "./pipeline";
+import type { KvStore, Placement, PluginContext, PluginDefinition } from "./types";
+
+/** Throws unless `value` is what definePlugin returns; `where` names its source in the message. */
+export function assertDefinition(value: unknown, where: string): asserts value is PluginDefinition {
+  if (typeof value === "function") {
+    throw new Error(`${where} is a function; a plugin now default-exports definePlugin({ name, config, setup }) from "bifrost/plugin"`);
+  }
+  const d = value as Partial<PluginDefinition> | null;
+  if (!d || typeof d !== "object" || typeof d.name !== "string" || typeof d.setup !== "function") {
+    throw new Error(`${where} is not a plugin definition (expected definePlugin({ name, config, setup }) from "bifrost/plugin")`);
+  }
+}
+
+/** plugins[].config checked against the definition's schema, defaults applied; `at` is its JSON path for errors. */
+export function pluginConfig(def: PluginDefinition, raw: unknown, at: string): unknown {
+  if (!def.config) return raw ?? {};
+  const config = Value.Default(def.config, structuredClone(raw ?? {}));
+  const problems = schemaProblems(def.config, config, at);
+  if (problems.length) throw new Error(`invalid config: ${problems.join("; ")}`);
+  return config;
+}
+
+export interface SetupOptions {
+  /** The configured name (plugins[].name): logs, errors and the kv store go by it. */
+  name: string;
+  config: unknown;
+  /** The config's JSON path, e.g. "plugins[2].config". */
+  at: string;
+  kv: KvStore;
+  placement?: Placement;
+  order?: number;
+}
+
+/** The plugin ready for a pipeline, and the config its setup saw. */
+export async function setupPlugin(def: PluginDefinition, o: SetupOptions): Promise<{ loaded: LoadedPlugin; config: unknown }> {
+  const ctx: PluginContext = {
+    name: o.name,
+    config: pluginConfig(def, o.config, o.at),
+    logger: createLogger(`plugin:${o.name}`),
+    t: Type,
+    stores: { kv: o.kv },
+    error: (init) => new BifrostError(init),
+  };
+  const plugin = await def.setup(ctx);
+  if (!plugin || typeof plugin !== "object") throw new Error("setup did not return the plugin's hooks (an object)");
+  const budget = plugin.timeoutMs ?? def.timeoutMs ?? DEFAULT_BUDGET_MS;
+  const loaded: LoadedPlugin = { name: o.name, plugin, placement: o.placement ?? "builtin", order: o.order ?? 0, critical: def.critical ?? false, timeoutMs: budget };
+  return { loaded, config: ctx.config };
+}
