@@ -164,13 +164,13 @@ interface Endpoint {
   origin: string;
   model: string;
   headers: Record<string, string>;
+  /** The process tree serving it, sampled for CPU and RSS (the mock itself for zero). */
+  pid: number;
 }
 
 interface Target extends Endpoint {
   key: string;
   label: string;
-  /** The process tree to sample for CPU and RSS (the mock itself for zero). */
-  pid: number;
   /** Where paced streams go (a paced mock behind the same kind of hop). */
   paced?: Endpoint;
 }
@@ -215,21 +215,26 @@ async function runWrk(script: string, url: string, concurrency: number, seconds:
   return { result: parseWrk(out, concurrency, seconds * 1000), generatorMs: Number(p.resourceUsage()?.cpuTime.total ?? 0) / 1000 };
 }
 
-let mockPid = 0;
+/** The mock upstreams' processes: the plain one and the paced one (streams held). */
+const mockPids = { plain: 0, paced: 0 };
 
-/** One request/answer step at a concurrency, with the CPU each side used while it ran. */
-async function measure(t: Target, scenario: Scenario, concurrency: number, seconds = STEP_S): Promise<Step> {
-  const { body, lua } = bodyFile(t, scenario);
-  const target0 = cpuMs(t.pid);
+/** Runs a generator against an endpoint; notes the CPU each side used meanwhile and the endpoint's peak RSS. */
+async function observe<T extends Step>(ep: Endpoint, mockPid: number, run: () => Promise<Measured<T>>): Promise<[T, number]> {
+  const target0 = cpuMs(ep.pid);
   const mock0 = cpuMs(mockPid);
   const t0 = performance.now();
-  const [{ result, generatorMs }] = await sampling(
-    t.pid,
-    WRK ? runWrk(lua, t.origin + PATH, concurrency, seconds) : runLoadgen({ url: t.origin + PATH, headers: t.headers, bodyFile: body, concurrency, durationMs: seconds * 1000, warmupMs: 0 }),
-  );
+  const [{ result, generatorMs }, peak] = await sampling(ep.pid, run());
   const wall = performance.now() - t0;
-  result.cpu = { generator: pctOfCore(generatorMs, wall), target: pctOfCore(cpuMs(t.pid) - target0, wall), mock: pctOfCore(cpuMs(mockPid) - mock0, wall) };
-  return result;
+  result.cpu = { generator: pctOfCore(generatorMs, wall), target: pctOfCore(cpuMs(ep.pid) - target0, wall), mock: pctOfCore(cpuMs(mockPid) - mock0, wall) };
+  return [result, peak];
+}
+
+/** One request/answer step at a concurrency. */
+async function measure(t: Target, scenario: Scenario, concurrency: number, seconds = STEP_S): Promise<Step> {
+  const { body, lua } = bodyFile(t, scenario);
+  const url = t.origin + PATH;
+  const run = () => (WRK ? runWrk(lua, url, concurrency, seconds) : runLoadgen({ url, headers: t.headers, bodyFile: body, concurrency, durationMs: seconds * 1000, warmupMs: 0 }));
+  return (await observe(t, mockPids.plain, run))[0];
 }
 
 /** Streams through a target: c=1 for time to first token, or many paced streams held at once; and the peak RSS meanwhile. */
@@ -238,8 +243,7 @@ async function streams(t: Target, o: { concurrency: number; paced: boolean; expe
   const { body } = bodyFile(t, "stream", o.paced);
   const opts: LoadOptions = { url: ep.origin + PATH, headers: ep.headers, bodyFile: body, concurrency: o.concurrency, durationMs: STEP_S * 1000, stream: true };
   const held = o.paced ? { once: true, rampMs: RAMP_MS, paceMs: PACE_MS, expectFrames: o.expectFrames } : {};
-  const [{ result }, peak] = await sampling(t.pid, runLoadgen({ ...opts, ...held }));
-  return [result, peak];
+  return observe(ep, o.paced ? mockPids.paced : mockPids.plain, () => runLoadgen({ ...opts, ...held }));
 }
 
 /** How many SSE frames a paced stream through this target delivers (targets differ: usage frames). */
@@ -256,9 +260,9 @@ const best = (steps: Step[]) => steps.reduce((a, b) => (b.rps > a.rps ? b : a));
 async function startMocks() {
   const mockPort = await freePort();
   const mock = await start(["bun", "tests/support/mock-upstream.ts", "--port", String(mockPort), "--no-record"], /listening/);
-  mockPid = mock.proc.pid;
   const pacedPort = await freePort();
-  await start(["bun", "tests/support/mock-upstream.ts", "--port", String(pacedPort), "--no-record", "--chunk-delay-ms", String(PACE_MS), "--words", String(PACED_WORDS)], /listening/);
+  const paced = await start(["bun", "tests/support/mock-upstream.ts", "--port", String(pacedPort), "--no-record", "--chunk-delay-ms", String(PACE_MS), "--words", String(PACED_WORDS)], /listening/);
+  Object.assign(mockPids, { plain: mock.proc.pid, paced: paced.proc.pid });
   return { mockUrl: `http://127.0.0.1:${mockPort}`, pacedUrl: `http://127.0.0.1:${pacedPort}` };
 }
 
@@ -287,6 +291,12 @@ async function startGateway(config: string, gatewayFlags: string[], bunFlags: st
   return { ...s, origin, transport };
 }
 
+/** The plugins a running gateway loaded (GET /api/plugins). */
+async function pluginsOf(origin: string): Promise<string[]> {
+  const { plugins } = (await (await fetch(`${origin}/api/plugins`)).json()) as { plugins: Array<{ name: string }> };
+  return plugins.map((p) => p.name);
+}
+
 const PORTKEY_DIR = join(import.meta.dir, "portkey");
 
 /** Portkey's gateway from bench/portkey (installed there on first use), or why it can't run. */
@@ -304,7 +314,8 @@ async function startPortkey(mockUrl: string, pacedUrl: string, nodeServer: boole
     const s = await start(["bun", ...preload, "node_modules/@portkey-ai/gateway/build/start-server.js", `--port=${port}`, "--headless"], /Ready for connections/, { cwd: PORTKEY_DIR });
     const via = (upstream: string) => ({ ...JSON_HEADERS, "x-portkey-provider": "openai", "x-portkey-custom-host": `${upstream}/v1` });
     const origin = `http://127.0.0.1:${port}`;
-    const target: Target = { key: "portkey", label: `Portkey ${version} on Bun`, origin, model: "gpt-4o-mini", headers: via(mockUrl), pid: s.proc.pid, paced: { origin, model: "gpt-4o-mini", headers: via(pacedUrl) } };
+    const ep = (upstream: string): Endpoint => ({ origin, model: "gpt-4o-mini", headers: via(upstream), pid: s.proc.pid });
+    const target: Target = { key: "portkey", label: `Portkey ${version} on Bun`, ...ep(mockUrl), paced: ep(pacedUrl) };
     return { target, version, serve: nodeServer ? "its start-server (node:http on Bun)" : "its Hono app on Bun.serve" };
   } catch (e) {
     return { skipped: `Portkey did not start: ${(e as Error).message.split("\n")[0]}` };
@@ -319,23 +330,23 @@ async function bench() {
   const passPort = await freePort();
   const pass = await start(["bun", "bench/passthrough.ts", String(passPort), mockUrl], /listening/);
   const pacedPassPort = await freePort();
-  await start(["bun", "bench/passthrough.ts", String(pacedPassPort), pacedUrl], /listening/);
+  const pacedPass = await start(["bun", "bench/passthrough.ts", String(pacedPassPort), pacedUrl], /listening/);
   const plugins = flags.plugins ? flags.plugins.split(",").filter(Boolean) : [];
   const config = writeGatewayConfig(mockUrl, pacedUrl, plugins);
 
-  const direct = (origin: string, model = "gpt-4o-mini"): Endpoint => ({ origin, model, headers: JSON_HEADERS });
+  const direct = (origin: string, pid: number, model = "gpt-4o-mini"): Endpoint => ({ origin, model, headers: JSON_HEADERS, pid });
   const targets: Target[] = [
-    { key: "zero", label: "direct to mock (zero)", ...direct(mockUrl), pid: mockPid, paced: direct(pacedUrl) },
-    { key: "floor", label: "raw Bun passthrough (floor)", ...direct(`http://127.0.0.1:${passPort}`), pid: pass.proc.pid, paced: direct(`http://127.0.0.1:${pacedPassPort}`) },
+    { key: "zero", label: "direct to mock (zero)", ...direct(mockUrl, mockPids.plain), paced: direct(pacedUrl, mockPids.paced) },
+    { key: "floor", label: "raw Bun passthrough (floor)", ...direct(`http://127.0.0.1:${passPort}`, pass.proc.pid), paced: direct(`http://127.0.0.1:${pacedPassPort}`, pacedPass.proc.pid) },
   ];
   const gw = await startGateway(config, []);
   const gwTarget = (key: string, label: string, s: { origin: string; proc: Subprocess }): Target => ({
-    key, label, ...direct(s.origin, "openai/gpt-4o-mini"), pid: s.proc.pid, paced: direct(s.origin, "paced/gpt-4o-mini"),
+    key, label, ...direct(s.origin, s.proc.pid, "openai/gpt-4o-mini"), paced: direct(s.origin, s.proc.pid, "paced/gpt-4o-mini"),
   });
   targets.push(gwTarget("gateway", `gateway, default (${gw.transport})`, gw));
   const requestSteps = !flags["only-streams"];
   if (requestSteps) targets.push(gwTarget("workers2", "gateway, --workers 2", await startGateway(config, ["--workers", "2"])));
-  const pluginsLoaded = ((await (await fetch(`${gw.origin}/api/plugins`)).json()) as { plugins: Array<{ name: string }> }).plugins.map((p) => p.name);
+  const pluginsLoaded = await pluginsOf(gw.origin);
 
   const portkey = flags["no-portkey"] ? { skipped: "--no-portkey" } : await startPortkey(mockUrl, pacedUrl, !!flags["portkey-node-server"]);
   if ("target" in portkey) targets.push(portkey.target);
@@ -439,7 +450,9 @@ async function profile() {
   const dir = join(ROOT, "bench/results/profiles", stamp);
   mkdirSync(dir, { recursive: true });
   const gw = await startGateway(config, [], ["--cpu-prof", `--cpu-prof-dir=${dir}`, `--cpu-prof-interval=${PROFILE_INTERVAL_US}`]);
-  const t: Target = { key: "gateway", label: `gateway, default (${gw.transport})`, origin: gw.origin, model: "openai/gpt-4o-mini", headers: JSON_HEADERS, pid: gw.proc.pid };
+  const plugins = await pluginsOf(gw.origin);
+  const label = `gateway, default (${gw.transport}), plugins: ${plugins.length ? plugins.join(", ") : "none"}`;
+  const t: Target = { key: "gateway", label, origin: gw.origin, model: "openai/gpt-4o-mini", headers: JSON_HEADERS, pid: gw.proc.pid };
   console.error(`profiling ${t.label} at c=32 (${scenario} body) for ${seconds} s, generator ${WRK ? "wrk" : "Bun loadgen"} …`);
   await measure(t, scenario, 32, 2); // warm-up, outside the summarised window
   const threads0 = threadCpuMs(gw.proc.pid);
