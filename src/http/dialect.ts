@@ -1,13 +1,10 @@
 /** Serving one ingress dialect: its request → canonical → the gateway → its response, JSON or stream. */
 import type { Bifrost } from "../core/bifrost";
-import type { ChunkStream } from "../core/provider-call";
-import type { Frame, IngressDialect, IngressParams, StreamEncoder } from "../dialects/types";
+import type { IngressDialect, IngressParams } from "../dialects/types";
 import { BifrostError } from "../schemas/error";
 import { readJsonBody } from "./body";
+import { framedBody } from "./respond";
 import type { RouteRequest } from "./route";
-
-const encoder = new TextEncoder();
-const toBytes = (f: Frame) => (typeof f === "string" ? encoder.encode(f) : f);
 
 export async function serveDialect(bf: Bifrost, dialect: IngressDialect, maxBodyBytes: number, r: RouteRequest, params: IngressParams, parsed?: unknown): Promise<Response> {
   try {
@@ -22,7 +19,7 @@ export async function serveDialect(bf: Bifrost, dialect: IngressDialect, maxBody
     }
     const { chunks, retries } = await bf.stream("chatStream", canonical, r.options());
     const enc = dialect.streamEncoder(p);
-    return new Response(framed(chunks, enc), {
+    return new Response(framedBody(chunks, enc), {
       status: 200,
       headers: { ...r.headers, "content-type": enc.contentType, "cache-control": "no-cache", "x-bf-retries": String(retries) },
     });
@@ -35,36 +32,4 @@ export async function serveDialect(bf: Bifrost, dialect: IngressDialect, maxBody
 
 function json(body: unknown, status: number, headers: Record<string, string>): Response {
   return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
-}
-
-/** Canonical chunks → the dialect's frames; a mid-stream failure becomes the dialect's error frames. */
-function framed(src: ChunkStream, enc: StreamEncoder): ReadableStream<Uint8Array> {
-  return new ReadableStream<Uint8Array>({
-    async pull(ctrl) {
-      try {
-        for (;;) {
-          const batch = await src.next();
-          if (batch === null) {
-            for (const f of enc.end()) ctrl.enqueue(toBytes(f));
-            ctrl.close();
-            return;
-          }
-          let sent = false;
-          for (const chunk of batch) {
-            for (const f of enc.chunk(chunk)) {
-              ctrl.enqueue(toBytes(f));
-              sent = true;
-            }
-          }
-          if (sent) return;
-        }
-      } catch (err) {
-        for (const f of enc.error(BifrostError.from(err))) ctrl.enqueue(toBytes(f));
-        ctrl.close();
-      }
-    },
-    cancel() {
-      src.cancel();
-    },
-  });
 }

@@ -2,6 +2,7 @@
 import type { ChunkStream } from "../core/provider-call";
 import { log } from "../log";
 import { SSE_DONE } from "../providers/sse";
+import type { Frame, StreamEncoder } from "../dialects/types";
 import { BifrostError } from "../schemas/error";
 
 const JSON_TYPE = "application/json";
@@ -12,7 +13,6 @@ const SSE_HEADERS = {
   "x-accel-buffering": "no",
 } as const;
 
-const encoder = new TextEncoder();
 
 export function jsonResponse(json: string, status = 200, headers?: Record<string, string>): Response {
   return new Response(json, { status, headers: headers ? { "content-type": JSON_TYPE, ...headers } : { "content-type": JSON_TYPE } });
@@ -26,28 +26,56 @@ export function errorResponse(err: unknown, headers?: Record<string, string>): R
   return jsonResponse(JSON.stringify(e.toJSON()), e.status, headers);
 }
 
-/** An SSE response over a started chunk stream. An upstream failure mid-stream becomes a final error event. */
+/** The OpenAI dialect's stream: each canonical chunk as an SSE event, then [DONE]; a failure is a final error event. */
+const openAIEvents: StreamEncoder = {
+  contentType: SSE_HEADERS["content-type"],
+  chunk: (c) => [`data: ${JSON.stringify(c)}\n\n`],
+  end: () => [SSE_DONE],
+  error: (e) => [`data: ${JSON.stringify(e.toJSON())}\n\n`],
+};
+
+/** An SSE response over a started chunk stream. */
 export function sseResponse(src: ChunkStream, headers?: Record<string, string>): Response {
-  const body = new ReadableStream<Uint8Array>({
-    async pull(ctrl) {
+  return new Response(framedBody(src, openAIEvents), { status: 200, headers: headers ? { ...SSE_HEADERS, ...headers } : SSE_HEADERS });
+}
+
+/**
+ * Canonical chunks → a dialect's frames, written straight to the connection (a direct stream: no
+ * queue, strings written as they are). A mid-stream failure becomes the dialect's error frames.
+ */
+export function framedBody(src: ChunkStream, enc: StreamEncoder): ReadableStream<Uint8Array> {
+  let cancelled = false;
+  return new ReadableStream({
+    type: "direct",
+    async pull(ctrl: ReadableStreamDirectController) {
+      let frames: Frame[];
       try {
-        const batch = await src.next();
-        if (batch === null) {
-          ctrl.enqueue(encoder.encode(SSE_DONE));
-          ctrl.close();
-          return;
+        for (let batch = await src.next(); batch !== null; batch = await src.next()) {
+          if (cancelled) return;
+          let text = "";
+          for (const chunk of batch) {
+            for (const f of enc.chunk(chunk)) {
+              if (typeof f === "string") text += f;
+              else {
+                if (text) ctrl.write(text), (text = "");
+                ctrl.write(f);
+              }
+            }
+          }
+          if (text) ctrl.write(text);
+          await ctrl.flush();
         }
-        let out = "";
-        for (const c of batch) out += `data: ${JSON.stringify(c)}\n\n`;
-        ctrl.enqueue(encoder.encode(out));
+        frames = enc.end();
       } catch (err) {
-        ctrl.enqueue(encoder.encode(`data: ${JSON.stringify(BifrostError.from(err).toJSON())}\n\n`));
-        ctrl.close();
+        frames = enc.error(BifrostError.from(err));
       }
+      if (cancelled) return;
+      for (const f of frames) ctrl.write(f);
+      ctrl.close();
     },
     cancel() {
+      cancelled = true;
       src.cancel();
     },
-  });
-  return new Response(body, { status: 200, headers: headers ? { ...SSE_HEADERS, ...headers } : SSE_HEADERS });
+  } as Bun.DirectUnderlyingSource) as unknown as ReadableStream<Uint8Array>;
 }
