@@ -33,7 +33,8 @@ export class CallTimer {
   ) {
     this.deadline = performance.now() + timeoutMs;
     if (parent?.aborted) this.abort();
-    else parent?.addEventListener("abort", this.onAbort, { once: true });
+    // No { once }: it makes add/remove twice as costly, and clear() removes the listener anyway.
+    else parent?.addEventListener("abort", this.onAbort);
     live.add(this);
     // The sweep must not keep a library user's process alive on its own.
     if (!sweeper) (sweeper = setInterval(sweep, SWEEP_MS)).unref();
