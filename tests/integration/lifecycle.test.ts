@@ -1,6 +1,6 @@
 /** Long streams versus Bun's idle timeout, and graceful shutdown with requests and streams in flight. */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { startGateway } from "../support/gateway";
+import { openGateway, startGateway } from "../support/gateway";
 import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
 
 let mock: MockUpstream;
@@ -20,10 +20,8 @@ async function readAll(res: Response): Promise<string> {
 
 test("a stream quieter than the server's idle timeout is not cut", async () => {
   const terse = await startMockUpstream({ words: 1 });
-  const gw = await startGateway({
-    config: { providers: { openai: { keys: [{ value: "sk-life-5555" }], network_config: { base_url: terse.url } } } },
-    env: { BIFROST_HTTP_IDLE_TIMEOUT_SECONDS: "1" },
-  });
+  // In-process, but on a real socket: the idle timeout is the server's.
+  const gw = await openGateway({ providers: { openai: { keys: [{ value: "sk-life-5555" }], network_config: { base_url: terse.url } } } }, { env: { BIFROST_HTTP_IDLE_TIMEOUT_SECONDS: "1" } });
   try {
     terse.fault({ chunkDelayMs: 1300 });
     const res = await fetch(`${gw.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: streamBody });
@@ -31,7 +29,7 @@ test("a stream quieter than the server's idle timeout is not cut", async () => {
     expect(text).toEndWith("data: [DONE]\n\n");
     expect(text.split("\n\n").filter(Boolean).length).toBe(5);
   } finally {
-    await gw.stop();
+    await gw.close();
     await terse.stop();
   }
 }, 30_000);
