@@ -11,7 +11,7 @@ import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
 let mock: MockUpstream;
 let gw: Gateway;
 /** Requests sent and not answered yet: what a run that timed out was waiting on. */
-const unanswered = new Set<string>();
+const unanswered = new Set<{ name: string; path: string }>();
 
 beforeAll(async () => {
   mock = await startMockUpstream({ record: false });
@@ -27,7 +27,7 @@ beforeAll(async () => {
   );
 }, 60_000);
 afterAll(async () => {
-  if (unanswered.size) console.error(`fuzz: no answer to\n  ${[...unanswered].join("\n  ")}`);
+  if (unanswered.size) console.error(`fuzz: no answer to\n  ${[...unanswered].map((c) => `${c.path} ${c.name}`).join("\n  ")}`);
   await gw?.close();
   await mock?.stop();
 });
@@ -123,8 +123,7 @@ test("every broken request gets a JSON answer below 500, none hangs, and the ser
   const worker = async () => {
     while (next < all.length) {
       const c = all[next++]!;
-      const name = `${c.path} ${c.name}`;
-      unanswered.add(name);
+      unanswered.add(c);
       {
         // One request; what counts as a failure is decided below.
         let status = 0;
@@ -143,7 +142,7 @@ test("every broken request gets a JSON answer below 500, none hangs, and the ser
           failures.push(`${c.path} ${c.name}: ${(e as Error).name} ${(e as Error).message}`);
           continue;
         } finally {
-          unanswered.delete(name);
+          unanswered.delete(c);
         }
         if (status >= 500) failures.push(`${c.path} ${c.name}: ${status} ${text.slice(0, 200)}`);
         else if (status >= 400) {
