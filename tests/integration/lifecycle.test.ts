@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { openGateway, startGateway } from "../support/gateway";
 import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
+import { eventually } from "../support/wait";
 
 let mock: MockUpstream;
 beforeAll(async () => {
@@ -41,7 +42,8 @@ test("SIGTERM stops accepting, lets the in-flight stream finish, then exits 0", 
   const reader = res.body!.getReader();
   await reader.read(); // the stream is under way
   gw.proc.kill("SIGTERM");
-  await Bun.sleep(150);
+  // The server stops listening as it logs this line.
+  await eventually(() => gw.output().includes("SIGTERM received"));
   const refused = await fetch(`${gw.url}/health`).then(
     () => false,
     () => true,

@@ -1,6 +1,6 @@
 /**
  * Mock LLM upstream speaking the OpenAI and Anthropic wire formats (JSON and SSE), with latency and
- * fault injection. Used by integration tests (the gateway subprocess points its base_url here) and by
+ * fault injection. Used by integration tests (the gateway under test points its base_url here) and by
  * the load benchmark, so the fault-free path does no logging, no timers and answers from one string.
  *
  * Run standalone: `bun tests/support/mock-upstream.ts --port 9100 [--no-record] [--words 5]`.
