@@ -19,7 +19,8 @@ async function readAll(res: Response): Promise<string> {
   return await res.text().catch((e) => `<<cut: ${(e as Error).message}>>`);
 }
 
-test("a stream quieter than the server's idle timeout is not cut", async () => {
+// These two mostly wait (on Bun's idle-timeout tick, on a paced stream) and share nothing, so they wait together.
+test.concurrent("a stream quieter than the server's idle timeout is not cut", async () => {
   const terse = await startMockUpstream({ words: 1 });
   // In-process, but on a real socket: the idle timeout is the server's.
   const gw = await openGateway({ providers: { openai: { keys: [{ value: "sk-life-5555" }], network_config: { base_url: terse.url } } } }, { env: { BIFROST_HTTP_IDLE_TIMEOUT_SECONDS: "1" } });
@@ -35,7 +36,7 @@ test("a stream quieter than the server's idle timeout is not cut", async () => {
   }
 }, 30_000);
 
-test("SIGTERM stops accepting, lets the in-flight stream finish, then exits 0", async () => {
+test.concurrent("SIGTERM stops accepting, lets the in-flight stream finish, then exits 0", async () => {
   const gw = await startGateway({ config: config() });
   mock.fault({ chunkDelayMs: 250, match: { model: "gpt-4o-mini" } });
   const res = await fetch(`${gw.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: streamBody });
