@@ -1,28 +1,26 @@
 /** The other OpenAI endpoints: text completions (chat-backed), audio, images, and the /openai/v1 prefix. */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import OpenAI, { toFile } from "openai";
-import { startGateway, type GatewayProcess } from "../support/gateway";
+import { openGateway, type Gateway } from "../support/gateway";
 import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
 
 let mock: MockUpstream;
-let gw: GatewayProcess;
+let gw: Gateway;
 let client: OpenAI;
 
 beforeAll(async () => {
   mock = await startMockUpstream();
-  gw = await startGateway({
-    config: {
-      providers: {
-        openai: { keys: [{ value: "sk-endpoints-1" }], network_config: { base_url: mock.url } },
-        anthropic: { keys: [{ value: "sk-endpoints-2" }], network_config: { base_url: mock.url } },
-        vllm: { keys: [{ value: "sk-vllm-1" }], network_config: { base_url: mock.url } }, // vLLM started with --api-key
-      },
+  gw = await openGateway({
+    providers: {
+      openai: { keys: [{ value: "sk-endpoints-1" }], network_config: { base_url: mock.url } },
+      anthropic: { keys: [{ value: "sk-endpoints-2" }], network_config: { base_url: mock.url } },
+      vllm: { keys: [{ value: "sk-vllm-1" }], network_config: { base_url: mock.url } }, // vLLM started with --api-key
     },
   });
   client = new OpenAI({ baseURL: `${gw.url}/openai/v1`, apiKey: "unused", maxRetries: 0 });
 });
 afterAll(async () => {
-  await gw?.stop();
+  await gw?.close();
   await mock?.stop();
 });
 
@@ -84,13 +82,13 @@ describe("audio", () => {
   test("a transcription without a file is a 400 naming it", async () => {
     const form = new FormData();
     form.append("model", "openai/whisper-1");
-    const res = await fetch(`${gw.url}/v1/audio/transcriptions`, { method: "POST", body: form });
+    const res = await gw.fetch("/v1/audio/transcriptions", { method: "POST", body: form });
     expect(res.status).toBe(400);
     expect(((await res.json()) as any).error.param).toBe("file");
   });
 
   test("speech on a provider without it is a 400", async () => {
-    const res = await fetch(`${gw.url}/v1/audio/speech`, { method: "POST", body: JSON.stringify({ model: "anthropic/claude-3-5-haiku-latest", voice: "x", input: "y" }) });
+    const res = await gw.fetch("/v1/audio/speech", { method: "POST", body: JSON.stringify({ model: "anthropic/claude-3-5-haiku-latest", voice: "x", input: "y" }) });
     expect(res.status).toBe(400);
   });
 });

@@ -1,19 +1,20 @@
 /** Every error a client can meet, in the gateway's JSON shape, with the right status. */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
-import { startGateway, type GatewayProcess } from "../support/gateway";
+import { openGateway, type Gateway } from "../support/gateway";
 import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
+import { eventually } from "../support/wait";
 
 const KEY = "sk-errors-secret-998877";
 let mock: MockUpstream;
-let gw: GatewayProcess;
+let gw: Gateway;
 
 beforeAll(async () => {
   mock = await startMockUpstream();
   const closed = Bun.serve({ port: 0, fetch: () => new Response() });
   const deadPort = closed.port;
   closed.stop(true);
-  gw = await startGateway({
-    config: {
+  gw = await openGateway(
+    {
       client: { max_request_body_size_mb: 1, allowed_origins: ["https://app.example"] },
       providers: {
         openai: {
@@ -24,12 +25,12 @@ beforeAll(async () => {
         groq: { keys: [{ value: "gsk-x" }], network_config: { base_url: `http://127.0.0.1:${deadPort}` } },
       },
     },
-    env: { OA_KEY: KEY },
-  });
+    { env: { OA_KEY: KEY } },
+  );
 });
 
 afterAll(async () => {
-  await gw?.stop();
+  await gw?.close();
   await mock?.stop();
 });
 
@@ -39,7 +40,7 @@ const chatBody = (extra: Record<string, unknown> = {}) =>
   JSON.stringify({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "hi" }], ...extra });
 
 async function post(path: string, body: string | Uint8Array, headers: Record<string, string> = {}) {
-  const res = await fetch(gw.url + path, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+  const res = await gw.fetch(path, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
   const text = await res.text();
   return { status: res.status, headers: res.headers, text, json: (() => { try { return JSON.parse(text); } catch { return null; } })() };
 }
@@ -189,7 +190,7 @@ describe("failures after the first byte end the stream with an error event", () 
 
 describe("transport", () => {
   test("GET /health", async () => {
-    const r = await fetch(gw.url + "/health");
+    const r = await gw.fetch("/health");
     expect(await r.json()).toEqual({ status: "ok" });
   });
 
@@ -201,13 +202,13 @@ describe("transport", () => {
   });
 
   test("CORS follows client.allowed_origins", async () => {
-    const pre = await fetch(gw.url + "/v1/chat/completions", {
+    const pre = await gw.fetch("/v1/chat/completions", {
       method: "OPTIONS",
       headers: { origin: "https://app.example", "access-control-request-method": "POST" },
     });
     expect(pre.status).toBe(204);
     expect(pre.headers.get("access-control-allow-origin")).toBe("https://app.example");
-    const denied = await fetch(gw.url + "/v1/chat/completions", { method: "OPTIONS", headers: { origin: "https://evil.example" } });
+    const denied = await gw.fetch("/v1/chat/completions", { method: "OPTIONS", headers: { origin: "https://evil.example" } });
     expect(denied.headers.get("access-control-allow-origin")).toBeNull();
     const r = await post("/v1/chat/completions", chatBody(), { origin: "https://app.example" });
     expect(r.headers.get("access-control-allow-origin")).toBe("https://app.example");
@@ -220,9 +221,7 @@ describe("transport", () => {
     const reader = res.body!.getReader();
     await reader.read();
     ctrl.abort();
-    const deadline = Date.now() + 3000;
-    while (!mock.requests[0]?.aborted && Date.now() < deadline) await Bun.sleep(25);
-    expect(mock.requests[0]!.aborted).toBe(true);
+    await eventually(() => mock.requests[0]?.aborted === true);
   });
 
   test("an upstream that echoes the key in its error message has it redacted", async () => {

@@ -1,7 +1,8 @@
 /** Long streams versus Bun's idle timeout, and graceful shutdown with requests and streams in flight. */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { startGateway } from "../support/gateway";
+import { openGateway, startGateway } from "../support/gateway";
 import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
+import { eventually } from "../support/wait";
 
 let mock: MockUpstream;
 beforeAll(async () => {
@@ -18,12 +19,11 @@ async function readAll(res: Response): Promise<string> {
   return await res.text().catch((e) => `<<cut: ${(e as Error).message}>>`);
 }
 
-test("a stream quieter than the server's idle timeout is not cut", async () => {
+// These two mostly wait (on Bun's idle-timeout tick, on a paced stream) and share nothing, so they wait together.
+test.concurrent("a stream quieter than the server's idle timeout is not cut", async () => {
   const terse = await startMockUpstream({ words: 1 });
-  const gw = await startGateway({
-    config: { providers: { openai: { keys: [{ value: "sk-life-5555" }], network_config: { base_url: terse.url } } } },
-    env: { BIFROST_HTTP_IDLE_TIMEOUT_SECONDS: "1" },
-  });
+  // In-process, but on a real socket: the idle timeout is the server's.
+  const gw = await openGateway({ providers: { openai: { keys: [{ value: "sk-life-5555" }], network_config: { base_url: terse.url } } } }, { env: { BIFROST_HTTP_IDLE_TIMEOUT_SECONDS: "1" } });
   try {
     terse.fault({ chunkDelayMs: 1300 });
     const res = await fetch(`${gw.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: streamBody });
@@ -31,19 +31,20 @@ test("a stream quieter than the server's idle timeout is not cut", async () => {
     expect(text).toEndWith("data: [DONE]\n\n");
     expect(text.split("\n\n").filter(Boolean).length).toBe(5);
   } finally {
-    await gw.stop();
+    await gw.close();
     await terse.stop();
   }
 }, 30_000);
 
-test("SIGTERM stops accepting, lets the in-flight stream finish, then exits 0", async () => {
+test.concurrent("SIGTERM stops accepting, lets the in-flight stream finish, then exits 0", async () => {
   const gw = await startGateway({ config: config() });
   mock.fault({ chunkDelayMs: 250, match: { model: "gpt-4o-mini" } });
   const res = await fetch(`${gw.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: streamBody });
   const reader = res.body!.getReader();
   await reader.read(); // the stream is under way
   gw.proc.kill("SIGTERM");
-  await Bun.sleep(150);
+  // The server stops listening as it logs this line.
+  await eventually(() => gw.output().includes("SIGTERM received"));
   const refused = await fetch(`${gw.url}/health`).then(
     () => false,
     () => true,

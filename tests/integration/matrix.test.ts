@@ -4,21 +4,21 @@
  * the client dialect's envelope, the reply text, and the token usage the mock counted, cached tokens included.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { startGateway, type GatewayProcess } from "../support/gateway";
+import { openGateway, type Gateway } from "../support/gateway";
 import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
 import { CACHED_TOKENS } from "../support/mock/types";
 import { MATRIX_DIALECTS, MATRIX_PROVIDERS, MATRIX_TOOL_DIALECTS } from "../support/matrix";
 
 let mock: MockUpstream;
-let gw: GatewayProcess;
+let gw: Gateway;
 
 beforeAll(async () => {
   mock = await startMockUpstream({ record: false });
   const providers = Object.fromEntries(MATRIX_PROVIDERS.map((p) => [p.name, p.config(mock.url)]));
-  gw = await startGateway({ config: { providers } });
+  gw = await openGateway({ providers });
 });
 afterAll(async () => {
-  await gw?.stop();
+  await gw?.close();
   await mock?.stop();
 });
 

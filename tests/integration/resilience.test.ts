@@ -1,52 +1,51 @@
 /** Retries, key rotation, fallbacks, circuit breakers, backpressure and isolation, against a faulty mock. */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
-import { startGateway, type GatewayProcess } from "../support/gateway";
+import { openGateway, type Gateway } from "../support/gateway";
 import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
+import { eventually } from "../support/wait";
 
 let mock: MockUpstream;
-let gw: GatewayProcess;
+let gw: Gateway;
 
 const fast = { max_retries: 2, retry_backoff_initial: 10, retry_backoff_max: 40 };
 
 beforeAll(async () => {
   mock = await startMockUpstream();
-  gw = await startGateway({
-    config: {
-      client: { drop_excess_requests: true },
-      providers: {
-        openai: {
-          keys: [
-            { name: "k1", value: "sk-key-one-1111", models: ["*"], weight: 1 },
-            { name: "k2", value: "sk-key-two-2222", models: ["*"], weight: 1 },
-          ],
-          network_config: { base_url: mock.url, ...fast },
-        },
-        anthropic: { keys: [{ value: "sk-ant-fallback-1" }], network_config: { base_url: mock.url } },
-        solo: {
-          keys: [{ name: "only", value: "sk-solo-3333", models: ["*"] }],
-          custom_provider_config: { base_provider_type: "openai" },
-          network_config: { base_url: mock.url, max_retries: 1, retry_backoff_initial: 10, retry_backoff_max: 20, circuit_breaker: { failure_threshold: 2, cooldown_seconds: 1 } },
-        },
-        narrow: {
-          keys: [{ value: "sk-narrow-4444" }],
-          custom_provider_config: { base_provider_type: "openai" },
-          network_config: { base_url: mock.url },
-          concurrency_and_buffer_size: { concurrency: 1, buffer_size: 1 },
-        },
+  gw = await openGateway({
+    client: { drop_excess_requests: true },
+    providers: {
+      openai: {
+        keys: [
+          { name: "k1", value: "sk-key-one-1111", models: ["*"], weight: 1 },
+          { name: "k2", value: "sk-key-two-2222", models: ["*"], weight: 1 },
+        ],
+        network_config: { base_url: mock.url, ...fast },
+      },
+      anthropic: { keys: [{ value: "sk-ant-fallback-1" }], network_config: { base_url: mock.url } },
+      solo: {
+        keys: [{ name: "only", value: "sk-solo-3333", models: ["*"] }],
+        custom_provider_config: { base_provider_type: "openai" },
+        network_config: { base_url: mock.url, max_retries: 1, retry_backoff_initial: 10, retry_backoff_max: 20, circuit_breaker: { failure_threshold: 2, cooldown_seconds: 1 } },
+      },
+      narrow: {
+        keys: [{ value: "sk-narrow-4444" }],
+        custom_provider_config: { base_provider_type: "openai" },
+        network_config: { base_url: mock.url },
+        concurrency_and_buffer_size: { concurrency: 1, buffer_size: 1 },
       },
     },
   });
 });
 
 afterAll(async () => {
-  await gw?.stop();
+  await gw?.close();
   await mock?.stop();
 });
 
 beforeEach(() => mock.reset());
 
 async function chat(model: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
-  const res = await fetch(`${gw.url}/v1/chat/completions`, {
+  const res = await gw.fetch("/v1/chat/completions", {
     method: "POST",
     headers: { "content-type": "application/json", ...headers },
     body: JSON.stringify({ model, messages: [{ role: "user", content: "hi" }], ...extra }),
@@ -153,7 +152,7 @@ describe("circuit breaker", () => {
     mock.fault({ status: 500, times: 2, match: { model: "solo-cb" } });
     expect((await chat("solo/solo-cb")).status).toBe(500);
     const state = async () => {
-      const p = ((await (await fetch(`${gw.url}/api/providers`)).json()) as any).providers.find((x: any) => x.name === "solo");
+      const p = ((await (await gw.fetch("/api/providers")).json()) as any).providers.find((x: any) => x.name === "solo");
       return p.circuits[0];
     };
     expect((await state()).state).toBe("open");
@@ -170,36 +169,43 @@ describe("circuit breaker", () => {
   });
 
   test("/api/providers shows keys by name and never their values", async () => {
-    const text = await (await fetch(`${gw.url}/api/providers`)).text();
+    const text = await (await gw.fetch("/api/providers")).text();
     expect(text).toContain('"name":"k1"');
     expect(text).not.toContain("sk-key-one-1111");
   });
 });
 
 describe("backpressure and isolation", () => {
+  const queueOf = async (name: string) => ((await (await gw.fetch("/api/providers")).json()) as any).providers.find((p: any) => p.name === name).queue;
+  /** narrow's one slot taken and its one-place buffer full, both held at the mock until `release`. */
+  async function saturateNarrow(release: Promise<void>) {
+    mock.fault({ until: release, times: 2, match: { model: "narrow-slow" } });
+    const busy = [chat("narrow/narrow-slow"), chat("narrow/narrow-slow")];
+    await eventually(async () => {
+      const q = await queueOf("narrow");
+      return q.in_flight === 1 && q.queued === 1;
+    });
+    return busy;
+  }
+
   test("a full queue answers 429 at once when drop_excess_requests is true", async () => {
-    mock.fault({ delayMs: 800, times: 2, match: { model: "narrow-slow" } });
-    const first = chat("narrow/narrow-slow"); // in flight
-    await Bun.sleep(100);
-    const second = chat("narrow/narrow-slow"); // queued (buffer 1)
-    await Bun.sleep(100);
-    const t0 = performance.now();
+    const release = Promise.withResolvers<void>();
+    const busy = await saturateNarrow(release.promise);
+    // Answered while both earlier requests are still held: it did not wait for a place.
     const third = await chat("narrow/narrow-slow");
     expect(third.status).toBe(429);
     expect(third.json.error.code).toBe("queue_full");
-    expect(performance.now() - t0).toBeLessThan(300);
-    expect((await first).status).toBe(200);
-    expect((await second).status).toBe(200);
+    release.resolve();
+    for (const r of await Promise.all(busy)) expect(r.status).toBe(200);
   });
 
   test("one saturated provider never delays another", async () => {
-    mock.fault({ delayMs: 1500, times: 2, match: { model: "narrow-slow" } });
-    const busy = [chat("narrow/narrow-slow"), chat("narrow/narrow-slow")];
-    await Bun.sleep(100);
-    const t0 = performance.now();
+    const release = Promise.withResolvers<void>();
+    const busy = await saturateNarrow(release.promise);
+    // Answered while narrow is held: had it queued behind narrow, it would wait for the release that never comes first.
     const other = await chat("openai/gpt-4o-mini");
     expect(other.status).toBe(200);
-    expect(performance.now() - t0).toBeLessThan(500);
+    release.resolve();
     await Promise.all(busy);
   });
 });

@@ -2,33 +2,33 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import OpenAI from "openai";
-import { startGateway, type GatewayProcess } from "../support/gateway";
+import { openGateway, type Gateway } from "../support/gateway";
 import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
 
 const OPENAI_KEY = "sk-openai-secret-123456";
 const ANTHROPIC_KEY = "sk-ant-secret-abcdef";
 
 let mock: MockUpstream;
-let gw: GatewayProcess;
+let gw: Gateway;
 let client: OpenAI;
 
 beforeAll(async () => {
   mock = await startMockUpstream();
-  gw = await startGateway({
-    config: {
+  gw = await openGateway(
+    {
       providers: {
         openai: { keys: [{ name: "oa", value: "env.OA_KEY", models: ["*"], weight: 1 }], network_config: { base_url: mock.url } },
         anthropic: { keys: [{ name: "an", value: "env.AN_KEY", models: ["*"], weight: 1 }], network_config: { base_url: mock.url } },
       },
     },
-    env: { OA_KEY: OPENAI_KEY, AN_KEY: ANTHROPIC_KEY },
-    args: ["--workers", "2"], // the SDK paths run through the worker pool; the other suites use the default (in-process)
-  });
+    // The SDK paths run through the worker pool; the other suites use the default (calls on the server thread).
+    { env: { OA_KEY: OPENAI_KEY, AN_KEY: ANTHROPIC_KEY }, workers: 2 },
+  );
   client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: "unused", maxRetries: 0 });
 });
 
 afterAll(async () => {
-  await gw?.stop();
+  await gw?.close();
   await mock?.stop();
 });
 

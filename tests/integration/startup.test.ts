@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runGatewayToExit, startGateway, writeConfig } from "../support/gateway";
 import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
+import { eventually } from "../support/wait";
 
 let mock: MockUpstream;
 beforeAll(async () => {
@@ -93,10 +94,14 @@ describe("where the config comes from", () => {
 test("SIGTERM lets an in-flight request finish, then exits 0", async () => {
   const path = writeConfig({ providers: { openai: { keys: [{ value: "sk-sigterm-1" }], network_config: { base_url: mock.url } } } });
   const gw = await startGateway({ args: ["--config", path] });
-  mock.fault({ delayMs: 600 });
+  const release = Promise.withResolvers<void>();
+  mock.fault({ until: release.promise });
+  const sent = mock.requests.length;
   const pending = chat(gw.url, "openai/gpt-4o-mini");
-  await Bun.sleep(200);
+  await eventually(() => mock.requests.length > sent); // in flight, held at the upstream
   gw.proc.kill("SIGTERM");
+  await eventually(() => gw.output().includes("SIGTERM received"));
+  release.resolve();
   const r = await pending;
   expect(r.status).toBe(200);
   expect(await gw.proc.exited).toBe(0);

@@ -4,28 +4,26 @@ import { GoogleGenAI } from "@google/genai";
 import { CohereClientV2 } from "cohere-ai";
 import { BedrockRuntimeClient, ConverseCommand, ConverseStreamCommand } from "@aws-sdk/client-bedrock-runtime";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
-import { startGateway, type GatewayProcess } from "../support/gateway";
+import { openGateway, type Gateway } from "../support/gateway";
 import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
 
 let mock: MockUpstream;
-let gw: GatewayProcess;
+let gw: Gateway;
 
 beforeAll(async () => {
   mock = await startMockUpstream();
-  gw = await startGateway({
-    config: {
-      providers: {
-        openai: { keys: [{ value: "sk-vendor-1" }], network_config: { base_url: mock.url } },
-        anthropic: { keys: [{ value: "sk-vendor-2" }], network_config: { base_url: mock.url } },
-        gemini: { keys: [{ value: "sk-vendor-3" }], network_config: { base_url: mock.url } },
-        cohere: { keys: [{ value: "sk-vendor-4" }], network_config: { base_url: mock.url } },
-        elevenlabs: { keys: [{ value: "sk-vendor-5" }], network_config: { base_url: mock.url } },
-      },
+  gw = await openGateway({
+    providers: {
+      openai: { keys: [{ value: "sk-vendor-1" }], network_config: { base_url: mock.url } },
+      anthropic: { keys: [{ value: "sk-vendor-2" }], network_config: { base_url: mock.url } },
+      gemini: { keys: [{ value: "sk-vendor-3" }], network_config: { base_url: mock.url } },
+      cohere: { keys: [{ value: "sk-vendor-4" }], network_config: { base_url: mock.url } },
+      elevenlabs: { keys: [{ value: "sk-vendor-5" }], network_config: { base_url: mock.url } },
     },
   });
 });
 afterAll(async () => {
-  await gw?.stop();
+  await gw?.close();
   await mock?.stop();
 });
 
@@ -52,7 +50,7 @@ test("cohere-ai: chat and chatStream, served by Gemini", async () => {
 });
 
 test("/v1/rerank through Cohere, documents echoed", async () => {
-  const res = await fetch(`${gw.url}/v1/rerank`, {
+  const res = await gw.fetch("/v1/rerank", {
     method: "POST",
     body: JSON.stringify({ model: "cohere/rerank-v3.5", query: "capital of France", documents: ["Paris is the capital of France", "Berlin is in Germany"], return_documents: true }),
   });
@@ -64,7 +62,7 @@ test("/v1/rerank through Cohere, documents echoed", async () => {
 });
 
 test("/v1/audio/speech through ElevenLabs", async () => {
-  const res = await fetch(`${gw.url}/v1/audio/speech`, { method: "POST", body: JSON.stringify({ model: "elevenlabs/eleven_multilingual_v2", voice: "voice123", input: "hello" }) });
+  const res = await gw.fetch("/v1/audio/speech", { method: "POST", body: JSON.stringify({ model: "elevenlabs/eleven_multilingual_v2", voice: "voice123", input: "hello" }) });
   expect(res.status).toBe(200);
   expect(res.headers.get("content-type")).toStartWith("audio/mpeg");
   expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(0);

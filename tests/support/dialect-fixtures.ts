@@ -1,25 +1,6 @@
-/** Helpers for the ingress dialects' tests: reading a folder's canonical fixtures, and checking encoder frames. */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+/** Helpers for the ingress dialects' tests: checking encoder frames, canonical chunks, and a canned-dialect server. */
 import { SseParser } from "../../src/providers/sse";
 import type { ChatChunk, ChatResponse } from "../../src/schemas/chat";
-
-/** Canonical responses (.json) and chunk streams (.chunks.txt) stored in `dir`. */
-export function canonicalFixtures(dir: string) {
-  const fixtureText = (name: string): string => readFileSync(join(dir, name), "utf8");
-  const fixtureJson = (name: string): any => JSON.parse(fixtureText(name));
-  return {
-    fixtureText,
-    fixtureJson,
-    chatResponse: (name: string): ChatResponse => fixtureJson(`${name}.json`),
-    /** The chunks of a recorded stream, without the [DONE] sentinel. */
-    chatChunks(name: string): ChatChunk[] {
-      const sse = new SseParser();
-      const events = [...sse.push(fixtureText(`${name}.chunks.txt`)), ...sse.end()];
-      return events.filter((e) => e.data !== "[DONE]").map((e) => JSON.parse(e.data));
-    },
-  };
-}
 
 /** Decodes encoder frames into {event, data} pairs, checking each frame is exactly one SSE event. */
 export function sseEvents(frames: Array<string | Uint8Array>): Array<{ event: string | null; data: any }> {

@@ -1,8 +1,66 @@
-/** Starts the real gateway as a subprocess (as a user would, via src/cli.ts) and stops it. */
+/**
+ * The gateway under test. `openGateway` runs it in this process: most tests want its routes, not its
+ * process. `startGateway` runs `bifrost server` as a subprocess, for what only a process has: flags,
+ * exit codes, signals, --cluster.
+ */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
+import type { Bifrost } from "../../src/core/bifrost";
+import { createApp } from "../../src/http/app";
+import { setLogSink } from "../../src/log";
+import { startServer } from "../../src/server";
+
+export interface Gateway {
+  /** The server on 127.0.0.1, port 0, as `bifrost server` listens: for SDKs and whatever is about the connection. */
+  url: string;
+  /** The same routes without a socket: `gw.fetch("/v1/models")` goes straight to the app. */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+  bifrost: Bifrost;
+  /** The log lines written while this gateway was open. */
+  output(): string;
+  close(): Promise<void>;
+}
+
+export interface GatewayOptions {
+  /** The only environment the gateway sees: the config's env.X values, BIFROST_* settings. */
+  env?: Record<string, string>;
+  /** Provider worker threads, as `--workers N` (default 0: calls run on this thread). */
+  workers?: number;
+}
+
+/** Who hears log lines while gateways are open; with none open, lines go to stderr as usual. */
+const logReaders = new Set<(line: string) => void>();
+const toStderr = (line: string) => void process.stderr.write(line + "\n");
+
+/** Start the gateway in this process with a config object (Go Bifrost's config.json shape). */
+export async function openGateway(config: unknown, opts: GatewayOptions = {}): Promise<Gateway> {
+  let out = "";
+  const reader = (line: string) => void (out += line + "\n");
+  logReaders.add(reader);
+  setLogSink((line) => logReaders.forEach((r) => r(line)));
+  const stopLogging = () => {
+    logReaders.delete(reader);
+    if (!logReaders.size) setLogSink(toStderr);
+  };
+  // startServer, as the CLI calls it, so the server keeps its idle timeout and body limit.
+  const server = await startServer({ config: writeConfig(config), port: 0, host: "127.0.0.1", workers: opts.workers, env: { ...opts.env } }).catch((e) => {
+    stopLogging();
+    throw e;
+  });
+  const app = createApp(server.bifrost);
+  return {
+    url: server.url,
+    fetch: (path, init) => app.handle(new Request(server.url + path, init)),
+    bifrost: server.bifrost,
+    output: () => out,
+    async close() {
+      await server.stop(0);
+      stopLogging();
+    },
+  };
+}
 
 export interface GatewayProcess {
   url: string;

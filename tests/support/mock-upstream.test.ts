@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { startMockUpstream, type MockUpstream } from "./mock-upstream";
+import { eventually } from "./wait";
 
 let mock: MockUpstream;
 
@@ -73,14 +74,6 @@ async function readFrames(reader: { read(): Promise<{ done: boolean; value?: Uin
     text += decoder.decode(value, { stream: true });
   }
   return parseSse(text);
-}
-
-async function waitFor(cond: () => boolean, ms = 2000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error("condition not met in time");
-    await Bun.sleep(10);
-  }
 }
 
 // ---------------------------------------------------------------- OpenAI chat
@@ -450,6 +443,18 @@ describe("faults", () => {
     expect(res.status).toBe(200);
   });
 
+  test("until holds the answer until the test releases it", async () => {
+    const release = Promise.withResolvers<void>();
+    mock.fault({ until: release.promise });
+    let answered = false;
+    const pending = chat(hi).then((r) => ((answered = true), r));
+    await eventually(() => mock.requests.length === 1);
+    expect((await chat(hi)).status).toBe(200); // a later request is not held
+    expect(answered).toBe(false);
+    release.resolve();
+    expect((await pending).status).toBe(200);
+  });
+
   test("chunkDelayMs paces stream frames", async () => {
     mock.fault({ chunkDelayMs: 30 });
     const t0 = performance.now();
@@ -490,7 +495,7 @@ describe("faults", () => {
     expect(raced).toBe("stalled");
     ac.abort();
     expect(await next).toBe("aborted");
-    await waitFor(() => mock.requests[0]?.aborted === true);
+    await eventually(() => mock.requests[0]?.aborted === true);
   });
 
   test("errorEventAfterChunks: OpenAI error frame then end", async () => {
@@ -528,17 +533,17 @@ describe("client cancellation", () => {
     const reader = res.body!.getReader();
     await readFrames(reader, 1);
     ac.abort();
-    await waitFor(() => mock.requests[0]?.aborted === true);
+    await eventually(() => mock.requests[0]?.aborted === true);
   });
 
   test("aborting during delayMs marks the request aborted", async () => {
     mock.fault({ delayMs: 5000 });
     const ac = new AbortController();
     const pending = chat({ messages: [user("hi")] }, ac.signal).catch((e) => e);
-    await waitFor(() => mock.requests.length === 1);
+    await eventually(() => mock.requests.length === 1);
     ac.abort();
     expect(((await pending) as Error).name).toBe("AbortError");
-    await waitFor(() => mock.requests[0]?.aborted === true);
+    await eventually(() => mock.requests[0]?.aborted === true);
   });
 });
 

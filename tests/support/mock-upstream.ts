@@ -1,6 +1,6 @@
 /**
  * Mock LLM upstream speaking the OpenAI and Anthropic wire formats (JSON and SSE), with latency and
- * fault injection. Used by integration tests (the gateway subprocess points its base_url here) and by
+ * fault injection. Used by integration tests (the gateway under test points its base_url here) and by
  * the load benchmark, so the fault-free path does no logging, no timers and answers from one string.
  *
  * Run standalone: `bun tests/support/mock-upstream.ts --port 9100 [--no-record] [--words 5]`.
@@ -27,6 +27,8 @@ export interface Fault {
   headers?: Record<string, string>;
   /** Wait before sending headers. */
   delayMs?: number;
+  /** Hold the answer until this settles: the test, not a clock, decides when a slow upstream answers. */
+  until?: Promise<unknown>;
   /** Wait between stream chunks. */
   chunkDelayMs?: number;
   /** Cut the connection after N chunks (SSE frames; a JSON body counts as two halves). */
@@ -638,6 +640,15 @@ function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
   });
 }
 
+/** Resolves true if the signal aborted before `release` settled. */
+function held(release: Promise<unknown>, signal: AbortSignal): Promise<boolean> {
+  const settled = release.then(
+    () => false,
+    () => false,
+  );
+  return Promise.race([settled, untilAborted(signal).then(() => true)]);
+}
+
 function untilAborted(signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
@@ -801,7 +812,7 @@ export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise
     }
 
     const ex: Exchange = { req, rec, signal: AbortSignal.any([req.signal, shutdown.signal]) };
-    if (fault.delayMs && (await sleep(fault.delayMs, ex.signal))) {
+    if ((fault.delayMs && (await sleep(fault.delayMs, ex.signal))) || (fault.until && (await held(fault.until, ex.signal)))) {
       noteClientGone(ex);
       return new Response(null, { status: 499 });
     }

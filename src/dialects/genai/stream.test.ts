@@ -4,9 +4,9 @@ import { BifrostError } from "../../schemas/error";
 import { createGeminiStreamDecoder } from "../../providers/gemini/stream";
 import { fixtureText as geminiFixture, target as geminiTarget } from "../../providers/gemini/__fixtures__";
 import { genaiStreamEncoder } from "./stream";
-import { fixtureText } from "./__fixtures__";
+import { fixtureJsonLines, fixtureText } from "./__fixtures__";
 
-const openaiChunks = (): ChatChunk[] => fixtureText("openai-tool-call.chunks.jsonl").trim().split("\n").map((l) => JSON.parse(l));
+const openaiChunks = (): ChatChunk[] => fixtureJsonLines("openai-tool-call.chunks.jsonl");
 
 function encode(chunks: ChatChunk[]): string {
   const enc = genaiStreamEncoder();

@@ -1,10 +1,12 @@
 import { describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { fixtures } from "../../../tests/support/fixtures";
 import { BifrostError } from "../../schemas/error";
 import type { ProviderTarget } from "../types";
 import { createOpenAIAdapter, createOpenAIStreamDecoder } from "./adapter";
 
 const target: ProviderTarget = { provider: "openai", model: "gpt-4o-mini", baseUrl: "https://api.openai.com", apiKey: "sk-test", extraHeaders: { "x-team": "a" } };
-const fixture = (name: string) => Bun.file(new URL(`./__fixtures__/${name}`, import.meta.url)).text();
+const { fixtureText } = fixtures(join(import.meta.dir, "__fixtures__"));
 const adapter = createOpenAIAdapter({ kind: "openai" });
 
 /** Feed the transcript split at `at` (every offset when -1 is not given). */
@@ -49,7 +51,7 @@ describe("openai request translation", () => {
 
 describe("openai stream decoding", () => {
   test("a tool-call stream decodes the same at every split point, usage included", async () => {
-    const text = await fixture("tool-call.chunks.txt");
+    const text = fixtureText("tool-call.chunks.txt");
     const whole = decodeSplit(text, []);
     expect(whole.done).toBe(true);
     expect(whole.chunks).toHaveLength(5);
@@ -60,7 +62,7 @@ describe("openai stream decoding", () => {
   });
 
   test("CRLF line endings split between \\r and \\n decode the same", async () => {
-    const text = (await fixture("tool-call.chunks.txt")).replace(/\n/g, "\r\n");
+    const text = fixtureText("tool-call.chunks.txt").replace(/\n/g, "\r\n");
     const whole = decodeSplit(text, []).chunks;
     expect(whole).toHaveLength(5);
     for (let i = 1; i < text.length; i += 7) expect(decodeSplit(text, [i]).chunks).toEqual(whole);

@@ -1,13 +1,10 @@
 /** Test helpers for the Bedrock dialect: fixtures, and frames decoded back into events. */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { fixtures } from "../../../../tests/support/fixtures";
 import { decodeMessage, stringHeader } from "../../../providers/bedrock/eventstream";
-import type { ChatChunk } from "../../../schemas/chat";
 import type { Frame } from "../../types";
 
-export const fixtureText = (name: string): string => readFileSync(join(import.meta.dir, name), "utf8");
-export const fixtureJson = (name: string): any => JSON.parse(fixtureText(name));
-export const fixtureChunks = (name: string): ChatChunk[] => fixtureText(name).split("\n").filter(Boolean).map((l) => JSON.parse(l));
+/** fixtureChunks reads canonical chunks recorded one JSON a line (`.chunks.jsonl`). */
+export const { fixtureText, fixtureJson, fixtureJsonLines: fixtureChunks } = fixtures(import.meta.dir);
 
 export interface DecodedFrame {
   /** ":event-type", or "!" + ":exception-type" for an exception. */

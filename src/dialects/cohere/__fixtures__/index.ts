@@ -1,5 +1,5 @@
 /** Fixtures for the dialect tests: canonical responses (.json) and chunk streams (.chunks.txt), and Cohere requests. */
-import { canonicalFixtures } from "../../../../tests/support/dialect-fixtures";
+import { fixtures } from "../../../../tests/support/fixtures";
 
-export const { fixtureText, fixtureJson, chatResponse, chatChunks } = canonicalFixtures(import.meta.dir);
+export const { fixtureText, fixtureJson, chatResponse, chatChunks } = fixtures(import.meta.dir);
 export { sseEvents } from "../../../../tests/support/dialect-fixtures";

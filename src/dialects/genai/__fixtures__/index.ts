@@ -1,6 +1,4 @@
-/** Test helpers for the GenAI dialect: recorded client requests. */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+/** Test helpers for the GenAI dialect: recorded client requests, and canonical chunks one JSON a line. */
+import { fixtures } from "../../../../tests/support/fixtures";
 
-export const fixtureText = (name: string): string => readFileSync(join(import.meta.dir, name), "utf8");
-export const fixtureJson = (name: string): any => JSON.parse(fixtureText(name));
+export const { fixtureText, fixtureJson, fixtureJsonLines } = fixtures(import.meta.dir);

@@ -1,10 +1,9 @@
 /** Test helpers: read a recorded wire fixture, and the target every test calls. */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { fixtures } from "../../../../tests/support/fixtures";
 import type { ProviderTarget } from "../../types";
 
-export const fixtureText = (name: string): string => readFileSync(join(import.meta.dir, name), "utf8");
-export const fixtureJson = (name: string): any => JSON.parse(fixtureText(name));
+export const { fixtureText, fixtureJson } = fixtures(import.meta.dir);
+export { now, NOW_MS } from "../../../../tests/support/fixtures";
 
 export const TEST_KEY = "sk-ant-api03-test-key-never-leaks";
 
@@ -16,7 +15,3 @@ export const target = (over: Partial<ProviderTarget> = {}): ProviderTarget => ({
   extraHeaders: {},
   ...over,
 });
-
-/** A fixed clock so chunks and responses compare equal across runs. */
-export const NOW_MS = 1_760_000_000_000;
-export const now = () => NOW_MS;

@@ -1,11 +1,10 @@
 /** Test helpers: recorded wire fixtures, eventstream transcripts turned into bytes, and the target every test calls. */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { fixtures } from "../../../../tests/support/fixtures";
 import type { ProviderTarget } from "../../types";
 import { encodeEvent, encodeException } from "../eventstream";
 
-export const fixtureText = (name: string): string => readFileSync(join(import.meta.dir, name), "utf8");
-export const fixtureJson = (name: string): any => JSON.parse(fixtureText(name));
+export const { fixtureText, fixtureJson } = fixtures(import.meta.dir);
+export { now, NOW_MS } from "../../../../tests/support/fixtures";
 
 export interface TranscriptEvent {
   /** ":event-type", or ":exception-type" when `exception`. */
@@ -63,8 +62,6 @@ export const target = (over: Partial<ProviderTarget> = {}): ProviderTarget => ({
   ...over,
 });
 
-/** A fixed clock and id so chunks and responses compare equal across runs. */
-export const NOW_MS = 1_760_000_000_000;
-export const now = () => NOW_MS;
+/** A fixed id so chunks and responses compare equal across runs. */
 export const ID = "chatcmpl-fixture0000000000000000000";
 export const newId = () => ID;

@@ -1,10 +1,8 @@
 /** Test helpers: read a recorded wire fixture, and the target every test calls. */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { fixtures } from "../../../../tests/support/fixtures";
 import type { ProviderTarget } from "../../types";
 
-export const fixtureText = (name: string): string => readFileSync(join(import.meta.dir, name), "utf8");
-export const fixtureJson = (name: string): any => JSON.parse(fixtureText(name));
+export const { fixtureText, fixtureJson } = fixtures(import.meta.dir);
 
 export const TEST_KEY = "sk_0123456789abcdef0123456789abcdef0123456789abcdef";
 /** A premade ElevenLabs voice id (George). */

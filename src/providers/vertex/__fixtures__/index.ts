@@ -1,11 +1,10 @@
 /** Test helpers: recorded Vertex wire fixtures, a target, and a service account with a key made for the test. */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { fixtures } from "../../../../tests/support/fixtures";
 import type { ProviderTarget } from "../../types";
 import type { ServiceAccount } from "../config";
 
-export const fixtureText = (name: string): string => readFileSync(join(import.meta.dir, name), "utf8");
-export const fixtureJson = (name: string): any => JSON.parse(fixtureText(name));
+export const { fixtureText, fixtureJson } = fixtures(import.meta.dir);
+export { now, NOW_MS } from "../../../../tests/support/fixtures";
 
 export const target = (over: Partial<ProviderTarget> = {}): ProviderTarget => ({
   provider: "vertex",
@@ -16,9 +15,6 @@ export const target = (over: Partial<ProviderTarget> = {}): ProviderTarget => ({
   keyConfig: { project_id: "acme-prod", region: "us-central1" },
   ...over,
 });
-
-export const NOW_MS = 1_760_000_000_000;
-export const now = () => NOW_MS;
 
 export interface TestServiceAccount {
   sa: ServiceAccount;
