@@ -20,7 +20,8 @@ export function jsonResponse(json: string, status = 200, headers?: Record<string
 
 export function errorResponse(err: unknown, headers?: Record<string, string>): Response {
   const e = BifrostError.from(err);
-  if (e.status >= 500 && e.isBifrostError && e.type === "server_error") log.error("internal error", { error: String((err as Error)?.stack ?? err) });
+  // Only what nobody meant to throw is an internal error worth a stack trace (not, say, a 503 while shutting down).
+  if (!(err instanceof BifrostError) && e.type === "server_error") log.error("internal error", { error: String((err as Error)?.stack ?? err) });
   // A 413 leaves the body unread; closing the connection keeps it from holding a graceful stop open.
   if (e.status === 413) headers = { ...headers, connection: "close" };
   return jsonResponse(JSON.stringify(e.toJSON()), e.status, headers);
