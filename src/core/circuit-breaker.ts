@@ -60,14 +60,13 @@ export class CircuitBreaker {
 
 export const BREAKER_DEFAULTS: BreakerSettings = { failureThreshold: 5, cooldownMs: 30_000 };
 
-/** One circuit per provider+key, made on first use. */
+/** One circuit per provider+key, made on first use (keyed by the resolved key object: no string built per lookup). */
 export class CircuitBreakers {
-  private readonly byKey = new Map<string, CircuitBreaker>();
+  private readonly byKey = new WeakMap<object, CircuitBreaker>();
 
-  of(p: { name: string; circuitBreaker: BreakerSettings | null }, k: { name: string }): CircuitBreaker {
-    const id = `${p.name}\u0000${k.name}`;
-    let b = this.byKey.get(id);
-    if (!b) this.byKey.set(id, (b = new CircuitBreaker(p.circuitBreaker ?? BREAKER_DEFAULTS)));
+  of(p: { circuitBreaker: BreakerSettings | null }, k: object): CircuitBreaker {
+    let b = this.byKey.get(k);
+    if (!b) this.byKey.set(k, (b = new CircuitBreaker(p.circuitBreaker ?? BREAKER_DEFAULTS)));
     return b;
   }
 }

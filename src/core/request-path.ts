@@ -185,7 +185,9 @@ export function providerCall(op: Op, c: Candidate, key: ResolvedKey): ProviderCa
 
 /** A unary call inside the provider's admission queue. */
 async function callOnce(gw: GatewayParts, call: ProviderCall, p: ResolvedProvider, req: unknown, opts: RequestOptions): Promise<Answer> {
-  const queue = await admit(gw, p, opts.signal);
+  const queue = gw.queues.get(p.name)!;
+  const wait = admit(gw, queue, opts.signal);
+  if (wait) await wait;
   try {
     return await gw.transport.call(call, req, opts.signal, takeRawBody(gw, opts));
   } finally {
@@ -195,7 +197,9 @@ async function callOnce(gw: GatewayParts, call: ProviderCall, p: ResolvedProvide
 
 /** A stream holds its queue slot until it ends, fails or is cancelled. */
 async function openStreamOnce(gw: GatewayParts, call: ProviderCall, p: ResolvedProvider, req: unknown, opts: RequestOptions): Promise<ChunkStream> {
-  const queue = await admit(gw, p, opts.signal);
+  const queue = gw.queues.get(p.name)!;
+  const wait = admit(gw, queue, opts.signal);
+  if (wait) await wait;
   let src: ChunkStream;
   try {
     src = await gw.transport.stream(call, req, opts.signal, takeRawBody(gw, opts));
@@ -225,13 +229,11 @@ async function openStreamOnce(gw: GatewayParts, call: ProviderCall, p: ResolvedP
   };
 }
 
-async function admit(gw: GatewayParts, p: ResolvedProvider, signal?: AbortSignal): Promise<ProviderQueue> {
+/** A slot in the provider's queue: at once when one is free (no promise on the hot path), else a promise of one. */
+function admit(gw: GatewayParts, queue: ProviderQueue, signal?: AbortSignal): Promise<void> | null {
   if (gw.closed) throw new BifrostError({ status: 503, type: "server_error", code: "shutting_down", message: "the gateway is shutting down" });
   if (signal?.aborted) throw aborted();
-  const queue = gw.queues.get(p.name)!;
-  const wait = queue.acquire(signal);
-  if (wait) await wait;
-  return queue;
+  return queue.acquire(signal);
 }
 
 /** The worker transport may send the client's bytes once (they are transferred); on this thread they are not needed. */

@@ -9,7 +9,8 @@ import { serveDialect } from "./dialect";
 import { jsonResponse, sseResponse } from "./respond";
 import type { Route, RouteRequest } from "./route";
 
-const retries = (n: number, headers: Record<string, string>) => ({ ...headers, "x-bf-retries": String(n) });
+/** The answer's headers (its own object, per request) with x-bf-retries. */
+const retries = (n: number, headers: Record<string, string>) => ((headers["x-bf-retries"] = String(n)), headers);
 const NO_PARSE = { parse: "none" } as const;
 
 export function inferenceRoutes(bf: Bifrost, route: Route, maxBodyBytes: number) {

@@ -52,7 +52,8 @@ export function routeMaker(bf: Bifrost, cors: CorsPolicy, server: () => Server):
       holdOpen: () => server()?.timeout?.(request, 0),
     };
     try {
-      return await withHttpHooks(bf, request, headers, () => serve(r));
+      const pipe = bf.pipeline;
+      return await (pipe.hasHttpRequest || pipe.hasHttpResponse ? withHttpHooks(bf, request, headers, () => serve(r)) : serve(r));
     } catch (err) {
       return errorResponse(err, headers);
     }
