@@ -85,9 +85,12 @@ export class AuthGuard {
   async login(username: string, password: string, address: string): Promise<{ token: string; expiresAt: number } | Admission> {
     const locked = this.lockedOut(address);
     if (locked) return locked;
-    if (!(await this.passwordMatches(username, password))) return this.failed(address, unauthorized("Invalid username or password"));
+    if (!(await this.passwordMatches(username, password))) {
+      audit.warn("admin login failed", { address });
+      return this.failed(address, unauthorized("Invalid username or password"));
+    }
     this.failures.succeed(address);
-    audit.info("admin login", { who: this.auth.username });
+    audit.info("admin login", { who: this.auth.username, address });
     return this.sessions.create(this.auth.username);
   }
 
@@ -105,7 +108,7 @@ export class AuthGuard {
 
   /** One line per admin change: who, method and path (never the body or the query). */
   auditChange(who: string, request: Request, path: string): void {
-    if (!READ_METHODS.has(request.method)) audit.info("admin change", { who, method: request.method, path });
+    if (!READ_METHODS.has(request.method) && !SESSION_PATHS.has(path)) audit.info("admin change", { who, method: request.method, path });
   }
 
   private whitelisted(path: string): boolean {
