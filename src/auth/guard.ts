@@ -64,7 +64,7 @@ export class AuthGuard {
     if (!this.auth.enabled) {
       if (this.auth.allowUnauthenticatedAdmin) return { who: "anonymous" };
       // DNS rebinding: a page on evil.example resolving to 127.0.0.1 arrives with Host: evil.example.
-      if (!isLoopbackHostHeader(request.headers.get("host"))) {
+      if (!isLoopbackHostHeader(hostOf(request))) {
         return { refused: new BifrostError({ status: 403, type: "permission_error", code: "host_not_allowed", message: "the admin API without auth_config answers only to a loopback Host (localhost, 127.0.0.1, [::1])" }) };
       }
       return { who: "anonymous-loopback" };
@@ -211,12 +211,23 @@ function crossOrigin(request: Request): BifrostError | null {
   let foreign = site === "cross-site";
   if (origin && !foreign) {
     try {
-      foreign = new URL(origin).host !== request.headers.get("host");
+      foreign = new URL(origin).host !== hostOf(request);
     } catch {
       foreign = true;
     }
   }
   return foreign ? new BifrostError({ status: 403, type: "permission_error", code: "cross_origin_refused", message: "the admin API does not accept cross-origin requests" }) : null;
+}
+
+/** The Host header; a request built in-process (app.handle) may have none, and then its URL's host stands in. */
+function hostOf(request: Request): string | null {
+  const h = request.headers.get("host");
+  if (h) return h;
+  try {
+    return new URL(request.url).host;
+  } catch {
+    return null;
+  }
 }
 
 function presentedToken(request: Request): string {
