@@ -73,7 +73,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     config: config.source,
     providers: names.length ? names.join(",") : "none",
     transport: bifrost.transportKind,
-    admin_auth: config.auth.enabled ? (config.auth.inferenceNeedsAuth ? "on (inference too)" : "on (admin only)") : "off (loopback only)",
+    admin_auth: config.auth.enabled ? (config.auth.inferenceNeedsAuth ? "on (inference too)" : "on (admin only)") : config.auth.allowUnauthenticatedAdmin ? "off (allow_unauthenticated_admin)" : "off (loopback only)",
     pid: process.pid,
   });
   if (mockerOnly) {
