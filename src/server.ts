@@ -6,6 +6,7 @@ import type { ResolvedConfig } from "./config/resolved";
 import { Bifrost, DEFAULT_PLUGINS_DIR } from "./core/bifrost";
 import { PluginLoadError } from "./plugins/host";
 import { discoverPlugins } from "./plugins/manifest";
+import { isLoopbackAddress } from "./auth/guard";
 import { createApp } from "./http/app";
 import { log } from "./log";
 
@@ -52,6 +53,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const env = opts.env ?? process.env;
   const config = await loadServerConfig(opts);
   for (const w of config.warnings) log.warn(`config: ${w}`);
+  const hostname = opts.host ?? env.HOST ?? "127.0.0.1";
+  checkAdminExposure(config, hostname);
   const pluginsDir = pluginsDirFor(opts, env);
   const mockerOnly = config.providers.size === 0 && !config.plugins.some((p) => p.name === "mocker") && discoverPlugins(pluginsDir).found.has("mocker");
   if (mockerOnly) config.plugins.push({ name: "mocker", enabled: true, config: {} });
@@ -59,7 +62,6 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const bifrost = await Bifrost.create(config, { env, workers: opts.workers, pluginsDir, baseDir: path ? dirname(path) : resolve(opts.appDir ?? ".") });
   const app = createApp(bifrost);
   const port = opts.port ?? (env.PORT ? Number(env.PORT) : 8080);
-  const hostname = opts.host ?? env.HOST ?? "127.0.0.1";
   // Idle connections are closed after this; inference requests lift it for themselves (src/http/inference.ts).
   const idleTimeout = Number(env.BIFROST_HTTP_IDLE_TIMEOUT_SECONDS ?? 30);
   const reusePort = env.BIFROST_REUSE_PORT === "1";
@@ -71,6 +73,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     config: config.source,
     providers: names.length ? names.join(",") : "none",
     transport: bifrost.transportKind,
+    admin_auth: config.auth.enabled ? (config.auth.inferenceNeedsAuth ? "on (inference too)" : "on (admin only)") : config.auth.allowUnauthenticatedAdmin ? "off (allow_unauthenticated_admin)" : "off (loopback only)",
     pid: process.pid,
   });
   if (mockerOnly) {
@@ -89,9 +92,26 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   return { url, port: server.port!, bifrost, stop };
 }
 
+/** With auth_config off, the admin API may only be reachable from this machine unless the config accepts the risk. */
+function checkAdminExposure(config: ResolvedConfig, hostname: string) {
+  const { auth } = config;
+  if (auth.enabled) return;
+  if (isLoopbackAddress(hostname)) return;
+  if (!auth.allowUnauthenticatedAdmin) {
+    throw new ConfigError([
+      `host ${hostname}: refusing to serve the admin API (/api/*) without auth_config on a non-loopback address; enable auth_config (is_enabled, admin_username, admin_password), bind to 127.0.0.1, or set client.allow_unauthenticated_admin: true`,
+    ]);
+  }
+  log.warn(`admin API (/api/*) open without authentication on ${hostname} (client.allow_unauthenticated_admin)`);
+}
+
 export function exitOnConfigError(err: unknown): never {
   if (err instanceof PluginLoadError) {
     process.stderr.write(`bifrost: ${err.message}\n`);
+    process.exit(1);
+  }
+  if (err instanceof ConfigError && err.problems.length === 1) {
+    process.stderr.write(`bifrost: invalid configuration: ${err.problems[0]}\n`);
     process.exit(1);
   }
   if (err instanceof ConfigError) {

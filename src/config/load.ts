@@ -4,6 +4,7 @@ import { ConfigSchema, type BifrostConfig, type ProviderConfig } from "./schema"
 import { DEFAULTS, type ResolvedConfig, type ResolvedKey, type ResolvedProvider } from "./resolved";
 import { joinPath } from "../schemas/paths";
 import { schemaProblems, unknownKeys } from "../schemas/check";
+import { resolveAuth, unenforceableSettings } from "../auth/config";
 
 /** Thrown when a config cannot be used; `problems` has one "path: problem" line each. */
 export class ConfigError extends Error {
@@ -45,6 +46,8 @@ export function resolveConfig(raw: unknown, env: Env = process.env, source = "ob
     const p = resolveProvider(name, pc, env, errors, warnings);
     if (p) providers.set(name, p);
   }
+  errors.push(...unenforceableSettings(cfg));
+  const auth = resolveAuth(cfg, (v, path) => readSecret(v, path, env, errors), errors);
   if (errors.length) throw new ConfigError(errors);
   const c = cfg.client ?? {};
   return {
@@ -58,6 +61,7 @@ export function resolveConfig(raw: unknown, env: Env = process.env, source = "ob
     },
     providers,
     plugins: cfg.plugins ?? [],
+    auth,
     warnings,
     source,
   };

@@ -1,4 +1,5 @@
 /** The runtime view of the config: every default applied, every env.X read, every provider typed. */
+import type { ResolvedAuth } from "../auth/config";
 import type { BifrostConfig } from "./schema";
 
 export interface ResolvedKey {
@@ -47,6 +48,8 @@ export interface ResolvedConfig {
   client: ResolvedClient;
   providers: Map<string, ResolvedProvider>;
   plugins: NonNullable<BifrostConfig["plugins"]>;
+  /** auth_config with the password hashed; AUTH_OFF when disabled. */
+  auth: ResolvedAuth;
   /** Non-fatal findings (unknown keys, empty model lists), each naming its JSON path. */
   warnings: string[];
   /** Where it came from: a file path, "environment", or "object". */

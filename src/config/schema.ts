@@ -75,9 +75,9 @@ export const ClientSchema = t.Object({
   enable_logging: t.Optional(Any),
   disable_content_logging: t.Optional(Any),
   log_retention_days: t.Optional(Any),
-  enable_governance: t.Optional(Any),
-  enforce_governance_header: t.Optional(Any),
-  enforce_auth_on_inference: t.Optional(Any),
+  enable_governance: t.Optional(t.Boolean()),
+  enforce_governance_header: t.Optional(t.Boolean()),
+  enforce_auth_on_inference: t.Optional(t.Boolean()),
   allow_direct_keys: t.Optional(Any),
   enable_litellm_fallbacks: t.Optional(Any),
   disable_db_pings_in_health: t.Optional(Any),
@@ -85,7 +85,7 @@ export const ClientSchema = t.Object({
   header_filter_config: t.Optional(Any),
   required_headers: t.Optional(Any),
   logging_headers: t.Optional(Any),
-  whitelisted_routes: t.Optional(Any),
+  whitelisted_routes: t.Optional(t.Array(t.String({ minLength: 1 }))),
   compat: t.Optional(Any),
   async_job_result_ttl: t.Optional(Any),
   mcp_agent_depth: t.Optional(Any),
@@ -93,6 +93,18 @@ export const ClientSchema = t.Object({
   allow_per_request_content_storage_override: t.Optional(Any),
   allow_per_request_raw_override: t.Optional(Any),
   routing_chain_max_depth: t.Optional(Any),
+  /** Ours: with auth_config off, the admin API may be reached on a non-loopback bind (otherwise start-up refuses). */
+  allow_unauthenticated_admin: t.Optional(t.Boolean()),
+});
+
+/** Go Bifrost's auth_config; values may be "env.VAR". */
+export const AuthConfigSchema = t.Object({
+  is_enabled: t.Optional(t.Boolean()),
+  admin_username: t.Optional(t.String()),
+  admin_password: t.Optional(t.String()),
+  disable_auth_on_inference: t.Optional(t.Boolean()),
+  /** Ours: how long a login session lasts (default 86400). */
+  session_ttl_seconds: t.Optional(t.Integer({ minimum: 1 })),
 });
 
 export const PluginEntrySchema = t.Object({
@@ -114,7 +126,7 @@ export const ConfigSchema = t.Object({
   server: t.Optional(Any),
   source_of_truth: t.Optional(Any),
   env_label: t.Optional(Any),
-  auth_config: t.Optional(Any),
+  auth_config: t.Optional(AuthConfigSchema),
   client: t.Optional(ClientSchema),
   providers: t.Optional(t.Record(t.String(), ProviderSchema)),
   governance: t.Optional(Any),

@@ -1,6 +1,7 @@
 /** Management routes under /api: what the gateway is running, never a secret. */
 import { Elysia } from "elysia";
 import type { Bifrost } from "../core/bifrost";
+import { maskUrlCredentials } from "./mask-url";
 import { jsonResponse } from "./respond";
 
 export function adminRoutes(bf: Bifrost) {
@@ -11,7 +12,7 @@ export function adminRoutes(bf: Bifrost) {
         providers: bf.providers().map((p) => ({
           name: p.name,
           type: p.type,
-          base_url: p.baseUrl,
+          base_url: maskUrlCredentials(p.baseUrl),
           keys: p.keys.map((k) => ({ name: k.name, models: k.models ?? ["*"], weight: k.weight })),
           circuits: bf.circuitStates(p),
           queue: bf.queueStats(p.name),

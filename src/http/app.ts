@@ -2,50 +2,78 @@
  * The HTTP app: Elysia over the Bifrost object. Every answer carries x-request-id (and CORS for an
  * allowed origin) and every error leaves in the gateway's JSON shape. No global lifecycle hooks:
  * inference routes finish their own answers (src/http/route.ts); the rest are finished by a hook
- * local to their group.
+ * local to their group. /api/* is behind the auth guard (src/auth) and sends no CORS headers.
  */
 import { Elysia } from "elysia";
+import { AuthGuard, pathOf, refusalHeaders } from "../auth/guard";
 import type { Bifrost } from "../core/bifrost";
 import { BifrostError } from "../schemas/error";
 import { adminRoutes } from "./admin";
-import { corsPolicy } from "./cors";
+import { NO_CORS, corsPolicy } from "./cors";
 import { inferenceRoutes } from "./inference";
 import { integrationRoutes } from "./integrations";
 import { pluginAdminRoutes } from "./plugins";
 import { errorResponse, jsonResponse } from "./respond";
-import { answerHeaders, routeMaker, withHeaders, withHttpHooks } from "./route";
+import { addressOf, answerHeaders, routeMaker, withHeaders, withHttpHooks } from "./route";
+import { sessionRoutes } from "./session";
 
 const HEALTH = JSON.stringify({ status: "ok" });
 
-export function createApp(bf: Bifrost) {
+export interface AppOptions {
+  /** The auth guard (sessions, back-off); tests hand one with their own clock. Default: from bf.config.auth. */
+  guard?: AuthGuard;
+}
+
+export function createApp(bf: Bifrost, opts: AppOptions = {}) {
   const client = bf.config.client;
   const cors = corsPolicy(client.allowedOrigins, client.allowedHeaders);
   const maxBody = client.maxRequestBodyBytes;
+  const guard = opts.guard ?? new AuthGuard(bf.config.auth);
+  const addressOfRequest = (request: Request): string => addressOf(app.server as Parameters<typeof addressOf>[0], request);
+  /** An /api/* request through the guard: undefined to go on (its change audited), or the refusal. */
+  const admitAdmin = async (request: Request): Promise<Response | undefined> => {
+    const path = pathOf(request.url);
+    const a = await guard.admitAdmin(request, path, addressOfRequest(request));
+    if ("refused" in a) return errorResponse(a.refused, refusalHeaders(a, answerHeaders(request, NO_CORS)));
+    guard.auditChange(a.who, request, path);
+  };
 
-  // Management routes: the answer headers and the plugins' HTTP hooks by hooks local to this group.
+  // Management routes: the guard, the answer headers and the plugins' HTTP hooks by hooks local to this group.
   const management = new Elysia({ name: "management" })
-    .onBeforeHandle(({ request }) => (bf.pipeline.hasHttpRequest ? bf.pipeline.runHttpRequest(request).then((r) => r && withHeaders(r, answerHeaders(request, cors))) : undefined))
+    .onBeforeHandle(({ request }) => admitAdmin(request))
+    .onBeforeHandle(({ request }) => (bf.pipeline.hasHttpRequest ? bf.pipeline.runHttpRequest(request).then((r) => r && withHeaders(r, answerHeaders(request, NO_CORS))) : undefined))
     .onAfterHandle(async ({ request, response }) => {
       if (!(response instanceof Response)) return;
-      const headers = answerHeaders(request, cors);
+      const headers = answerHeaders(request, NO_CORS);
       const after = bf.pipeline.hasHttpResponse ? await bf.pipeline.runHttpResponse(request, response) : response;
       return withHeaders(after, headers);
     })
+    .use(sessionRoutes(guard, addressOfRequest))
     .use(adminRoutes(bf))
     .use(pluginAdminRoutes(bf));
 
-  const route = routeMaker(bf, cors, () => app.server);
+  const route = routeMaker(bf, cors, () => app.server, guard);
   const app = new Elysia({ name: "bifrost" })
-    .onError({ as: "global" }, ({ code, error, request }) => {
-      const headers = answerHeaders(request, cors);
+    .onError({ as: "global" }, async ({ code, error, request }) => {
+      const isAdmin = isAdminPath(pathOf(request.url));
+      const headers = answerHeaders(request, isAdmin ? NO_CORS : cors);
+      // An unknown /api/* path tells an anonymous caller nothing either.
+      if (code === "NOT_FOUND" && isAdmin) {
+        const refused = await admitAdmin(request);
+        if (refused) return refused;
+      }
       if (code === "NOT_FOUND") return withHttpHooks(bf, request, headers, () => errorResponse(new BifrostError({ status: 404, type: "not_found_error", code: "route_not_found", message: "no such route" }), headers));
       if (code === "PARSE" || code === "VALIDATION") return errorResponse(BifrostError.badRequest(String((error as Error).message ?? "invalid request")), headers);
       return errorResponse(error, headers);
     })
-    .options("/*", ({ request }) => cors.preflight(request.headers.get("origin"), request.headers.get("access-control-request-headers")))
+    .options("/*", ({ request }) => (isAdminPath(pathOf(request.url)) ? NO_CORS : cors).preflight(request.headers.get("origin"), request.headers.get("access-control-request-headers")))
     .get("/health", route(async (r) => jsonResponse(HEALTH, 200, r.headers)))
     .use(inferenceRoutes(bf, route, maxBody))
     .use(integrationRoutes(bf, route, maxBody))
     .use(management);
   return app;
+}
+
+function isAdminPath(path: string): boolean {
+  return path === "/api" || path.startsWith("/api/");
 }

@@ -33,3 +33,9 @@ export function corsPolicy(allowedOrigins: string[], extraHeaders: string[]): Co
     },
   };
 }
+
+/** For the admin API: no CORS allow headers, and every preflight refused (browsers on other origins get nothing). */
+export const NO_CORS: CorsPolicy = {
+  headersFor: () => null,
+  preflight: () => new Response(null, { status: 403 }),
+};

@@ -4,12 +4,18 @@
  * loaded, and turns anything thrown into the gateway's JSON error. Route-local, so routes that don't
  * need it (GET /health) pay nothing.
  */
+import { refusalHeaders, type AuthGuard } from "../auth/guard";
 import type { Bifrost, RequestOptions } from "../core/bifrost";
 import type { CorsPolicy } from "./cors";
 import { requestIdOf } from "./request-id";
 import { errorResponse } from "./respond";
 
-type Server = { timeout?(req: Request, seconds: number): void } | null;
+type Server = { timeout?(req: Request, seconds: number): void; requestIP?(req: Request): { address: string } | null } | null;
+
+/** The client's address for per-address back-off ("unknown" when the request did not come through a socket). */
+export function addressOf(server: Server, request: Request): string {
+  return server?.requestIP?.(request)?.address ?? "unknown";
+}
 
 export interface RouteRequest {
   request: Request;
@@ -39,11 +45,17 @@ export type Route = (serve: (r: RouteRequest) => Promise<Response>) => (c: { req
 
 /**
  * The route maker for one app. `server` is read when a request needs it (not taken from Elysia's
- * context, which would define a getter on every request's context).
+ * context, which would define a getter on every request's context). With `guard` enforcing auth on
+ * inference, every route checks credentials first; otherwise that costs one null test.
  */
-export function routeMaker(bf: Bifrost, cors: CorsPolicy, server: () => Server): Route {
+export function routeMaker(bf: Bifrost, cors: CorsPolicy, server: () => Server, guard?: AuthGuard): Route {
+  const gate = guard?.inferenceNeedsAuth ? guard : null;
   return (serve) => async ({ request, params }) => {
     const headers = answerHeaders(request, cors);
+    if (gate !== null) {
+      const refused = await gate.admitInference(request, addressOf(server(), request));
+      if (refused && "refused" in refused) return errorResponse(refused.refused, refusalHeaders(refused, headers));
+    }
     const r: RouteRequest = {
       request,
       params: params ?? {},
