@@ -1,5 +1,5 @@
 /**
- * The one route helper: every inference and integration route is `route(bf, cors, serve)`. It gives
+ * The one route helper: every inference and integration route is `route(serve)` (from `routeMaker`). It gives
  * the answer's own headers (x-request-id, CORS) up front, runs the plugins' HTTP hooks when any are
  * loaded, and turns anything thrown into the gateway's JSON error. Route-local, so routes that don't
  * need it (GET /health) pay nothing.
