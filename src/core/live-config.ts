@@ -125,10 +125,11 @@ export class LiveConfig {
     this.raw = stored;
   }
 
-  /** Changes go to `store` from now on, and changes other replicas write there are picked up every `pollMs`. */
+  /** Changes go to `store` from now on; changes other replicas write there are picked up on NOTIFY (PostgreSQL) and every `pollMs`. */
   async attachStore(store: ConfigStore, pollMs: number): Promise<void> {
     this.store = store;
     this.seen = await store.version();
+    await store.watch(() => void this.sync());
     this.timer = setInterval(() => void this.sync(), pollMs);
     this.timer.unref?.();
   }

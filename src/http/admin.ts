@@ -24,13 +24,6 @@ export function adminRoutes(bf: Bifrost) {
     return providerView(p);
   };
   const body = async (request: Request) => (await readJsonBody(request, MAX_BODY)).value;
-  const handle = (fn: (ctx: { request: Request; params: Record<string, string> }) => Promise<Response> | Response) => async (ctx: { request: Request; params: Record<string, string> }) => {
-    try {
-      return await fn(ctx);
-    } catch (e) {
-      return errorResponse(e);
-    }
-  };
   const name = (params: Record<string, string>) => decodeURIComponent(params.provider ?? "");
 
   return new Elysia({ name: "admin" })
@@ -38,10 +31,10 @@ export function adminRoutes(bf: Bifrost) {
       const providers = bf.providers().map(providerView);
       return json({ providers, total: providers.length, transport: bf.transportKind });
     })
-    .get("/api/providers/:provider", handle(({ params }) => json(one(name(params)))))
+    .get("/api/providers/:provider", ({ params }) => guarded(() => json(one(name(params)))))
     .post(
       "/api/providers",
-      handle(async ({ request }) => {
+      ({ request }) => guarded(async () => {
         const { provider, ...config } = ((await body(request)) ?? {}) as { provider?: unknown };
         if (typeof provider !== "string" || !provider) throw BifrostError.badRequest("provider: expected the provider's name", "provider", "invalid_request");
         await bf.live.putProvider(provider, config, "create");
@@ -51,7 +44,7 @@ export function adminRoutes(bf: Bifrost) {
     )
     .put(
       "/api/providers/:provider",
-      handle(async ({ request, params }) => {
+      ({ request, params }) => guarded(async () => {
         await bf.live.putProvider(name(params), await body(request), "update");
         return json(one(name(params)));
       }),
@@ -59,7 +52,7 @@ export function adminRoutes(bf: Bifrost) {
     )
     .delete(
       "/api/providers/:provider",
-      handle(async ({ params }) => {
+      ({ params }) => guarded(async () => {
         await bf.live.deleteProvider(name(params));
         return json({ status: "success", message: `provider ${name(params)} deleted` });
       }),
@@ -67,7 +60,7 @@ export function adminRoutes(bf: Bifrost) {
     .get("/api/config", () => json(configResponse(bf)))
     .put(
       "/api/config",
-      handle(async ({ request }) => {
+      ({ request }) => guarded(async () => {
         const b = (await body(request)) as { client_config?: unknown } | null;
         const change = await bf.live.updateClient(b && typeof b === "object" && "client_config" in b ? b.client_config : b);
         return json({ ...configResponse(bf), ...change });
@@ -75,6 +68,11 @@ export function adminRoutes(bf: Bifrost) {
       { parse: "none" },
     )
     .get("/api/version", () => json(`v${pkg.version}`));
+}
+
+/** A route's answer, or its error in the gateway's JSON shape. */
+export function guarded(fn: () => Promise<Response> | Response): Promise<Response> {
+  return Promise.resolve().then(fn).catch((err) => errorResponse(err));
 }
 
 function configResponse(bf: Bifrost) {

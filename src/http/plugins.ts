@@ -5,8 +5,9 @@ import type { Bifrost } from "../core/bifrost";
 import type { PluginEntry } from "../plugins/types";
 import { schemaProblems } from "../schemas/check";
 import { BifrostError } from "../schemas/error";
+import { guarded } from "./admin";
 import { readJsonBody } from "./body";
-import { errorResponse, jsonResponse } from "./respond";
+import { jsonResponse } from "./respond";
 
 const MAX_BODY = 1024 * 1024;
 
@@ -21,7 +22,6 @@ export function pluginAdminRoutes(bf: Bifrost) {
     if (!value || typeof value !== "object" || Array.isArray(value)) throw BifrostError.badRequest("expected a JSON object");
     return value as Record<string, unknown>;
   };
-  const guarded = (fn: () => Promise<Response> | Response) => Promise.resolve().then(fn).catch((err) => errorResponse(err));
 
   return new Elysia({ name: "plugin-admin" })
     .get("/api/plugins", () => {

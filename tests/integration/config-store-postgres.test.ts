@@ -1,4 +1,4 @@
-/** Two replicas on one PostgreSQL config store: a change made on one reaches the other (by polling the store's version). */
+/** Two replicas on one PostgreSQL config store: a change made on one reaches the other (LISTEN/NOTIFY: polling is set to a minute here, so only NOTIFY can pass). */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { SQL } from "bun";
 import { openGateway, type Gateway } from "../support/gateway";
@@ -26,11 +26,11 @@ let a: Gateway;
 let b: Gateway;
 
 const config = () => ({
-  config_store: { enabled: true, type: "postgres", config: { host: "127.0.0.1", port: 5432, user: "postgres", password: "", db_name: DB, ssl_mode: "disable", poll_interval_ms: 100 } },
+  config_store: { enabled: true, type: "postgres", config: { host: "127.0.0.1", port: 5432, user: "postgres", password: "", db_name: DB, ssl_mode: "disable", poll_interval_ms: 60_000 } },
   providers: { openai: { keys: [{ name: "main", value: "sk-pg-seed-1111" }], network_config: { base_url: mock.url } } },
 });
 
-/** Polls until `check` holds, for at most 10 s (replicas poll every 100 ms here). */
+/** Polls until `check` holds, for at most 10 s. */
 async function within10s(check: () => Promise<boolean>): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (!(await check())) {

@@ -24,6 +24,7 @@ export function openPostgres(url: string): Db {
     all: async (q, params = []) => (await conn.unsafe(q, params as any[])) as Record<string, any>[],
     run: async (q, params = []) => void (await conn.unsafe(q, params as any[])),
     tx: (fn) => conn.begin((tx) => fn(over(tx as unknown as SQL))) as Promise<void>,
+    listen: async (channel, cb) => void (await conn.listen(channel, cb)),
     close: () => conn.close(),
   });
   return over(sql);

@@ -13,8 +13,12 @@ export interface Db {
   run(sql: string, params?: unknown[]): Promise<void>;
   /** Run `fn` in one transaction. */
   tx(fn: (db: Db) => Promise<void>): Promise<void>;
+  /** PostgreSQL: call `cb` on each NOTIFY on `channel`. */
+  listen?(channel: string, cb: () => void): Promise<void>;
   close(): Promise<void>;
 }
+
+const CHANNEL = "bifrost_config";
 
 const SCHEMA = [
   "CREATE TABLE IF NOT EXISTS bifrost_providers (name TEXT PRIMARY KEY, position INTEGER NOT NULL, config TEXT NOT NULL, keys TEXT NOT NULL)",
@@ -84,6 +88,13 @@ export class SqlConfigStore implements ConfigStore {
     return Number(row?.version ?? 0);
   }
 
+  /** Told of every write (from any replica) where the database can say so; polling version() covers the rest. */
+  async watch(onChange: () => void): Promise<boolean> {
+    if (!this.db.listen) return false;
+    await this.db.listen(CHANNEL, onChange);
+    return true;
+  }
+
   close(): Promise<void> {
     return this.db.close();
   }
@@ -93,6 +104,8 @@ export class SqlConfigStore implements ConfigStore {
       this.db.tx(async (db) => {
         await fn(db);
         await db.run("UPDATE bifrost_version SET version = version + 1 WHERE id = 1");
+        // Delivered when the transaction commits: replicas listening reload at once.
+        if (this.kind === "postgres") await db.run(`NOTIFY ${CHANNEL}`);
       }),
     );
     this.chain = next.catch(() => {});

@@ -23,5 +23,7 @@ export interface ConfigStore {
   putPlugins(plugins: PluginEntry[]): Promise<void>;
   /** Bumped by every write: a replica that sees it change reloads. */
   version(): Promise<number>;
+  /** Call `onChange` when any replica writes, if the database can push that (PostgreSQL LISTEN/NOTIFY); false when it cannot. */
+  watch(onChange: () => void): Promise<boolean>;
   close(): Promise<void>;
 }
