@@ -5,7 +5,7 @@ import { isLogLevel, log, setLogLevel } from "./log";
 import { exitOnConfigError, startServer } from "./server";
 import { needsSupervisor, supervise } from "./supervisor";
 
-const USAGE = `usage: bifrost server [--config FILE] [--port N] [--host H] [--app-dir DIR] [--log-level debug|info|warn|error] [--workers N] [--cluster N]
+const USAGE = `usage: bifrost server [--config FILE] [--port N] [--host H] [--app-dir DIR] [--log-level debug|info|warn|error] [--workers N] [--cluster N] [--reset-store]
        bifrost plugin new|list|search|add|remove|enable|disable …   (bifrost plugin --help)
        bifrost providers [--markdown]                               built-in providers and what each supports
 
@@ -17,6 +17,10 @@ const USAGE = `usage: bifrost server [--config FILE] [--port N] [--host H] [--ap
   --workers N       provider worker threads per server process (default 0: provider calls run on the
                     server thread, which measured faster; see README "Performance")
   --cluster N       run N server processes sharing the port, so every core serves HTTP (default 1)
+  --reset-store     seed the config store (config_store) from the config file again, dropping the
+                    providers, keys and settings changed at runtime
+
+SIGHUP re-reads the config file; an invalid file is rejected and the running config kept.
 
 With no config file, providers are read from OPENAI_API_KEY, ANTHROPIC_API_KEY, GROQ_API_KEY, …`;
 
@@ -31,6 +35,7 @@ async function server(argv: string[]) {
       "log-level": { type: "string" },
       workers: { type: "string" },
       cluster: { type: "string" },
+      "reset-store": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -45,13 +50,14 @@ async function server(argv: string[]) {
   const workers = values.workers !== undefined ? toInt(values.workers, "--workers") : undefined;
   const cluster = values.cluster !== undefined ? toInt(values.cluster, "--cluster") : 1;
   if (needsSupervisor(process.env, cluster)) return supervise(withoutFlag(argv, "--cluster"), cluster);
-  const running = await startServer({ config: values.config, port, host: values.host, appDir: values["app-dir"], workers }).catch(exitOnConfigError);
+  const running = await startServer({ config: values.config, port, host: values.host, appDir: values["app-dir"], workers, resetStore: values["reset-store"] }).catch(exitOnConfigError);
   const onSignal = (sig: string) => {
     log.info(`${sig} received: finishing in-flight requests`);
     running.stop().then(() => process.exit(0));
   };
   process.once("SIGTERM", () => onSignal("SIGTERM"));
   process.once("SIGINT", () => onSignal("SIGINT"));
+  process.on("SIGHUP", () => void running.reload());
 }
 
 /** The arguments minus one flag and its value (the supervisor handles --cluster itself). */

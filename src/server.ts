@@ -1,8 +1,11 @@
 /** Starting the HTTP server: config resolution, listen, graceful stop. `bun run server` lands here via cli.ts. */
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { ConfigError, configFromEnv, loadConfigFile } from "./config/load";
+import { ConfigError, envProviders, readConfigFile, resolveConfig } from "./config/load";
 import type { ResolvedConfig } from "./config/resolved";
+import type { BifrostConfig } from "./config/schema";
+import { storedPart } from "./core/live-config";
+import { configStoreSettings, type ConfigStore } from "./stores/config";
 import { Bifrost, DEFAULT_PLUGINS_DIR } from "./core/bifrost";
 import { PluginLoadError } from "./plugins/host";
 import { discoverPlugins } from "./plugins/manifest";
@@ -19,6 +22,8 @@ export interface ServerOptions {
   /** How long SIGTERM/SIGINT waits for in-flight requests and streams (default 30 s; env BIFROST_SHUTDOWN_GRACE_SECONDS). */
   shutdownGraceSeconds?: number;
   env?: Record<string, string | undefined>;
+  /** Seed the config store from the file again, dropping what runtime changes it holds (--reset-store). */
+  resetStore?: boolean;
 }
 
 export interface RunningServer {
@@ -26,6 +31,8 @@ export interface RunningServer {
   port: number;
   bifrost: Bifrost;
   stop(graceMs?: number): Promise<void>;
+  /** Re-read the config file (SIGHUP); an invalid file changes nothing. Resolves false when it was rejected. */
+  reload(): Promise<boolean>;
 }
 
 /** --config, then BIFROST_CONFIG, then <app-dir>/config.json; with none, the environment's keys. */
@@ -37,9 +44,48 @@ export function configPath(opts: ServerOptions, env: Record<string, string | und
 }
 
 export async function loadServerConfig(opts: ServerOptions): Promise<ResolvedConfig> {
+  return (await loadWithStore(opts)).config;
+}
+
+/**
+ * The file (or the environment), and the config store when config_store enables one: on first start
+ * the file seeds the store; afterwards the store wins, until --reset-store seeds it again.
+ */
+async function loadWithStore(opts: ServerOptions): Promise<{ config: ResolvedConfig; store: ConfigStore | null; pollMs: number }> {
   const env = opts.env ?? process.env;
   const path = configPath(opts, env);
-  return path ? loadConfigFile(path, env) : configFromEnv(env);
+  const raw: BifrostConfig = path ? await readConfigFile(path, env) : { providers: envProviders(env) };
+  const source = path ?? "environment";
+  const settings = configStoreSettings(raw.config_store, resolve(opts.appDir ?? env.BIFROST_APP_DIR ?? (path ? dirname(path) : ".")), env);
+  if (!settings) return { config: resolveConfig(raw, env, source), store: null, pollMs: 0 };
+  const fromFile = resolveConfig(raw, env, source);
+  const store = await settings.open();
+  try {
+    const stored = opts.resetStore ? null : await store.load();
+    if (stored) return { config: resolveConfig({ ...raw, ...stored }, env, `${source} + ${store.kind} config store`), store, pollMs: settings.pollMs };
+    await store.replace(storedPart(raw));
+    log.info(opts.resetStore ? `config store: reseeded from ${source}` : `config store: seeded from ${source}`, { type: store.kind });
+    return { config: fromFile, store, pollMs: settings.pollMs };
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+}
+
+/** SIGHUP: the config file again, validated whole; an invalid one is logged and the running config kept. */
+export async function reloadConfigFile(bifrost: Bifrost, opts: ServerOptions): Promise<boolean> {
+  const env = opts.env ?? process.env;
+  const path = configPath(opts, env);
+  if (!path) return log.warn("config reload: no config file to re-read"), false;
+  try {
+    await bifrost.live.apply(await readConfigFile(path, env), path, true);
+    log.info(`config reloaded from ${path}`, { providers: bifrost.providers().map((p) => p.name).join(",") || "none" });
+    return true;
+  } catch (e) {
+    const problems = e instanceof ConfigError ? e.problems.join("; ") : (e as Error).message;
+    log.error(`config reload rejected; keeping the running config`, { file: path, error: problems });
+    return false;
+  }
 }
 
 /** <app-dir>/plugins when it exists (user-installed plugins), else the plugins/ folder shipped with the gateway. */
@@ -51,7 +97,7 @@ export function pluginsDirFor(opts: ServerOptions, env: Record<string, string | 
 
 export async function startServer(opts: ServerOptions = {}): Promise<RunningServer> {
   const env = opts.env ?? process.env;
-  const config = await loadServerConfig(opts);
+  const { config, store, pollMs } = await loadWithStore(opts);
   for (const w of config.warnings) log.warn(`config: ${w}`);
   const hostname = opts.host ?? env.HOST ?? "127.0.0.1";
   checkAdminExposure(config, hostname);
@@ -59,7 +105,11 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const mockerOnly = config.providers.size === 0 && !config.plugins.some((p) => p.name === "mocker") && discoverPlugins(pluginsDir).found.has("mocker");
   if (mockerOnly) config.plugins.push({ name: "mocker", enabled: true, config: {} });
   const path = configPath(opts, env);
-  const bifrost = await Bifrost.create(config, { env, workers: opts.workers, pluginsDir, baseDir: path ? dirname(path) : resolve(opts.appDir ?? ".") });
+  const bifrost = await Bifrost.create(config, { env, workers: opts.workers, pluginsDir, baseDir: path ? dirname(path) : resolve(opts.appDir ?? ".") }).catch(async (e) => {
+    await store?.close();
+    throw e;
+  });
+  if (store) await bifrost.live.attachStore(store, pollMs);
   const app = createApp(bifrost);
   const port = opts.port ?? (env.PORT ? Number(env.PORT) : 8080);
   // Idle connections are closed after this; inference requests lift it for themselves (src/http/inference.ts).
@@ -89,7 +139,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       await server.stop(true);
       await bifrost.shutdown();
     })());
-  return { url, port: server.port!, bifrost, stop };
+  return { url, port: server.port!, bifrost, stop, reload: () => reloadConfigFile(bifrost, opts) };
 }
 
 /** With auth_config off, the admin API may only be reachable from this machine unless the config accepts the risk. */

@@ -49,6 +49,8 @@ export async function supervise(serverArgs: string[], cluster: number): Promise<
   };
   process.on("SIGTERM", () => forward("SIGTERM"));
   process.on("SIGINT", () => forward("SIGINT"));
+  // SIGHUP asks each server to re-read its config file; it is not a stop.
+  process.on("SIGHUP", () => children.forEach((c) => c.kill("SIGHUP")));
   await Promise.all(Array.from({ length: n }, start));
   process.exit(codes.find((c) => c !== 0) ?? 0);
 }

@@ -1,6 +1,6 @@
 /** Loading: a config.json of the Go Bifrost's format, or the environment alone; validated, env.X resolved. */
 import { PROVIDERS } from "../providers/catalog";
-import { ConfigSchema, type BifrostConfig, type ProviderConfig } from "./schema";
+import { ConfigSchema, ProviderSchema, type BifrostConfig, type ProviderConfig } from "./schema";
 import { DEFAULTS, type ResolvedConfig, type ResolvedKey, type ResolvedProvider } from "./resolved";
 import { joinPath } from "../schemas/paths";
 import { schemaProblems, unknownKeys } from "../schemas/check";
@@ -18,6 +18,11 @@ type Env = Record<string, string | undefined>;
 
 /** A file without a "providers" section (say, only plugins[]) still serves the providers found in the environment. */
 export async function loadConfigFile(path: string, env: Env = process.env): Promise<ResolvedConfig> {
+  return resolveConfig(await readConfigFile(path, env), env, path);
+}
+
+/** The file's parsed JSON (not yet validated); with no "providers" section, the environment's. */
+export async function readConfigFile(path: string, env: Env = process.env): Promise<BifrostConfig> {
   const file = Bun.file(path);
   if (!(await file.exists())) throw new ConfigError([`${path}: file not found`]);
   const text = await file.text();
@@ -27,11 +32,8 @@ export async function loadConfigFile(path: string, env: Env = process.env): Prom
   } catch (e) {
     throw new ConfigError([`${path}: not valid JSON (${(e as Error).message})`]);
   }
-  const resolved = resolveConfig(raw, env, path);
-  if (raw && typeof raw === "object" && !("providers" in raw)) {
-    for (const [name, p] of configFromEnv(env).providers) resolved.providers.set(name, p);
-  }
-  return resolved;
+  if (raw && typeof raw === "object" && !Array.isArray(raw) && !("providers" in raw)) return { ...(raw as BifrostConfig), providers: envProviders(env) };
+  return raw as BifrostConfig;
 }
 
 /** Validate a parsed config object and resolve it against the environment. */
@@ -64,11 +66,17 @@ export function resolveConfig(raw: unknown, env: Env = process.env, source = "ob
     auth,
     warnings,
     source,
+    raw: cfg,
   };
 }
 
 /** No config file: every provider whose key (or, for local servers, URL) is in the environment. */
 export function configFromEnv(env: Env = process.env): ResolvedConfig {
+  return resolveConfig({ providers: envProviders(env) }, env, "environment");
+}
+
+/** The providers the environment names, as config.json entries (keys as env.X references). */
+export function envProviders(env: Env = process.env): Record<string, ProviderConfig> {
   const providers: Record<string, ProviderConfig> = {};
   for (const [name, entry] of Object.entries(PROVIDERS)) {
     const keyVar = entry.keyEnv.find((v) => env[v]);
@@ -80,7 +88,18 @@ export function configFromEnv(env: Env = process.env): ResolvedConfig {
       ...(url ? { network_config: { base_url: url } } : {}),
     };
   }
-  return { ...resolveConfig({ providers }, env, "environment") };
+  return providers;
+}
+
+/** One provider's config.json entry, validated with the file's schema and resolved; a ConfigError names each bad field. */
+export function resolveProviderConfig(name: string, raw: unknown, env: Env = process.env): ResolvedProvider {
+  const path = joinPath("providers", name);
+  const problems = schemaProblems(ProviderSchema, raw, path);
+  if (problems.length) throw new ConfigError(problems);
+  const errors: string[] = [];
+  const p = resolveProvider(name, raw as ProviderConfig, env, errors, []);
+  if (errors.length || !p) throw new ConfigError(errors);
+  return p;
 }
 
 const ENV_PREFIX = "env.";

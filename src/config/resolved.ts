@@ -54,6 +54,8 @@ export interface ResolvedConfig {
   warnings: string[];
   /** Where it came from: a file path, "environment", or "object". */
   source: string;
+  /** The config object it was resolved from (env.X references unresolved): what the management API shows and the config store keeps. */
+  raw?: BifrostConfig;
 }
 
 export const DEFAULTS = {

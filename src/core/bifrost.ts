@@ -4,7 +4,7 @@
  * pipeline); a request's path is src/core/request-path.ts.
  */
 import { configFromEnv, loadConfigFile, resolveConfig } from "../config/load";
-import type { ResolvedConfig, ResolvedProvider } from "../config/resolved";
+import type { ResolvedConfig, ResolvedKey, ResolvedProvider } from "../config/resolved";
 import type { BifrostConfig } from "../config/schema";
 import { log } from "../log";
 import { PluginHost } from "../plugins/host";
@@ -20,6 +20,7 @@ import { validateRequest } from "../schemas/requests";
 import { WorkerPoolTransport } from "../workers/pool";
 import { registerKeySecrets } from "./key-secrets";
 import { CircuitBreakers } from "./circuit-breaker";
+import { LiveConfig } from "./live-config";
 import { callProvider } from "./provider-call";
 import { ProviderQueue } from "./provider-queue";
 import { providerCall, runRequest, type GatewayParts, type RequestOptions, type Streamed, type Unary } from "./request-path";
@@ -51,14 +52,53 @@ export class Bifrost implements GatewayParts {
   /** The loaded plugins (their state, reconfiguration). */
   plugins!: PluginHost;
 
+  /** Runtime changes (management API, config store, SIGHUP) go through here. */
+  live!: LiveConfig;
+
   private constructor(
     readonly config: ResolvedConfig,
     readonly transport: ProviderTransport,
   ) {
     for (const p of config.providers.values()) {
-      this.queues.set(p.name, new ProviderQueue(p.name, p.concurrency, p.bufferSize, config.client.dropExcessRequests));
+      this.queues.set(p.name, this.queueFor(p));
       for (const k of p.keys) registerKeySecrets(k);
     }
+  }
+
+  // ── live changes: a request reads config.providers once and keeps the objects it found ──
+
+  /** Add or replace a provider for the next request; requests in flight finish on the objects they started with. */
+  setProvider(next: ResolvedProvider): void {
+    const old = this.config.providers.get(next.name);
+    // An unchanged key keeps its object, and so its circuit (breakers are keyed by the key object).
+    if (old) next.keys = next.keys.map((k) => old.keys.find((o) => sameKey(o, k)) ?? k);
+    for (const k of next.keys) registerKeySecrets(k);
+    const q = this.queues.get(next.name);
+    // A queue with new limits replaces the old, which drains the calls it admitted.
+    if (!q || q.concurrency !== next.concurrency || q.bufferSize !== next.bufferSize) this.queues.set(next.name, this.queueFor(next));
+    const providers = new Map(this.config.providers);
+    providers.set(next.name, next);
+    this.config.providers = providers;
+  }
+
+  /** Remove a provider for the next request. Its queue stays: a request in flight on it may still retry through it. */
+  removeProvider(name: string): boolean {
+    if (!this.config.providers.has(name)) return false;
+    const providers = new Map(this.config.providers);
+    providers.delete(name);
+    this.config.providers = providers;
+    return true;
+  }
+
+  /** client.drop_excess_requests, live: new queues for the next admissions. */
+  setDropExcessRequests(drop: boolean): void {
+    if (this.config.client.dropExcessRequests === drop) return;
+    this.config.client.dropExcessRequests = drop;
+    for (const p of this.config.providers.values()) this.queues.set(p.name, this.queueFor(p));
+  }
+
+  private queueFor(p: ResolvedProvider): ProviderQueue {
+    return new ProviderQueue(p.name, p.concurrency, p.bufferSize, this.config.client.dropExcessRequests);
   }
 
   /** From a config object (Go Bifrost's config.json shape), a path to one, or nothing (the environment). */
@@ -75,6 +115,7 @@ export class Bifrost implements GatewayParts {
     // On this thread by default: bench/load.ts measured the worker hop costing more than it gives (see README).
     const n = opts.workers ?? resolved.client.workerPoolSize ?? 0;
     const bf = new Bifrost(resolved, n > 0 ? new WorkerPoolTransport(n) : inProcessTransport);
+    bf.live = new LiveConfig(bf, resolved.raw ?? {}, env);
     bf.plugins = new PluginHost({
       pluginsDir: opts.pluginsDir ?? DEFAULT_PLUGINS_DIR,
       baseDir: opts.baseDir ?? process.cwd(),
@@ -158,6 +199,7 @@ export class Bifrost implements GatewayParts {
   async shutdown(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.live?.close();
     await this.plugins?.cleanup();
     await this.transport.close();
   }
@@ -184,6 +226,10 @@ export class Bifrost implements GatewayParts {
       return fromKeys();
     }
   }
+}
+
+function sameKey(a: ResolvedKey, b: ResolvedKey): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 function isResolved(c: unknown): c is ResolvedConfig {

@@ -115,8 +115,47 @@ export class PluginHost {
       Object.assign(rec, { entry, loaded, state: "active", error: null });
     }
     this.swap();
-    if (old?.plugin.cleanup) setTimeout(() => void Promise.resolve(old.plugin.cleanup!()).catch(() => {}), 30_000).unref();
+    laterCleanup(old);
     return this.list().find((p) => p.name === name)!;
+  }
+
+  /** The entries as configured now (what the config store keeps). */
+  entries(): PluginEntry[] {
+    return this.records.map((r) => r.entry);
+  }
+
+  /** A new plugin, loaded and in the pipeline for the next request; a plugin that fails to load is a 400 and nothing changes. */
+  async add(entry: PluginEntry): Promise<PluginInfo> {
+    if (this.records.some((r) => r.entry.name === entry.name)) throw new BifrostError({ status: 409, message: `plugin ${entry.name} is already configured; PUT /api/plugins/${entry.name} changes it` });
+    const { found } = discoverPlugins(this.opts.pluginsDir);
+    const inline = this.opts.inline?.has(entry.name);
+    const rec: Record_ = { entry, index: this.records.length, pkg: null, description: null, state: "disabled", error: null, loaded: null };
+    try {
+      rec.pkg = inline ? null : entry.path ? readPluginPackage(packageDirOf(entry.path, this.opts.baseDir)) : (found.get(entry.name) ?? null);
+      if (!rec.pkg && !inline) throw new Error(`no plugin package named "${entry.name}" in ${this.opts.pluginsDir}`);
+      if (entry.enabled !== false) (rec.loaded = await this.instantiate(rec)), (rec.state = "active");
+    } catch (e) {
+      throw BifrostError.badRequest(`plugin ${entry.name}: ${(e as Error).message}`, "name", "invalid_plugin");
+    }
+    this.records.push(rec);
+    this.swap();
+    return this.list().find((p) => p.name === entry.name)!;
+  }
+
+  /** Out of the pipeline for the next request; its cleanup runs once requests in flight had time to finish. */
+  remove(name: string): void {
+    const rec = this.records.find((r) => r.entry.name === name);
+    if (!rec) throw new BifrostError({ status: 404, type: "not_found_error", message: `no plugin named ${name} is configured` });
+    this.records = this.records.filter((r) => r !== rec);
+    this.swap();
+    laterCleanup(rec.loaded);
+  }
+
+  /** Every entry anew (SIGHUP, a change from another replica): the old instances are cleaned up later. */
+  async replace(entries: PluginEntry[]): Promise<void> {
+    const old = this.records;
+    await this.load(entries);
+    for (const r of old) laterCleanup(r.loaded);
   }
 
   async cleanup(): Promise<void> {
@@ -143,6 +182,11 @@ export class PluginHost {
     if (!kv) this.kvs.set(name, (kv = new MemoryKv()));
     return kv;
   }
+}
+
+/** An instance taken out of the pipeline is cleaned up after requests that hold it had time to finish. */
+function laterCleanup(old: LoadedPlugin | null) {
+  if (old?.plugin.cleanup) setTimeout(() => void Promise.resolve(old.plugin.cleanup!()).catch(() => {}), 30_000).unref();
 }
 
 async function importPlugin(pkg: PluginPackage): Promise<{ default?: unknown }> {
