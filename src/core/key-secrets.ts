@@ -2,7 +2,8 @@
 import type { ResolvedKey } from "../config/resolved";
 import { registerSecret } from "../log";
 
-const SECRET_FIELD = /key|secret|token|password|credential|private/i;
+/** Names of settings that hold secrets (AWS secret keys, service-account JSON, tokens, …). */
+export const SECRET_FIELD = /key|secret|token|password|credential|private/i;
 
 /** The key's value, and the secrets inside its provider settings (AWS secret keys, service-account JSON, …). */
 export function registerKeySecrets(k: ResolvedKey): void {

@@ -8,6 +8,7 @@ import pkg from "../../package.json";
 import type { ResolvedProvider } from "../config/resolved";
 import type { ProviderConfig } from "../config/schema";
 import type { Bifrost } from "../core/bifrost";
+import { SECRET_FIELD } from "../core/key-secrets";
 import { MASKED } from "../core/live-config";
 import { BifrostError } from "../schemas/error";
 import { readJsonBody } from "./body";
@@ -109,7 +110,6 @@ function providerResponse(bf: Bifrost, p: ResolvedProvider, raw: ProviderConfig 
   };
 }
 
-const SECRET_FIELD = /key|secret|token|password|credential|private/i;
 
 function maskKey(k: NonNullable<ProviderConfig["keys"]>[number]) {
   const out: Record<string, unknown> = { ...k, value: maskValue(k.value ?? "") };
