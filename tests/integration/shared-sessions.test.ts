@@ -12,6 +12,7 @@ import { SESSION_CACHE_MS } from "../../src/auth/sessions";
 import { createApp } from "../../src/http/app";
 import { childEnv, makeSessionFile } from "../../src/supervisor";
 import { openGateway, startGateway, type Gateway } from "../support/gateway";
+import { PG_ADMIN_URL, pgReachable } from "../support/postgres";
 
 const PW = "correct-horse-battery-staple";
 const ENV = { ADMIN_PW: PW };
@@ -115,21 +116,9 @@ describe("two gateways on one SQLite config store", () => {
   });
 });
 
-const PG_ADMIN = process.env.BIFROST_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const PG_ADMIN = PG_ADMIN_URL;
 const PG_DB = `bifrost_sessions_${process.pid}_${Date.now()}`;
-async function pgReachable(): Promise<boolean> {
-  const sql = new SQL(PG_ADMIN, { max: 1, connectionTimeout: 3 });
-  try {
-    await sql`SELECT 1`;
-    return true;
-  } catch (e) {
-    console.warn(`PostgreSQL shared-session tests skipped: ${PG_ADMIN} is unreachable (${(e as Error).message})`);
-    return false;
-  } finally {
-    await sql.close();
-  }
-}
-const pgUp = await pgReachable();
+const pgUp = await pgReachable("PostgreSQL shared-session tests");
 
 describe.skipIf(!pgUp)("two replicas on one PostgreSQL config store", () => {
   let a: Gateway;
