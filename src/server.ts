@@ -5,7 +5,9 @@ import { ConfigError, envProviders, readConfigFile, resolveConfig } from "./conf
 import type { ResolvedConfig } from "./config/resolved";
 import type { BifrostConfig } from "./config/schema";
 import { storedPart } from "./core/live-config";
-import { configStoreSettings, type ConfigStore } from "./stores/config";
+import { configStoreSettings, type ConfigStore, type StoreSettings } from "./stores/config";
+import { openSqlite } from "./stores/config/sqlite";
+import { SqlSessionStore, type SessionStore } from "./auth/sessions";
 import { Bifrost, DEFAULT_PLUGINS_DIR } from "./core/bifrost";
 import { PluginLoadError } from "./plugins/host";
 import { discoverPlugins } from "./plugins/manifest";
@@ -51,7 +53,7 @@ export async function loadServerConfig(opts: ServerOptions): Promise<ResolvedCon
  * The file (or the environment), and the config store when config_store enables one: on first start
  * the file seeds the store; afterwards the store wins, until --reset-store seeds it again.
  */
-async function loadWithStore(opts: ServerOptions): Promise<{ config: ResolvedConfig; store: ConfigStore | null; pollMs: number }> {
+async function loadWithStore(opts: ServerOptions): Promise<{ config: ResolvedConfig; store: ConfigStore | null; pollMs: number; settings?: StoreSettings }> {
   const env = opts.env ?? process.env;
   const path = configPath(opts, env);
   const raw: BifrostConfig = path ? await readConfigFile(path, env) : { providers: envProviders(env) };
@@ -62,10 +64,10 @@ async function loadWithStore(opts: ServerOptions): Promise<{ config: ResolvedCon
   const store = await settings.open();
   try {
     const stored = opts.resetStore ? null : await store.load();
-    if (stored) return { config: resolveConfig({ ...raw, ...stored }, env, `${source} + ${store.kind} config store`), store, pollMs: settings.pollMs };
+    if (stored) return { config: resolveConfig({ ...raw, ...stored }, env, `${source} + ${store.kind} config store`), store, pollMs: settings.pollMs, settings };
     await store.replace(storedPart(raw));
     log.info(opts.resetStore ? `config store: reseeded from ${source}` : `config store: seeded from ${source}`, { type: store.kind });
-    return { config: fromFile, store, pollMs: settings.pollMs };
+    return { config: fromFile, store, pollMs: settings.pollMs, settings };
   } catch (e) {
     await store.close();
     throw e;
@@ -97,7 +99,7 @@ export function pluginsDirFor(opts: ServerOptions, env: Record<string, string | 
 
 export async function startServer(opts: ServerOptions = {}): Promise<RunningServer> {
   const env = opts.env ?? process.env;
-  const { config, store, pollMs } = await loadWithStore(opts);
+  const { config, store, pollMs, settings } = await loadWithStore(opts);
   for (const w of config.warnings) log.warn(`config: ${w}`);
   const hostname = opts.host ?? env.HOST ?? "127.0.0.1";
   checkAdminExposure(config, hostname);
@@ -110,6 +112,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     throw e;
   });
   if (store) await bifrost.live.attachStore(store, pollMs);
+  const sessions = config.auth.enabled ? await openSessionStore(settings, env) : null;
+  bifrost.sessions = sessions?.store ?? null;
   const app = createApp(bifrost);
   const port = opts.port ?? (env.PORT ? Number(env.PORT) : 8080);
   // Idle connections are closed after this; inference requests lift it for themselves (src/http/inference.ts).
@@ -124,6 +128,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     providers: names.length ? names.join(",") : "none",
     transport: bifrost.transportKind,
     admin_auth: config.auth.enabled ? (config.auth.inferenceNeedsAuth ? "on (inference too)" : "on (admin only)") : config.auth.allowUnauthenticatedAdmin ? "off (allow_unauthenticated_admin)" : "off (loopback only)",
+    ...(config.auth.enabled ? { sessions: sessions?.where ?? "memory" } : {}),
     pid: process.pid,
   });
   if (mockerOnly) {
@@ -138,8 +143,19 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       await Promise.race([drained, Bun.sleep(graceMs)]);
       await server.stop(true);
       await bifrost.shutdown();
+      await sessions?.store.close();
     })());
   return { url, port: server.port!, bifrost, stop, reload: () => reloadConfigFile(bifrost, opts) };
+}
+
+/**
+ * Where admin sessions live: the config store's database (every replica on it shares them), else the
+ * session file the supervisor made for --cluster (BIFROST_SESSION_DB), else null: this process's memory.
+ */
+async function openSessionStore(settings: StoreSettings | undefined, env: Record<string, string | undefined>): Promise<{ store: SessionStore; where: string } | null> {
+  if (settings) return { store: await settings.openSessions(), where: "config store" };
+  if (env.BIFROST_SESSION_DB) return { store: await SqlSessionStore.open(openSqlite(env.BIFROST_SESSION_DB)), where: "cluster session file" };
+  return null;
 }
 
 /** With auth_config off, the admin API may only be reachable from this machine unless the config accepts the risk. */

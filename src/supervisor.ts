@@ -2,9 +2,15 @@
  * The process that `bifrost server` starts first. Bun caps concurrent outbound fetches per process at
  * 256 unless BUN_CONFIG_MAX_HTTP_REQUESTS is set before start, which would silently queue a gateway's
  * upstream calls; so the supervisor starts the server process(es) with it set. With --cluster N it
- * starts N servers sharing the port (reusePort), so every core serves HTTP, and restarts one that dies.
+ * starts N servers sharing the port (reusePort), so every core serves HTTP, and restarts one that dies;
+ * they share admin sessions through a private SQLite file it makes for them (BIFROST_SESSION_DB).
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SqlSessionStore } from "./auth/sessions";
 import { log } from "./log";
+import { openSqlite } from "./stores/config/sqlite";
 
 export const MAX_HTTP_REQUESTS = "65336";
 const CLI = new URL("./cli.ts", import.meta.url).pathname;
@@ -15,14 +21,33 @@ export function needsSupervisor(env: Record<string, string | undefined>, cluster
   return env.BIFROST_SUPERVISED !== "1" && (cluster > 1 || !env.BUN_CONFIG_MAX_HTTP_REQUESTS);
 }
 
+/**
+ * For --cluster N > 1: a fresh 0700 directory holding a 0600 SQLite file with the sessions table made,
+ * so the servers share logins without racing to create it. The servers prefer a config store when the
+ * config has one (it is shared with other replicas too); the file then stays empty.
+ */
+export async function makeSessionFile(): Promise<{ path: string; remove(): void }> {
+  const dir = mkdtempSync(join(tmpdir(), "bifrost-sessions-"));
+  const path = join(dir, "sessions.db");
+  await (await SqlSessionStore.open(openSqlite(path))).close();
+  return { path, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The environment each server process starts with. */
+export function childEnv(base: Record<string, string | undefined>, n: number, sessionDb?: string): Record<string, string | undefined> {
+  return {
+    ...base,
+    BIFROST_SUPERVISED: "1",
+    BUN_CONFIG_MAX_HTTP_REQUESTS: base.BUN_CONFIG_MAX_HTTP_REQUESTS ?? MAX_HTTP_REQUESTS,
+    ...(n > 1 ? { BIFROST_REUSE_PORT: "1" } : {}),
+    ...(sessionDb ? { BIFROST_SESSION_DB: sessionDb } : {}),
+  };
+}
+
 export async function supervise(serverArgs: string[], cluster: number): Promise<never> {
   const n = Math.max(1, cluster);
-  const env = {
-    ...process.env,
-    BIFROST_SUPERVISED: "1",
-    BUN_CONFIG_MAX_HTTP_REQUESTS: process.env.BUN_CONFIG_MAX_HTTP_REQUESTS ?? MAX_HTTP_REQUESTS,
-    ...(n > 1 ? { BIFROST_REUSE_PORT: "1" } : {}),
-  };
+  const sessionFile = n > 1 ? await makeSessionFile() : null;
+  const env = childEnv(process.env, n, sessionFile?.path);
   let stopping = false;
   const children = new Set<ReturnType<typeof Bun.spawn>>();
   const codes: number[] = [];
@@ -52,5 +77,6 @@ export async function supervise(serverArgs: string[], cluster: number): Promise<
   // SIGHUP asks each server to re-read its config file; it is not a stop.
   process.on("SIGHUP", () => children.forEach((c) => c.kill("SIGHUP")));
   await Promise.all(Array.from({ length: n }, start));
+  sessionFile?.remove();
   process.exit(codes.find((c) => c !== 0) ?? 0);
 }

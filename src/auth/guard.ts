@@ -7,7 +7,7 @@ import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { createLogger } from "../log";
 import { BifrostError } from "../schemas/error";
 import type { ResolvedAuth } from "./config";
-import { FailureLimiter, SessionStore } from "./sessions";
+import { FailureLimiter, MemorySessionStore, type SessionStore } from "./sessions";
 
 export type Admission = { who: string } | { refused: BifrostError; retryAfter?: number };
 
@@ -28,6 +28,8 @@ const unauthorized = (message = "Unauthorized: send Authorization: Basic or Bear
 export interface GuardOptions {
   /** The clock (tests move it instead of sleeping). */
   now?: () => number;
+  /** Where sessions live (shared by processes when a database is); default: this process's memory. */
+  sessions?: SessionStore;
 }
 
 export class AuthGuard {
@@ -43,9 +45,13 @@ export class AuthGuard {
     opts: GuardOptions = {},
   ) {
     this.now = opts.now ?? Date.now;
-    this.sessions = new SessionStore(auth.sessionTtlMs, this.now);
+    this.sessions = opts.sessions ?? new MemorySessionStore();
     this.failures = new FailureLimiter(this.now);
     this.usernameDigest = this.keyed(auth.username);
+  }
+
+  get sessionTtlSeconds(): number {
+    return Math.floor(this.auth.sessionTtlMs / 1000);
   }
 
   get enabled(): boolean {
@@ -91,19 +97,22 @@ export class AuthGuard {
     }
     this.failures.succeed(address);
     audit.info("admin login", { who: this.auth.username, address });
-    return this.sessions.create(this.auth.username);
+    const now = this.now();
+    const expiresAt = now + this.auth.sessionTtlMs;
+    return { token: await this.sessions.create({ username: this.auth.username, expiresAt }, now), expiresAt };
   }
 
-  logout(request: Request): void {
+  async logout(request: Request): Promise<void> {
     const token = presentedToken(request);
-    const s = token ? this.sessions.find(token) : null;
-    if (token) this.sessions.revoke(token);
+    if (!token) return;
+    const s = await this.sessions.find(token, this.now());
+    await this.sessions.revoke(token);
     if (s) audit.info("admin logout", { who: s.username });
   }
 
-  hasValidSession(request: Request): boolean {
+  async hasValidSession(request: Request): Promise<boolean> {
     const token = presentedToken(request);
-    return token !== "" && this.sessions.find(token) !== null;
+    return token !== "" && (await this.sessions.find(token, this.now())) !== null;
   }
 
   /** One line per admin change: who, method and path (never the body or the query). */
@@ -126,13 +135,13 @@ export class AuthGuard {
       const value = authorization.slice(space + 1).trim();
       if (scheme === "basic") return this.basic(value, address);
       if (scheme === "bearer") {
-        const s = this.sessions.find(value);
+        const s = await this.sessions.find(value, this.now());
         return s ? { who: s.username } : { refused: unauthorized("Unauthorized: unknown or expired session token") };
       }
       return { refused: unauthorized() };
     }
     const cookie = cookieToken(request.headers.get("cookie"));
-    const s = cookie ? this.sessions.find(cookie) : null;
+    const s = cookie ? await this.sessions.find(cookie, this.now()) : null;
     return s ? { who: s.username } : { refused: unauthorized() };
   }
 

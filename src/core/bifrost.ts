@@ -4,6 +4,7 @@
  * pipeline); a request's path is src/core/request-path.ts.
  */
 import { configFromEnv, loadConfigFile, resolveConfig } from "../config/load";
+import type { SessionStore } from "../auth/sessions";
 import type { ResolvedConfig, ResolvedKey, ResolvedProvider } from "../config/resolved";
 import type { BifrostConfig } from "../config/schema";
 import { log } from "../log";
@@ -54,6 +55,9 @@ export class Bifrost implements GatewayParts {
 
   /** Runtime changes (management API, config store, SIGHUP) go through here. */
   live!: LiveConfig;
+
+  /** Admin sessions shared with the other processes (set by the server when a database holds them); null: each app keeps its own in memory. */
+  sessions: SessionStore | null = null;
 
   private constructor(
     readonly config: ResolvedConfig,

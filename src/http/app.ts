@@ -28,7 +28,7 @@ export function createApp(bf: Bifrost, opts: AppOptions = {}) {
   const client = bf.config.client;
   const cors = corsPolicy(client.allowedOrigins, client.allowedHeaders);
   const maxBody = client.maxRequestBodyBytes;
-  const guard = opts.guard ?? new AuthGuard(bf.config.auth);
+  const guard = opts.guard ?? new AuthGuard(bf.config.auth, { sessions: bf.sessions ?? undefined });
   const addressOfRequest = (request: Request): string => addressOf(app.server as Parameters<typeof addressOf>[0], request);
   /** An /api/* request through the guard: undefined to go on (its change audited), or the refusal. */
   const admitAdmin = async (request: Request): Promise<Response | undefined> => {

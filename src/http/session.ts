@@ -10,11 +10,11 @@ type AddressOf = (request: Request) => string;
 
 export function sessionRoutes(guard: AuthGuard, addressOf: AddressOf) {
   return new Elysia({ name: "session" })
-    .get("/api/session/is-auth-enabled", ({ request }) =>
+    .get("/api/session/is-auth-enabled", async ({ request }) =>
       jsonResponse(
         JSON.stringify({
           is_auth_enabled: guard.enabled,
-          has_valid_token: guard.enabled && guard.hasValidSession(request),
+          has_valid_token: guard.enabled && (await guard.hasValidSession(request)),
           auth_type: guard.enabled ? "password" : "none",
           inference_auth_enforced: guard.inferenceNeedsAuth,
         }),
@@ -37,12 +37,12 @@ export function sessionRoutes(guard: AuthGuard, addressOf: AddressOf) {
         const r = await guard.login(body.username, body.password, addressOf(request));
         if ("refused" in r) return errorResponse(r.refused, refusalHeaders(r, {}));
         if (!("token" in r)) return errorResponse(new BifrostError({ status: 500, message: "login failed" }));
-        return jsonResponse(JSON.stringify({ message: "Login successful", token: r.token }), 200, { "set-cookie": tokenCookie(request, r.token, guard.sessions.ttlSeconds), "cache-control": "no-store" });
+        return jsonResponse(JSON.stringify({ message: "Login successful", token: r.token }), 200, { "set-cookie": tokenCookie(request, r.token, guard.sessionTtlSeconds), "cache-control": "no-store" });
       },
       { parse: "none" },
     )
-    .post("/api/session/logout", ({ request }) => {
-      guard.logout(request);
+    .post("/api/session/logout", async ({ request }) => {
+      await guard.logout(request);
       return jsonResponse(JSON.stringify({ message: "Logout successful" }), 200, { "set-cookie": tokenCookie(request, "", 0) });
     });
 }

@@ -3,23 +3,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:tes
 import { SQL } from "bun";
 import { openGateway, type Gateway } from "../support/gateway";
 import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
+import { PG_ADMIN_URL, pgReachable } from "../support/postgres";
 
-const ADMIN_URL = process.env.BIFROST_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const ADMIN_URL = PG_ADMIN_URL;
 const DB = `bifrost_test_${process.pid}_${Date.now()}`;
-
-async function reachable(): Promise<boolean> {
-  const sql = new SQL(ADMIN_URL, { max: 1, connectionTimeout: 3 });
-  try {
-    await sql`SELECT 1`;
-    return true;
-  } catch (e) {
-    console.warn(`PostgreSQL config store tests skipped: ${ADMIN_URL} is unreachable (${(e as Error).message})`);
-    return false;
-  } finally {
-    await sql.close();
-  }
-}
-const up = await reachable();
+const up = await pgReachable("PostgreSQL config store tests");
 
 let mock: MockUpstream;
 let a: Gateway;

@@ -1,5 +1,6 @@
 /** config_store (Go Bifrost's shape): `{enabled, type: "sqlite" | "postgres", config}` → a ConfigStore, or null when off. */
 import { isAbsolute, join } from "node:path";
+import { SqlSessionStore, type SessionStore } from "../../auth/sessions";
 import { ConfigError } from "../../config/load";
 import { sealerFor } from "./crypto";
 import { openPostgres, postgresUrl, type PostgresSettings } from "./postgres";
@@ -15,6 +16,8 @@ export interface StoreSettings {
   /** How often a replica checks the store's version for changes made elsewhere. */
   pollMs: number;
   open(): Promise<ConfigStore>;
+  /** Admin sessions in the same database (a connection of their own), so every replica sees logins and logouts. */
+  openSessions(): Promise<SessionStore>;
 }
 
 export const DEFAULT_POLL_MS = 2000;
@@ -30,11 +33,11 @@ export function configStoreSettings(raw: unknown, appDir: string, env: Env): Sto
   if (cs.type === undefined || cs.type === "sqlite") {
     const p = typeof c.path === "string" && c.path ? c.path : "config.db";
     const path = isAbsolute(p) ? p : join(appDir, p);
-    return { pollMs, open: async () => SqlConfigStore.open("sqlite", openSqlite(path), await sealerFor(secret)) };
+    return { pollMs, open: async () => SqlConfigStore.open("sqlite", openSqlite(path), await sealerFor(secret)), openSessions: () => SqlSessionStore.open(openSqlite(path)) };
   }
   if (cs.type === "postgres") {
     const url = postgresUrl(c as PostgresSettings);
-    return { pollMs, open: async () => SqlConfigStore.open("postgres", openPostgres(url), await sealerFor(secret)) };
+    return { pollMs, open: async () => SqlConfigStore.open("postgres", openPostgres(url), await sealerFor(secret)), openSessions: () => SqlSessionStore.open(openPostgres(url, 2)) };
   }
   throw new ConfigError([`config_store.type: expected "sqlite" or "postgres", got ${JSON.stringify(cs.type)}`]);
 }

@@ -18,8 +18,8 @@ export function postgresUrl(s: PostgresSettings): string {
   return `postgres://${auth}${s.host ?? "127.0.0.1"}:${s.port ?? 5432}/${encodeURIComponent(s.db_name ?? "bifrost")}${ssl}`;
 }
 
-export function openPostgres(url: string): Db {
-  const sql = new SQL(url, { max: 4 });
+export function openPostgres(url: string, max = 4): Db {
+  const sql = new SQL(url, { max });
   const over = (conn: SQL): Db => ({
     all: async (q, params = []) => (await conn.unsafe(q, params as any[])) as Record<string, any>[],
     run: async (q, params = []) => void (await conn.unsafe(q, params as any[])),
