@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import OpenAI, { AzureOpenAI } from "openai";
 import { openGateway, type Gateway } from "../support/gateway";
 import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
+import { collectChat as collect } from "../support/openai-stream";
 
 const OPENAI_KEY = "sk-openai-secret-123456";
 const AZURE_KEY = "azure-resource-key-7890";
@@ -44,17 +45,6 @@ afterAll(async () => {
   await gw?.close();
   await mock?.stop();
 });
-
-/** A chat stream's joined text and its usage. */
-async function collect(stream: AsyncIterable<OpenAI.ChatCompletionChunk>) {
-  let text = "";
-  let usage: OpenAI.CompletionUsage | null = null;
-  for await (const chunk of stream) {
-    text += chunk.choices[0]?.delta?.content ?? "";
-    if (chunk.usage) usage = chunk.usage;
-  }
-  return { text, usage: usage! };
-}
 
 describe("the OpenAI SDK at baseURL <gateway>/openai (Go Bifrost's base URL)", () => {
   let client: OpenAI;
