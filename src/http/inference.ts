@@ -15,7 +15,7 @@ const retries = (n: number, headers: Record<string, string>) => ((headers["x-bf-
 const NO_PARSE = { parse: "none" } as const;
 
 /** Go Bifrost's OpenAI base URL is `/openai` (the SDK then sends `/openai/chat/completions`); `/v1` and `/openai/v1` serve the same routes. */
-export const OPENAI_PREFIXES = ["/v1", "/openai/v1", "/openai"] as const;
+const OPENAI_PREFIXES = ["/v1", "/openai/v1", "/openai"] as const;
 
 export function inferenceRoutes(bf: Bifrost, route: Route, maxBodyBytes: number) {
   const ops = openAIOperations(bf, maxBodyBytes);
