@@ -1,7 +1,8 @@
 /**
  * The guard in front of /api/* and (when enforced) the inference routes. Reusable for /metrics and
  * the dashboard: `admit(request, address)` answers who is calling or the refusal to send.
- * Credentials: `Authorization: Basic`, `Authorization: Bearer <session token>`, or the `token` cookie.
+ * Credentials: `Authorization: Basic`, `Authorization: Bearer <session token>`, or the `token` cookie
+ * (on inference also `api-key: <session token>`, as the Azure OpenAI SDK sends it).
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { createLogger } from "../log";
@@ -83,7 +84,7 @@ export class AuthGuard {
   async admitInference(request: Request, address: string): Promise<Admission | null> {
     const path = pathOf(request.url);
     if (OPEN_PATHS.has(path) || this.whitelisted(path)) return null;
-    const a = await this.credentials(request, address);
+    const a = await this.credentials(request, address, true);
     return "who" in a ? null : a;
   }
 
@@ -127,8 +128,10 @@ export class AuthGuard {
     return false;
   }
 
-  private async credentials(request: Request, address: string): Promise<Admission> {
-    const authorization = request.headers.get("authorization");
+  private async credentials(request: Request, address: string, inference = false): Promise<Admission> {
+    // The Azure OpenAI SDK sends its apiKey as api-key, not Authorization: on inference it is a session token like Bearer's.
+    const apiKey = inference ? request.headers.get("api-key") : null;
+    const authorization = request.headers.get("authorization") ?? (apiKey ? `Bearer ${apiKey}` : null);
     if (authorization) {
       const space = authorization.indexOf(" ");
       const scheme = authorization.slice(0, space).toLowerCase();

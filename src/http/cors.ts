@@ -4,7 +4,7 @@ export interface CorsPolicy {
   preflight(origin: string | null, requestHeaders: string | null): Response;
 }
 
-const BASE_ALLOWED_HEADERS = "content-type, authorization, x-api-key, x-bf-vk, x-bf-api-key-id, x-request-id, anthropic-version";
+const BASE_ALLOWED_HEADERS = "content-type, authorization, api-key, x-api-key, x-bf-vk, x-bf-api-key-id, x-request-id, anthropic-version";
 
 export function corsPolicy(allowedOrigins: string[], extraHeaders: string[]): CorsPolicy {
   const any = allowedOrigins.includes("*");

@@ -1,10 +1,11 @@
-/** OpenAI-compatible inference routes, at /v1 and again at /openai/v1: each a few lines over the gateway. */
+/** OpenAI-compatible inference routes, at /v1, /openai/v1 and /openai, and the Azure OpenAI SDK's deployment paths: each a few lines over the gateway. */
 import { Elysia } from "elysia";
 import type { Bifrost } from "../core/bifrost";
 import { completionsDialect } from "../dialects/completions";
 import { BifrostError } from "../schemas/error";
 import type { UnaryOp } from "../schemas/ops";
 import { readJsonBody, tooLarge } from "./body";
+import { azureSdkRoutes } from "./azure-sdk";
 import { serveDialect } from "./dialect";
 import { jsonResponse, sseResponse } from "./respond";
 import type { Route, RouteRequest } from "./route";
@@ -13,65 +14,76 @@ import type { Route, RouteRequest } from "./route";
 const retries = (n: number, headers: Record<string, string>) => ((headers["x-bf-retries"] = String(n)), headers);
 const NO_PARSE = { parse: "none" } as const;
 
+/** Go Bifrost's OpenAI base URL is `/openai` (the SDK then sends `/openai/chat/completions`); `/v1` and `/openai/v1` serve the same routes. */
+const OPENAI_PREFIXES = ["/v1", "/openai/v1", "/openai"] as const;
+
 export function inferenceRoutes(bf: Bifrost, route: Route, maxBodyBytes: number) {
-  return new Elysia({ name: "inference" }).use(openAIRoutes(bf, route, maxBodyBytes, "/v1")).use(openAIRoutes(bf, route, maxBodyBytes, "/openai/v1"));
+  const ops = openAIOperations(bf, maxBodyBytes);
+  const app = new Elysia({ name: "inference" }).use(azureSdkRoutes(bf, route, ops, maxBodyBytes));
+  for (const prefix of OPENAI_PREFIXES) app.use(openAIRoutes(bf, route, ops, maxBodyBytes, prefix));
+  return app;
 }
 
-function openAIRoutes(bf: Bifrost, route: Route, maxBodyBytes: number, prefix: string) {
+/** An OpenAI operation over a parsed JSON body; `raw` is the client's bytes, left out when the body was rewritten. */
+export type OpenAIOperation = (r: RouteRequest, value: unknown, raw?: ArrayBuffer) => Promise<Response>;
+
+/** The JSON-bodied OpenAI operations, written once: every prefix's routes and the Azure SDK's deployment paths call them. */
+export function openAIOperations(bf: Bifrost, maxBodyBytes: number) {
   /** JSON in, the canonical answer's JSON out. */
-  const unary = (op: UnaryOp) =>
-    route(async (r) => {
-      const { value, raw } = await readJsonBody(r.request, maxBodyBytes);
+  const unary =
+    (op: UnaryOp): OpenAIOperation =>
+    async (r, value, raw) => {
       r.holdOpen();
       const { answer, retries: n } = await bf.request(op, value, r.options(raw));
       return jsonResponse(answer.json(), 200, retries(n, r.headers));
-    });
+    };
 
   /** `stream: true` in the body picks the stream op. */
-  const streamable = (op: "chat" | "textCompletion", streamOp: "chatStream" | "textCompletionStream") => async (r: RouteRequest, value: unknown, raw: ArrayBuffer) => {
-    r.holdOpen();
-    if ((value as { stream?: unknown } | null)?.stream === true) {
-      const { chunks, retries: n } = await bf.stream(streamOp, value, r.options(raw));
-      return sseResponse(chunks, retries(n, r.headers));
-    }
-    const { answer, retries: n } = await bf.request(op, value, r.options(raw));
-    return jsonResponse(answer.json(), 200, retries(n, r.headers));
-  };
-  const chat = streamable("chat", "chatStream");
+  const streamable =
+    (op: "chat" | "textCompletion", streamOp: "chatStream" | "textCompletionStream"): OpenAIOperation =>
+    async (r, value, raw) => {
+      r.holdOpen();
+      if ((value as { stream?: unknown } | null)?.stream === true) {
+        const { chunks, retries: n } = await bf.stream(streamOp, value, r.options(raw));
+        return sseResponse(chunks, retries(n, r.headers));
+      }
+      const { answer, retries: n } = await bf.request(op, value, r.options(raw));
+      return jsonResponse(answer.json(), 200, retries(n, r.headers));
+    };
   const textCompletion = streamable("textCompletion", "textCompletionStream");
 
+  return {
+    chat: streamable("chat", "chatStream"),
+    // Self-hosted servers answer legacy completions themselves (the raw prompt); the rest go through chat.
+    completions: (async (r, value, raw) =>
+      bf.servesTextCompletions((value as { model?: unknown } | null)?.model) ? textCompletion(r, value, raw) : serveDialect(bf, completionsDialect, maxBodyBytes, r, {}, value)) as OpenAIOperation,
+    embeddings: unary("embeddings"),
+    rerank: unary("rerank"),
+    imageGeneration: unary("imageGeneration"),
+    speech: (async (r, value, raw) => {
+      r.holdOpen();
+      const { answer, retries: n } = await bf.request("speech", value, r.options(raw));
+      return new Response(answer.bytes!.body, { headers: { ...retries(n, r.headers), "content-type": answer.bytes!.contentType } });
+    }) as OpenAIOperation,
+  };
+}
+export type OpenAIOperations = ReturnType<typeof openAIOperations>;
+
+function openAIRoutes(bf: Bifrost, route: Route, ops: OpenAIOperations, maxBodyBytes: number, prefix: string) {
+  /** The route for an operation: the body read and parsed, then the operation. */
+  const json = (op: OpenAIOperation) =>
+    route(async (r) => {
+      const { value, raw } = await readJsonBody(r.request, maxBodyBytes);
+      return op(r, value, raw);
+    });
+
   return new Elysia({ name: `inference${prefix}`, prefix })
-    .post(
-      "/chat/completions",
-      route(async (r) => {
-        const { value, raw } = await readJsonBody(r.request, maxBodyBytes);
-        return chat(r, value, raw);
-      }),
-      NO_PARSE,
-    )
-    .post(
-      "/completions",
-      route(async (r) => {
-        const { value, raw } = await readJsonBody(r.request, maxBodyBytes);
-        // Self-hosted servers answer legacy completions themselves (the raw prompt); the rest go through chat.
-        if (!bf.servesTextCompletions((value as { model?: unknown } | null)?.model)) return serveDialect(bf, completionsDialect, maxBodyBytes, r, {}, value);
-        return textCompletion(r, value, raw);
-      }),
-      NO_PARSE,
-    )
-    .post("/embeddings", unary("embeddings"), NO_PARSE)
-    .post("/rerank", unary("rerank"), NO_PARSE)
-    .post("/images/generations", unary("imageGeneration"), NO_PARSE)
-    .post(
-      "/audio/speech",
-      route(async (r) => {
-        const { value, raw } = await readJsonBody(r.request, maxBodyBytes);
-        r.holdOpen();
-        const { answer, retries: n } = await bf.request("speech", value, r.options(raw));
-        return new Response(answer.bytes!.body, { headers: { ...retries(n, r.headers), "content-type": answer.bytes!.contentType } });
-      }),
-      NO_PARSE,
-    )
+    .post("/chat/completions", json(ops.chat), NO_PARSE)
+    .post("/completions", json(ops.completions), NO_PARSE)
+    .post("/embeddings", json(ops.embeddings), NO_PARSE)
+    .post("/rerank", json(ops.rerank), NO_PARSE)
+    .post("/images/generations", json(ops.imageGeneration), NO_PARSE)
+    .post("/audio/speech", json(ops.speech), NO_PARSE)
     .post(
       "/audio/transcriptions",
       route(async (r) => {

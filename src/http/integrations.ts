@@ -29,6 +29,7 @@ export function integrationRoutes(bf: Bifrost, route: Route, maxBody: number) {
   return new Elysia({ name: "integrations" })
     .post("/v1/responses", dialect(responsesDialect), NO_PARSE)
     .post("/openai/v1/responses", dialect(responsesDialect), NO_PARSE)
+    .post("/openai/responses", dialect(responsesDialect), NO_PARSE)
     .post("/anthropic/v1/messages", dialect(anthropicDialect), NO_PARSE)
     // model/{modelId}/converse — the AWS SDK percent-encodes the id ("openai%2Fgpt-4o-mini").
     .post(

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import OpenAI from "openai";
 import { openGateway, type Gateway } from "../support/gateway";
 import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
+import { collectChat as collect } from "../support/openai-stream";
 
 const OPENAI_KEY = "sk-openai-secret-123456";
 const ANTHROPIC_KEY = "sk-ant-secret-abcdef";
@@ -31,19 +32,6 @@ afterAll(async () => {
   await gw?.close();
   await mock?.stop();
 });
-
-/** A stream's joined text, its last finish_reason and its usage. */
-async function collect(stream: AsyncIterable<OpenAI.ChatCompletionChunk>) {
-  let text = "";
-  let usage: OpenAI.CompletionUsage | null = null;
-  let finish: string | null = null;
-  for await (const chunk of stream) {
-    text += chunk.choices[0]?.delta?.content ?? "";
-    finish = chunk.choices[0]?.finish_reason ?? finish;
-    if (chunk.usage) usage = chunk.usage;
-  }
-  return { text, usage: usage!, finish };
-}
 
 describe("openai SDK → openai provider", () => {
   test("chat.completions.create answers with the upstream's reply, usage and extra_fields", async () => {

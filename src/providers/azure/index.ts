@@ -39,5 +39,5 @@ export const azureAdapter: ProviderAdapter = {
 
 export { resolveAzure, DEFAULT_API_VERSION, type AzureKeyConfig, type AzureRoute } from "./config";
 export { azureUrl } from "./urls";
-export { azureModelsFromKeyConfig } from "./models";
+export { azureModelsFromKeyConfig, modelForDeployment } from "./models";
 export { createAzureStreamDecoder } from "./stream";
