@@ -55,6 +55,13 @@ describe("mock/* models with no rules", () => {
     await bf.shutdown();
   });
 
+  test("a token count is the prompt tokens the reply would report, as a canonical count", async () => {
+    const bf = await gateway();
+    const res = await bf.countTokens({ model: "mock/gpt-4o-mini", messages: [{ role: "system", content: "be brief" }, { role: "user", content: "hello there friend" }] });
+    expect(res).toMatchObject({ object: "token_count", model: "mock/gpt-4o-mini", input_tokens: 5, extra_fields: { provider: "mock" } });
+    await bf.shutdown();
+  });
+
   test("embeddings are deterministic unit vectors, honouring dimensions and base64", async () => {
     const bf = await gateway();
     const a = await bf.embeddings({ model: "mock/text-embedding-3-small", input: ["same text", "other text"], dimensions: 16 });

@@ -36,6 +36,8 @@ export default definePlugin({
         if (err) return { error: ctx.error({ status: err.status, message: err.message, type: err.type, code: err.code ?? null, extra }), allowFallbacks: err.allow_fallbacks };
         if (embeddings) return { response: embeddingResponse(embeddingTexts(rawInput), dimensions ?? cfg.default.embedding_dimensions, requested, encoding_format === "base64", extra) };
         const reply = buildReply(messages, input, requested, hit, cfg, `mock-${ctx.stores.kv.incr("responses")}`, extra);
+        // A token count is the prompt tokens the mock reply would report, in the canonical count's shape.
+        if (rctx.op === "countTokens") return { response: { object: "token_count", model: requested, input_tokens: reply.usage.prompt_tokens, extra_fields: extra } };
         return rctx.op === "chatStream" ? { stream: chatChunks(reply) } : { response: chatResponse(reply) };
       },
     };

@@ -16,6 +16,7 @@ import type { ChatChunk, ChatRequest, ChatResponse } from "../schemas/chat";
 import type { EmbeddingRequest, EmbeddingResponse } from "../schemas/embeddings";
 import type { BifrostError } from "../schemas/error";
 import type { ModelEntry, ModelList } from "../schemas/models";
+import type { TokenCountResponse } from "../schemas/tokens";
 import type { StreamOp, UnaryOp } from "../schemas/ops";
 import { validateRequest } from "../schemas/requests";
 import { WorkerPoolTransport } from "../workers/pool";
@@ -182,6 +183,11 @@ export class Bifrost implements GatewayParts {
 
   async embeddings(req: EmbeddingRequest, opts: RequestOptions = {}): Promise<EmbeddingResponse> {
     return (await this.request("embeddings", req, opts)).answer.value;
+  }
+
+  /** The prompt's input tokens: the provider's own count where it has one, else the gateway's estimate (extra_fields.estimated). */
+  async countTokens(req: ChatRequest, opts: RequestOptions = {}): Promise<TokenCountResponse> {
+    return (await this.request("countTokens", req, opts)).answer.value;
   }
 
   /** Every configured provider's models, as `provider/model`. A provider that fails is listed from its keys' model lists. */

@@ -5,12 +5,14 @@
  */
 import { getAdapter } from "../providers";
 import type { ProviderAdapter, ProviderTarget, WireRequest } from "../providers/types";
-import type { ChatChunk } from "../schemas/chat";
+import type { ChatChunk, ChatRequest } from "../schemas/chat";
 import { BifrostError } from "../schemas/error";
 import { isStreamOp, type Op } from "../schemas/ops";
 import { Answer } from "./answer";
 import { CallTimer } from "./call-timer";
 import { parseRetryAfter } from "./retry-policy";
+import { estimateInputTokens } from "./token-estimate";
+import { tokenCount } from "../schemas/tokens";
 
 /** Everything one attempt needs, resolved by the router and key choice. */
 export interface ProviderCall {
@@ -36,6 +38,7 @@ export async function callProvider(call: ProviderCall, req: unknown, signal?: Ab
   const timer = new CallTimer(signal, call.timeoutMs);
   try {
     const adapter = getAdapter(call.type);
+    if (call.op === "countTokens" && !adapter.countTokensRequest) return estimatedCount(call, req as ChatRequest, started);
     const res = await send(adapter, call, req, timer);
     if (call.op === "speech") {
       const audio = adapter.speechResponse!(new Uint8Array(await res.arrayBuffer()), res.headers.get("content-type") ?? "application/octet-stream", call.target);
@@ -170,6 +173,8 @@ function toWire(adapter: ProviderAdapter, call: ProviderCall, req: any): WireReq
     case "imageGeneration":
       if (!adapter.imageGenerationRequest) throw unsupported(call, "image generation");
       return adapter.imageGenerationRequest(req, t);
+    case "countTokens":
+      return adapter.countTokensRequest!(req, t);
   }
 }
 
@@ -190,9 +195,18 @@ function fromWire(adapter: ProviderAdapter, call: ProviderCall, body: any, req: 
       return adapter.imageGenerationResponse!(body, t);
     case "listModels":
       return adapter.listModelsResponse!(body, t);
+    case "countTokens":
+      return adapter.countTokensResponse!(body, t);
     default:
       throw new Error(`${call.op} has no unary answer`);
   }
+}
+
+/** A provider that cannot count: the gateway's estimate, no upstream call, marked as such. */
+function estimatedCount(call: ProviderCall, req: ChatRequest, started: number): Answer {
+  const out = tokenCount(call.target.model, estimateInputTokens(req));
+  out.extra_fields = { provider: call.target.provider, model_requested: call.modelRequested, latency_ms: Math.round((performance.now() - started) * 100) / 100, estimated: true };
+  return Answer.of(out);
 }
 
 function unsupported(call: ProviderCall, what: string): BifrostError {

@@ -79,7 +79,8 @@ export interface Candidate {
 export function candidate(op: Op, requested: string, providers: Map<string, ResolvedProvider>): Candidate {
   const { provider, model } = resolveModel(requested, providers);
   const allowed = provider.allowedRequests?.[OP_REQUEST_TYPE[op]];
-  if (!getAdapter(provider.type).capabilities.has(op) || allowed === false) {
+  // Every provider answers countTokens: by its own count, or by the gateway's estimate (src/core/token-estimate.ts).
+  if ((op !== "countTokens" && !getAdapter(provider.type).capabilities.has(op)) || allowed === false) {
     throw BifrostError.badRequest(`provider ${provider.name} does not support ${OP_REQUEST_TYPE[op].replace(/_/g, " ")}`, "model", "unsupported_operation");
   }
   return { provider, model, requested };

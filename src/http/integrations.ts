@@ -5,14 +5,22 @@
 import { Elysia } from "elysia";
 import type { Bifrost } from "../core/bifrost";
 import { anthropicDialect } from "../dialects/anthropic";
+import { anthropicCountTokens } from "../dialects/anthropic/count-tokens";
+import { toAnthropicModelPage } from "../dialects/anthropic/models";
 import { bedrockDialect as converse } from "../dialects/bedrock";
 import { bedrockErrorType } from "../dialects/bedrock/errors";
 import type { IngressDialect } from "../dialects/types";
 import { cohereDialect } from "../dialects/cohere";
 import { genaiDialect, modelFromPath } from "../dialects/genai";
+import { genaiCountTokens } from "../dialects/genai/count-tokens";
+import { genaiBatchEmbedContents, genaiEmbedContent } from "../dialects/genai/embeddings";
 import { responsesDialect } from "../dialects/responses";
+import { responsesInputTokens } from "../dialects/responses/input-tokens";
+import type { UnaryIngress } from "../dialects/unary";
 import { BifrostError } from "../schemas/error";
 import { serveDialect } from "./dialect";
+import { serveUnaryIngress } from "./dialect-unary";
+import { jsonResponse } from "./respond";
 import type { Route } from "./route";
 
 /** The AWS SDKs pick the exception class from the x-amzn-errortype header. */
@@ -26,11 +34,20 @@ const bedrockDialect: IngressDialect = {
 
 export function integrationRoutes(bf: Bifrost, route: Route, maxBody: number) {
   const dialect = (d: IngressDialect) => route((r) => serveDialect(bf, d, maxBody, r, {}));
+  const unary = (u: UnaryIngress) => route((r) => serveUnaryIngress(bf, u, maxBody, r, {}));
   return new Elysia({ name: "integrations" })
     .post("/v1/responses", dialect(responsesDialect), NO_PARSE)
     .post("/openai/v1/responses", dialect(responsesDialect), NO_PARSE)
     .post("/openai/responses", dialect(responsesDialect), NO_PARSE)
+    .post("/v1/responses/input_tokens", unary(responsesInputTokens), NO_PARSE)
+    .post("/openai/v1/responses/input_tokens", unary(responsesInputTokens), NO_PARSE)
+    .post("/openai/responses/input_tokens", unary(responsesInputTokens), NO_PARSE)
     .post("/anthropic/v1/messages", dialect(anthropicDialect), NO_PARSE)
+    .post("/anthropic/v1/messages/count_tokens", unary(anthropicCountTokens), NO_PARSE)
+    .get(
+      "/anthropic/v1/models",
+      route(async (r) => jsonResponse(JSON.stringify(toAnthropicModelPage(await bf.listModels({ signal: r.request.signal }))), 200, r.headers)),
+    )
     // model/{modelId}/converse — the AWS SDK percent-encodes the id ("openai%2Fgpt-4o-mini").
     .post(
       "/bedrock/model/*",
@@ -50,6 +67,8 @@ export function integrationRoutes(bf: Bifrost, route: Route, maxBody: number) {
         const rest = r.params["*"] ?? "";
         const colon = rest.lastIndexOf(":");
         const method = colon === -1 ? "" : rest.slice(colon + 1);
+        const unaryMethod = GENAI_UNARY.get(method);
+        if (unaryMethod) return serveUnaryIngress(bf, unaryMethod, maxBody, r, { model: rest.slice(0, colon) });
         if (method !== "generateContent" && method !== "streamGenerateContent") return notFound(genaiDialect, `unsupported method: models/${rest}`, r.headers);
         return serveDialect(bf, genaiDialect, maxBody, r, { model: modelFromPath(rest.slice(0, colon)), stream: method === "streamGenerateContent" });
       }),
@@ -58,6 +77,13 @@ export function integrationRoutes(bf: Bifrost, route: Route, maxBody: number) {
 }
 
 const NO_PARSE = { parse: "none" } as const;
+
+/** GenAI model methods with one answer besides generateContent; the model stays raw (the dialect reads it, errors in Google's shape). */
+const GENAI_UNARY = new Map<string, UnaryIngress>([
+  ["countTokens", genaiCountTokens],
+  ["embedContent", genaiEmbedContent],
+  ["batchEmbedContents", genaiBatchEmbedContents],
+]);
 
 function notFound(d: IngressDialect, message: string, headers: Record<string, string>): Response {
   const { status, body, headers: extra } = d.errorBody(new BifrostError({ status: 404, type: "not_found_error", message }));

@@ -10,6 +10,7 @@ import type { RerankRequest, RerankResponse } from "../schemas/rerank";
 import type { AudioResponse, SpeechRequest, TranscriptionRequest, TranscriptionResponse } from "../schemas/audio";
 import type { Op } from "../schemas/ops";
 import type { ImageGenerationRequest, ImageGenerationResponse } from "../schemas/images";
+import type { TokenCountResponse } from "../schemas/tokens";
 
 /** Where and as whom one call goes: resolved by the router before the adapter runs. */
 export interface ProviderTarget {
@@ -81,6 +82,9 @@ export interface ProviderAdapter {
   transcriptionResponse?(body: any, target: ProviderTarget): TranscriptionResponse;
   imageGenerationRequest?(req: ImageGenerationRequest, target: ProviderTarget): WireRequest;
   imageGenerationResponse?(body: any, target: ProviderTarget): ImageGenerationResponse;
+  /** The upstream's own token count for a chat request (capability "countTokens"); without it the gateway estimates. */
+  countTokensRequest?(req: ChatRequest, target: ProviderTarget): WireRequest;
+  countTokensResponse?(body: any, target: ProviderTarget): TokenCountResponse;
   listModelsRequest?(target: ProviderTarget): WireRequest;
   listModelsResponse?(body: any, target: ProviderTarget): ModelEntry[];
   /** An upstream non-2xx answer (body as text, maybe not JSON) → the gateway's error, keeping status and message. */

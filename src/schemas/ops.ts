@@ -13,6 +13,7 @@ export const OPS = [
   "speech",
   "transcription",
   "imageGeneration",
+  "countTokens",
 ] as const;
 
 export type Op = (typeof OPS)[number];
@@ -38,4 +39,5 @@ export const OP_REQUEST_TYPE: Record<Op, string> = {
   speech: "speech",
   transcription: "transcription",
   imageGeneration: "image_generation",
+  countTokens: "count_tokens",
 };

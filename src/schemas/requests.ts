@@ -75,6 +75,8 @@ const BY_OP: Record<UnaryOp | StreamOp, (body: unknown) => unknown> = {
   speech: validateSpeechRequest,
   transcription: validateTranscriptionRequest,
   imageGeneration: validateImageRequest,
+  // A token count's request is the chat request it would be (src/schemas/tokens.ts).
+  countTokens: validateChatRequest,
 };
 
 export function validateRequest(op: UnaryOp | StreamOp, body: unknown): unknown {

@@ -517,16 +517,34 @@ function handleMessages(req: Request, body: any, ctx: Ctx): Reply {
   return { kind: "sse", frames: messageFrames(message), errorFrame: streamErrorFrame("anthropic") };
 }
 
+/** The fields count_tokens takes: the prompt's, none of the generation ones. */
+const COUNT_TOKENS_FIELDS = new Set(["model", "messages", "system", "tools", "tool_choice", "thinking", "mcp_servers", "context_management"]);
+
+/** POST /v1/messages/count_tokens → {input_tokens}: the prompt's words, plus the tool definitions' words. */
+function handleCountTokens(req: Request, body: any): Reply {
+  const denied = checkAnthropicAuth(req);
+  if (denied) return denied;
+  if (!isObject(body)) return errorReply("anthropic", 400, "Request body must be a JSON object");
+  for (const key of Object.keys(body)) if (!COUNT_TOKENS_FIELDS.has(key)) return errorReply("anthropic", 400, `${key}: Extra inputs are not permitted`);
+  if (typeof body.model !== "string" || !body.model) return errorReply("anthropic", 400, "model: Field required");
+  if (!Array.isArray(body.messages) || !body.messages.length) return errorReply("anthropic", 400, "messages: Field required");
+  const invalid = validateRoles(body.messages);
+  if (invalid) return errorReply("anthropic", 400, invalid);
+  const tools = Array.isArray(body.tools) ? countWords(JSON.stringify(body.tools)) : 0;
+  return { kind: "json", status: 200, body: { input_tokens: promptWords(body.messages, body.system) + tools } };
+}
+
 // ---------------------------------------------------------------- routing
 
 function flavorOf(req: Request, path: string): Flavor {
-  return path === "/v1/messages" || (path === "/v1/models" && req.headers.has("anthropic-version")) ? "anthropic" : "openai";
+  return path === "/v1/messages" || path === "/v1/messages/count_tokens" || (path === "/v1/models" && req.headers.has("anthropic-version")) ? "anthropic" : "openai";
 }
 
 function route(req: Request, path: string, body: any, ctx: Ctx): Reply {
   const key = `${req.method} ${path}`;
   if (key === "POST /v1/chat/completions") return handleChat(req, body, ctx);
   if (key === "POST /v1/messages") return handleMessages(req, body, ctx);
+  if (key === "POST /v1/messages/count_tokens") return handleCountTokens(req, body);
   if (key === "POST /v1/embeddings") return handleEmbeddings(req, body);
   if (key === "GET /v1/models") return handleModels(req, flavorOf(req, path));
   if (key === "POST /v1/completions") return handleCompletions(req, body, ctx);

@@ -2,9 +2,9 @@ import { expect, test } from "bun:test";
 import { anthropicAdapter } from "./index";
 import { fixtureJson, fixtureText, target } from "./__fixtures__";
 
-test("kind anthropic with chat, streaming and model listing, and no embeddings", () => {
+test("kind anthropic with chat, streaming, model listing and token counting, and no embeddings", () => {
   expect(anthropicAdapter.kind).toBe("anthropic");
-  expect([...anthropicAdapter.capabilities].sort()).toEqual(["chat", "chatStream", "listModels"]);
+  expect([...anthropicAdapter.capabilities].sort()).toEqual(["chat", "chatStream", "countTokens", "listModels"]);
   expect(anthropicAdapter.embeddingRequest).toBeUndefined();
   expect(anthropicAdapter.embeddingResponse).toBeUndefined();
 });

@@ -2,6 +2,7 @@
 import type { Op } from "../../schemas/ops";
 import type { ProviderAdapter } from "../types";
 import { anthropicChatRequest } from "./chat";
+import { anthropicCountTokensRequest, fromAnthropicCount } from "./count-tokens";
 import { anthropicError } from "./errors";
 import { anthropicModelsRequest, fromAnthropicModels } from "./models";
 import { fromAnthropicResponse } from "./response";
@@ -9,10 +10,12 @@ import { createAnthropicStreamDecoder } from "./stream";
 
 export const anthropicAdapter: ProviderAdapter = {
   kind: "anthropic",
-  capabilities: new Set<Op>(["chat", "chatStream", "listModels"]),
+  capabilities: new Set<Op>(["chat", "chatStream", "listModels", "countTokens"]),
   chatRequest: anthropicChatRequest,
   chatResponse: (body, target) => fromAnthropicResponse(body, target),
   chatStreamDecoder: (target) => createAnthropicStreamDecoder(target),
+  countTokensRequest: anthropicCountTokensRequest,
+  countTokensResponse: fromAnthropicCount,
   listModelsRequest: anthropicModelsRequest,
   listModelsResponse: fromAnthropicModels,
   errorFromResponse: anthropicError,

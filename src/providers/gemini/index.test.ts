@@ -2,9 +2,9 @@ import { expect, test } from "bun:test";
 import { geminiAdapter } from "./index";
 import { fixtureJson, fixtureText, target } from "./__fixtures__";
 
-test("kind gemini with chat, streaming, embeddings and model listing", () => {
+test("kind gemini with chat, streaming, embeddings, model listing and token counting", () => {
   expect(geminiAdapter.kind).toBe("gemini");
-  expect([...geminiAdapter.capabilities].sort()).toEqual(["chat", "chatStream", "embeddings", "listModels"]);
+  expect([...geminiAdapter.capabilities].sort()).toEqual(["chat", "chatStream", "countTokens", "embeddings", "listModels"]);
   expect(geminiAdapter.authorize).toBeUndefined();
 });
 

@@ -2,6 +2,7 @@
 import type { Op } from "../../schemas/ops";
 import type { ProviderAdapter } from "../types";
 import { geminiChatRequest } from "./chat";
+import { fromGeminiCount, geminiCountTokensRequest } from "./count-tokens";
 import { fromGeminiEmbeddings, geminiEmbeddingRequest } from "./embeddings";
 import { googleError } from "./errors";
 import { fromGeminiModels, geminiModelsRequest } from "./models";
@@ -10,12 +11,14 @@ import { createGeminiStreamDecoder } from "./stream";
 
 export const geminiAdapter: ProviderAdapter = {
   kind: "gemini",
-  capabilities: new Set<Op>(["chat", "chatStream", "embeddings", "listModels"]),
+  capabilities: new Set<Op>(["chat", "chatStream", "embeddings", "listModels", "countTokens"]),
   chatRequest: geminiChatRequest,
   chatResponse: (body, target) => fromGeminiResponse(body, target),
   chatStreamDecoder: (target) => createGeminiStreamDecoder(target),
   embeddingRequest: geminiEmbeddingRequest,
   embeddingResponse: fromGeminiEmbeddings,
+  countTokensRequest: geminiCountTokensRequest,
+  countTokensResponse: fromGeminiCount,
   listModelsRequest: geminiModelsRequest,
   listModelsResponse: fromGeminiModels,
   errorFromResponse: googleError,

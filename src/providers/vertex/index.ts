@@ -7,17 +7,20 @@ import type { Op } from "../../schemas/ops";
 import type { ProviderAdapter } from "../types";
 import { authorizeVertex } from "./authorize";
 import { createVertexStreamDecoder, fromVertexResponse, vertexChatRequest } from "./chat";
+import { fromVertexCount, vertexCountTokensRequest } from "./count-tokens";
 import { fromVertexEmbeddings, vertexEmbeddingRequest } from "./embeddings";
 
 export const vertexAdapter: ProviderAdapter = {
   kind: "vertex",
-  capabilities: new Set<Op>(["chat", "chatStream", "embeddings"]),
+  capabilities: new Set<Op>(["chat", "chatStream", "embeddings", "countTokens"]),
   chatRequest: vertexChatRequest,
   chatResponse: fromVertexResponse,
   chatStreamDecoder: createVertexStreamDecoder,
   authorize: authorizeVertex,
   embeddingRequest: vertexEmbeddingRequest,
   embeddingResponse: fromVertexEmbeddings,
+  countTokensRequest: vertexCountTokensRequest,
+  countTokensResponse: fromVertexCount,
   // Google's {error:{code,message,status}} and, for Claude, Anthropic's {error:{type,message}}: one reader for both.
   errorFromResponse: googleError,
 };

@@ -97,6 +97,7 @@ function geminiMethod(modelPath: string, method: string, url: URL, body: any, ct
   const model = modelPath.replace(/^(models|tunedModels)\//, "");
   if (method === "batchEmbedContents") return batchEmbed(modelPath, body);
   if (method === "embedContent") return embedOne(body);
+  if (method === "countTokens") return countTokens(body, vertex);
   if (method !== "generateContent" && method !== "streamGenerateContent") return googleReply(404, `Method not found: ${method}`);
   const invalid = validateGenerate(body, vertex);
   if (invalid) return googleReply(400, invalid);
@@ -205,6 +206,23 @@ function promptWords(body: any): number {
   return n;
 }
 
+// ---------------------------------------------------------------- Gemini and Vertex: countTokens
+
+/**
+ * Gemini takes {contents} or {generateContentRequest: {model, contents, systemInstruction, tools, …}};
+ * Vertex takes {contents, systemInstruction, tools} itself. Tokens are the prompt's words plus the tools'.
+ */
+function countTokens(body: any, vertex: boolean): MockReply {
+  if (!isObject(body)) return googleReply(400, "Invalid JSON payload received. Expected an object.");
+  const allowed = vertex ? ["contents", "systemInstruction", "tools", "generationConfig", "instances", "model"] : ["contents", "generateContentRequest"];
+  for (const key of Object.keys(body)) if (!allowed.includes(key)) return googleReply(400, `Invalid JSON payload received. Unknown name "${key}": Cannot find field.`);
+  const prompt = !vertex && isObject(body.generateContentRequest) ? body.generateContentRequest : body;
+  const invalid = validateGenerate(prompt, vertex);
+  if (invalid) return googleReply(400, invalid.replace("GenerateContentRequest", "CountTokensRequest"));
+  const tools = Array.isArray(prompt.tools) ? countWords(JSON.stringify(prompt.tools)) : 0;
+  return { kind: "json", status: 200, body: { totalTokens: promptWords(prompt) + tools, ...(vertex ? { totalBillableCharacters: JSON.stringify(prompt.contents).length } : { promptTokensDetails: [{ modality: "TEXT", tokenCount: promptWords(prompt) + tools }] }) } };
+}
+
 // ---------------------------------------------------------------- Gemini and Vertex: embeddings
 
 function dims(v: unknown): number {
@@ -246,6 +264,7 @@ function anthropicErrorReply(status: number, message: string): MockReply {
 }
 
 function claudeMethod(model: string, method: string, body: any, ctx: MockCtx): MockReply {
+  if (model === "count-tokens" && method === "rawPredict") return claudeCountTokens(body);
   if (method !== "rawPredict" && method !== "streamRawPredict") return googleReply(404, `Method not found: ${method}`);
   if (!isObject(body)) return anthropicErrorReply(400, "Request body must be a JSON object");
   if (body.anthropic_version !== VERTEX_ANTHROPIC_VERSION) return anthropicErrorReply(400, `anthropic_version: Input should be '${VERTEX_ANTHROPIC_VERSION}'`);
@@ -256,6 +275,17 @@ function claudeMethod(model: string, method: string, body: any, ctx: MockCtx): M
   if (method === "rawPredict") return { kind: "json", status: 200, body: message };
   const errorFrame = sseEvent("error", { type: "error", error: { type: "overloaded_error", message: "Overloaded" } });
   return { kind: "sse", frames: claudeFrames(message), errorFrame };
+}
+
+/** Claude's count-tokens on Vertex: Anthropic's count_tokens body, the model named in it → {input_tokens}. */
+function claudeCountTokens(body: any): MockReply {
+  if (!isObject(body)) return anthropicErrorReply(400, "Request body must be a JSON object");
+  if (typeof body.model !== "string" || !body.model) return anthropicErrorReply(400, "model: Field required");
+  if ("max_tokens" in body || "stream" in body) return anthropicErrorReply(400, `${"max_tokens" in body ? "max_tokens" : "stream"}: Extra inputs are not permitted`);
+  if (!Array.isArray(body.messages) || !body.messages.length) return anthropicErrorReply(400, "messages: Field required");
+  let n = countWords(blocksText(body.system));
+  for (const m of body.messages) n += countWords(blocksText(m?.content));
+  return { kind: "json", status: 200, body: { input_tokens: Math.max(1, n) } };
 }
 
 function blocksText(content: unknown): string {
