@@ -8,8 +8,28 @@ const ImagePart = t.Object({
   type: t.Literal("image_url"),
   image_url: t.Object({ url: t.String(), detail: t.Optional(t.String()) }),
 });
-const OtherPart = t.Object({ type: t.String() }); // input_audio, file, …: passed through as-is
-export const ContentPartSchema = t.Union([TextPart, ImagePart, OtherPart]);
+/**
+ * A document (PDF, plain text): OpenAI's `file` part, so OpenAI clients send it as they do to OpenAI.
+ * Extensions, for what Anthropic's `document` block carries and OpenAI's part cannot:
+ * - `file.file_url`: a document the provider fetches (Anthropic `source.type:"url"`);
+ * - `file.filename`: also Anthropic's `title` (Bedrock's document `name` is made from it);
+ * - a `text/plain` data URL is Anthropic's `source.type:"text"` (decoded back to text for Anthropic);
+ * - `document: {context, citations}`: Anthropic's (and Bedrock's) document options, ignored by the others;
+ * - `cache_control`, as on text parts.
+ */
+const FilePart = t.Object({
+  type: t.Literal("file"),
+  file: t.Object({
+    file_data: t.Optional(t.String()),
+    file_id: t.Optional(t.String()),
+    file_url: t.Optional(t.String()),
+    filename: t.Optional(t.String()),
+  }),
+  document: t.Optional(t.Object({ context: t.Optional(t.String()), citations: t.Optional(t.Object({ enabled: t.Boolean() })) })),
+  cache_control: t.Optional(CacheControl),
+});
+const OtherPart = t.Object({ type: t.String() }); // input_audio, …: passed through as-is
+export const ContentPartSchema = t.Union([TextPart, ImagePart, FilePart, OtherPart]);
 
 const ToolCallSchema = t.Object({
   id: t.String(),

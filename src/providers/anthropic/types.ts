@@ -21,6 +21,18 @@ export interface AnthropicImageBlock {
   source: { type: "base64"; media_type: string; data: string } | { type: "url"; url: string };
 }
 
+export interface AnthropicDocumentBlock {
+  type: "document";
+  source:
+    | { type: "base64"; media_type: "application/pdf"; data: string }
+    | { type: "text"; media_type: "text/plain"; data: string }
+    | { type: "url"; url: string };
+  title?: string;
+  context?: string;
+  citations?: { enabled: boolean };
+  cache_control?: AnthropicCacheControl;
+}
+
 export interface AnthropicToolUseBlock {
   type: "tool_use";
   id: string;
@@ -31,7 +43,7 @@ export interface AnthropicToolUseBlock {
 export interface AnthropicToolResultBlock {
   type: "tool_result";
   tool_use_id: string;
-  content: string | Array<AnthropicTextBlock | AnthropicImageBlock>;
+  content: string | Array<AnthropicTextBlock | AnthropicImageBlock | AnthropicDocumentBlock>;
 }
 
 export interface AnthropicThinkingBlock {
@@ -48,6 +60,7 @@ export interface AnthropicRedactedThinkingBlock {
 export type AnthropicRequestBlock =
   | AnthropicTextBlock
   | AnthropicImageBlock
+  | AnthropicDocumentBlock
   | AnthropicToolUseBlock
   | AnthropicToolResultBlock
   | AnthropicThinkingBlock
