@@ -62,7 +62,7 @@ export const MessageSchema = t.Object({
   refusal: t.Optional(t.Union([t.String(), t.Null()])),
 });
 
-const ToolSchema = t.Object({
+const FunctionToolSchema = t.Object({
   type: t.String(),
   function: t.Object({
     name: t.String({ minLength: 1 }),
@@ -72,6 +72,14 @@ const ToolSchema = t.Object({
   }),
   cache_control: t.Optional(CacheControl),
 });
+
+/**
+ * A provider-run tool, in its provider's own shape: Anthropic's server and Anthropic-defined tools
+ * (`{type:"web_search_20250305", name:"web_search", max_uses}`, `code_execution_…`, `text_editor_…`, `bash_…`)
+ * or OpenAI's built-ins (`{type:"web_search"}`). Passed to the provider that runs it; the others answer 400.
+ */
+const ProviderToolSchema = t.Object({ type: t.String({ pattern: "^(?!function$)" }) }, { additionalProperties: true });
+const ToolSchema = t.Union([FunctionToolSchema, ProviderToolSchema]);
 
 const ToolChoiceSchema = t.Union([
   t.Literal("none"),
@@ -121,6 +129,10 @@ export const ChatRequestSchema = t.Object(
 export type ContentPart = Static<typeof ContentPartSchema> & Record<string, any>;
 export type ChatMessage = Static<typeof MessageSchema>;
 export type ToolCall = Static<typeof ToolCallSchema>;
+export type FunctionTool = Static<typeof FunctionToolSchema>;
+export type ProviderTool = { type: string; [k: string]: unknown };
+/** A tool the client runs (`type:"function"`); anything else is a ProviderTool. */
+export const isFunctionTool = (tool: FunctionTool | ProviderTool): tool is FunctionTool => tool.type === "function" && typeof tool.function === "object";
 export type ChatRequest = Static<typeof ChatRequestSchema> & Record<string, unknown>;
 
 export interface Usage {

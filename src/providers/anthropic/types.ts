@@ -71,12 +71,23 @@ export interface AnthropicMessage {
   content: AnthropicRequestBlock[];
 }
 
-export interface AnthropicTool {
+export interface AnthropicClientTool {
+  type?: undefined;
   name: string;
   description?: string;
   input_schema: Record<string, unknown>;
   cache_control?: AnthropicCacheControl;
 }
+
+/** A tool of Anthropic's own, passed as the client sent it: `{type:"web_search_20250305", name:"web_search", max_uses}`. */
+export interface AnthropicVersionedTool {
+  type: string;
+  name?: string;
+  cache_control?: AnthropicCacheControl;
+  [k: string]: unknown;
+}
+
+export type AnthropicTool = AnthropicClientTool | AnthropicVersionedTool;
 
 export type AnthropicToolChoice =
   | { type: "auto" | "any"; disable_parallel_tool_use?: boolean }
