@@ -154,9 +154,31 @@ export interface ResponseExtraFields {
 
 export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter" | "function_call" | null;
 
+/**
+ * A provider's citation of a source (Anthropic's `char_location`, `page_location`, `web_search_result_location`, …,
+ * kept verbatim) for content[start_index, end_index): Anthropic answers cited text in its own text blocks.
+ */
+export interface CitationAnnotation {
+  type: "citation";
+  start_index: number;
+  end_index: number;
+  citation: { type: string; [k: string]: unknown };
+}
+
+/**
+ * A block of a provider-run tool (Anthropic's `server_tool_use`, `web_search_tool_result`, `code_execution_tool_result`, …),
+ * verbatim; `at` is where it fell in `content` (its offset), so the Anthropic dialect gives it back in place.
+ */
+export interface ServerToolBlock {
+  at?: number;
+  block: { type: string; [k: string]: unknown };
+}
+
 export interface AssistantMessage {
   role: "assistant";
   content: string | null;
+  annotations?: CitationAnnotation[];
+  server_tool_blocks?: ServerToolBlock[];
   tool_calls?: ToolCall[];
   refusal?: string | null;
   reasoning?: string;
@@ -196,6 +218,10 @@ export interface ChatChunk {
       reasoning?: string;
       reasoning_details?: Array<{ type: string; text?: string; signature?: string; data?: string }>;
       refusal?: string | null;
+      /** A cited text block arrives whole: this delta's content, with its citations (indices relative to it). */
+      annotations?: CitationAnnotation[];
+      /** Provider-run tool blocks, each whole (its input gathered), in stream order. */
+      server_tool_blocks?: ServerToolBlock[];
     };
     finish_reason: FinishReason;
     logprobs?: unknown;

@@ -161,7 +161,7 @@ export type AnthropicStreamDelta =
   | { type: "input_json_delta"; partial_json: string }
   | { type: "thinking_delta"; thinking: string }
   | { type: "signature_delta"; signature: string }
-  | { type: "citations_delta"; citation: unknown };
+  | { type: "citations_delta"; citation: { type: string; [k: string]: unknown } };
 
 export type AnthropicStreamEvent =
   | { type: "message_start"; message: AnthropicResponse }
