@@ -35,7 +35,7 @@ describe("@anthropic-ai/sdk → anthropic: documents and citations", () => {
     const msg = await anthropic.messages.create({ model: "anthropic/claude-3-5-haiku-latest", max_tokens: 256, messages: [{ role: "user", content: documents }] });
     expect(mock.requests.at(-1)!.body.messages[0].content).toEqual(documents);
     const cited = msg.content.find((b) => b.type === "text" && b.citations?.length) as Anthropic.TextBlock;
-    expect(cited.citations![0]).toEqual({ type: "page_location", cited_text: "mock page", document_index: 0, document_title: "Q3 report.pdf", start_page_number: 1, end_page_number: 2 });
+    expect(cited.citations![0] as unknown).toEqual({ type: "page_location", cited_text: "mock page", document_index: 0, document_title: "Q3 report.pdf", start_page_number: 1, end_page_number: 2 });
   });
 
   test("stream: the citation arrives as citations_delta and the final message carries it", async () => {
@@ -55,7 +55,7 @@ describe("@anthropic-ai/sdk → anthropic: web search runs at Anthropic", () => 
     const msg = await anthropic.messages.create({ model: "anthropic/claude-3-5-haiku-latest", max_tokens: 256, tools, messages: [{ role: "user", content: "Is it true?" }] });
     expect(mock.requests.at(-1)!.body.tools).toEqual(tools);
     expect(msg.content.map((b) => b.type)).toEqual(["server_tool_use", "web_search_tool_result", "text"]);
-    expect(msg.content[0]).toEqual({ type: "server_tool_use", id: "srvtoolu_mock_1", name: "web_search", input: { query: "Is it true?" } });
+    expect(msg.content[0] as unknown).toEqual({ type: "server_tool_use", id: "srvtoolu_mock_1", name: "web_search", input: { query: "Is it true?" } });
     expect((msg.content[2] as Anthropic.TextBlock).citations![0]).toMatchObject({ type: "web_search_result_location", url: "https://example.com/mock" });
   });
 
