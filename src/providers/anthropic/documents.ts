@@ -3,7 +3,7 @@ import type { ContentPart } from "../../schemas/chat";
 import { BifrostError } from "../../schemas/error";
 import type { AnthropicDocumentBlock } from "./types";
 
-const DATA_URL = /^data:([^;,]+)(?:;[^;,]*)*;base64,(.*)$/s;
+export const DATA_URL = /^data:([^;,]+)(?:;[^;,]*)*;base64,(.*)$/s;
 
 export function documentBlock(p: ContentPart, param: string): AnthropicDocumentBlock {
   const block = { type: "document", source: documentSource(p.file ?? {}, `${param}.file`) } as AnthropicDocumentBlock;

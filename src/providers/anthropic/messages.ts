@@ -2,7 +2,7 @@
 import { toTurns } from "../turns";
 import type { ChatMessage, ContentPart } from "../../schemas/chat";
 import { BifrostError } from "../../schemas/error";
-import { documentBlock } from "./documents";
+import { DATA_URL, documentBlock } from "./documents";
 import type {
   AnthropicCacheControl,
   AnthropicDocumentBlock,
@@ -98,8 +98,6 @@ function toolResult(m: ChatMessage, i: number): AnthropicToolResultBlock {
   // An empty block list is rejected; an empty string is accepted.
   return { type: "tool_result", tool_use_id: m.tool_call_id, content: Array.isArray(content) && content.length === 0 ? "" : content };
 }
-
-const DATA_URL = /^data:([^;,]+)(?:;[^;,]*)*;base64,(.*)$/s;
 
 function imageBlock(url: unknown, param: string): AnthropicImageBlock {
   if (typeof url === "string") {

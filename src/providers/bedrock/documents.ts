@@ -1,9 +1,9 @@
 /** Canonical file parts → Converse document blocks: bytes only (Converse fetches no URLs), a name Converse accepts. */
 import type { ContentPart } from "../../schemas/chat";
 import { BifrostError } from "../../schemas/error";
+import { DATA_URL } from "./media";
 import type { ConverseDocumentBlock, DocumentFormat } from "./types";
 
-const DATA_URL = /^data:([^;,]+)(?:;[^;,]*)*;base64,(.*)$/s;
 const FORMATS: Record<string, DocumentFormat> = {
   "application/pdf": "pdf",
   "text/plain": "txt",
