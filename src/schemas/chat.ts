@@ -8,8 +8,28 @@ const ImagePart = t.Object({
   type: t.Literal("image_url"),
   image_url: t.Object({ url: t.String(), detail: t.Optional(t.String()) }),
 });
-const OtherPart = t.Object({ type: t.String() }); // input_audio, file, …: passed through as-is
-export const ContentPartSchema = t.Union([TextPart, ImagePart, OtherPart]);
+/**
+ * A document (PDF, plain text): OpenAI's `file` part, so OpenAI clients send it as they do to OpenAI.
+ * Extensions, for what Anthropic's `document` block carries and OpenAI's part cannot:
+ * - `file.file_url`: a document the provider fetches (Anthropic `source.type:"url"`);
+ * - `file.filename`: also Anthropic's `title` (Bedrock's document `name` is made from it);
+ * - a `text/plain` data URL is Anthropic's `source.type:"text"` (decoded back to text for Anthropic);
+ * - `document: {context, citations}`: Anthropic's (and Bedrock's) document options, ignored by the others;
+ * - `cache_control`, as on text parts.
+ */
+const FilePart = t.Object({
+  type: t.Literal("file"),
+  file: t.Object({
+    file_data: t.Optional(t.String()),
+    file_id: t.Optional(t.String()),
+    file_url: t.Optional(t.String()),
+    filename: t.Optional(t.String()),
+  }),
+  document: t.Optional(t.Object({ context: t.Optional(t.String()), citations: t.Optional(t.Object({ enabled: t.Boolean() })) })),
+  cache_control: t.Optional(CacheControl),
+});
+const OtherPart = t.Object({ type: t.String() }); // input_audio, …: passed through as-is
+export const ContentPartSchema = t.Union([TextPart, ImagePart, FilePart, OtherPart]);
 
 const ToolCallSchema = t.Object({
   id: t.String(),
@@ -42,7 +62,7 @@ export const MessageSchema = t.Object({
   refusal: t.Optional(t.Union([t.String(), t.Null()])),
 });
 
-const ToolSchema = t.Object({
+const FunctionToolSchema = t.Object({
   type: t.String(),
   function: t.Object({
     name: t.String({ minLength: 1 }),
@@ -52,6 +72,14 @@ const ToolSchema = t.Object({
   }),
   cache_control: t.Optional(CacheControl),
 });
+
+/**
+ * A provider-run tool, in its provider's own shape: Anthropic's server and Anthropic-defined tools
+ * (`{type:"web_search_20250305", name:"web_search", max_uses}`, `code_execution_…`, `text_editor_…`, `bash_…`)
+ * or OpenAI's built-ins (`{type:"web_search"}`). Passed to the provider that runs it; the others answer 400.
+ */
+const ProviderToolSchema = t.Object({ type: t.String({ pattern: "^(?!function$)" }) }, { additionalProperties: true });
+const ToolSchema = t.Union([FunctionToolSchema, ProviderToolSchema]);
 
 const ToolChoiceSchema = t.Union([
   t.Literal("none"),
@@ -101,6 +129,10 @@ export const ChatRequestSchema = t.Object(
 export type ContentPart = Static<typeof ContentPartSchema> & Record<string, any>;
 export type ChatMessage = Static<typeof MessageSchema>;
 export type ToolCall = Static<typeof ToolCallSchema>;
+export type FunctionTool = Static<typeof FunctionToolSchema>;
+export type ProviderTool = { type: string; [k: string]: unknown };
+/** A tool the client runs (`type:"function"`); anything else is a ProviderTool. */
+export const isFunctionTool = (tool: FunctionTool | ProviderTool): tool is FunctionTool => tool.type === "function" && typeof tool.function === "object";
 export type ChatRequest = Static<typeof ChatRequestSchema> & Record<string, unknown>;
 
 export interface Usage {
@@ -122,9 +154,31 @@ export interface ResponseExtraFields {
 
 export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter" | "function_call" | null;
 
+/**
+ * A provider's citation of a source (Anthropic's `char_location`, `page_location`, `web_search_result_location`, …,
+ * kept verbatim) for content[start_index, end_index): Anthropic answers cited text in its own text blocks.
+ */
+export interface CitationAnnotation {
+  type: "citation";
+  start_index: number;
+  end_index: number;
+  citation: { type: string; [k: string]: unknown };
+}
+
+/**
+ * A block of a provider-run tool (Anthropic's `server_tool_use`, `web_search_tool_result`, `code_execution_tool_result`, …),
+ * verbatim; `at` is where it fell in `content` (its offset), so the Anthropic dialect gives it back in place.
+ */
+export interface ServerToolBlock {
+  at?: number;
+  block: { type: string; [k: string]: unknown };
+}
+
 export interface AssistantMessage {
   role: "assistant";
   content: string | null;
+  annotations?: CitationAnnotation[];
+  server_tool_blocks?: ServerToolBlock[];
   tool_calls?: ToolCall[];
   refusal?: string | null;
   reasoning?: string;
@@ -164,6 +218,10 @@ export interface ChatChunk {
       reasoning?: string;
       reasoning_details?: Array<{ type: string; text?: string; signature?: string; data?: string }>;
       refusal?: string | null;
+      /** A cited text block arrives whole: this delta's content, with its citations (indices relative to it). */
+      annotations?: CitationAnnotation[];
+      /** Provider-run tool blocks, each whole (its input gathered), in stream order. */
+      server_tool_blocks?: ServerToolBlock[];
     };
     finish_reason: FinishReason;
     logprobs?: unknown;

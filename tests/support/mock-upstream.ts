@@ -455,7 +455,12 @@ function anthropicMessage(body: any, ctx: Ctx): any {
   if (body.thinking?.type === "enabled") content.push({ type: "thinking", thinking: "mock thinking", signature: "sig-mock" });
   const input = { query: userText };
   if (toolName) content.push({ type: "tool_use", id: "toolu_mock_1", name: toolName, input });
-  else content.push({ type: "text", text: replyWords(userText, n).join(" ") });
+  else if (serverToolAnswer(body, userText, content)) {
+    // web search ran: the blocks are in content
+  } else {
+    content.push({ type: "text", text: replyWords(userText, n).join(" ") });
+    citeDocument(body.messages, content);
+  }
   return {
     id: `msg_mock_${ctx.nextId()}`,
     type: "message",
@@ -474,14 +479,49 @@ function anthropicMessage(body: any, ctx: Ctx): any {
   };
 }
 
-/** A content block as announced by content_block_start (empty, filled by deltas). */
+/** A web_search server tool in the request: Anthropic runs it, answering with its call, its result and a cited text. */
+function serverToolAnswer(body: any, userText: string, content: any[]): boolean {
+  if (!(body.tools ?? []).some((t: any) => /^web_search_\d{8}$/.test(t?.type ?? ""))) return false;
+  const id = "srvtoolu_mock_1";
+  const result = { type: "web_search_result", url: "https://example.com/mock", title: "Mock result", encrypted_content: "EqMock", page_age: null };
+  content.push(
+    { type: "server_tool_use", id, name: "web_search", input: { query: userText } },
+    { type: "web_search_tool_result", tool_use_id: id, content: [result] },
+    { type: "text", text: "The web says yes", citations: [{ type: "web_search_result_location", url: result.url, title: result.title, encrypted_index: "EoMock", cited_text: "yes" }] },
+  );
+  return true;
+}
+
+/** A document with citations enabled in the last user turn: the answer cites it (a page of a PDF, characters of a text). */
+function citeDocument(messages: any[], content: any[]): void {
+  const last = messages[messages.length - 1];
+  const docs = Array.isArray(last?.content) ? last.content.filter((b: any) => b?.type === "document") : [];
+  const index = docs.findIndex((d: any) => d.citations?.enabled);
+  if (index < 0) return;
+  const doc = docs[index];
+  const title = doc.title ?? null;
+  const citation =
+    doc.source?.type === "text"
+      ? { type: "char_location", cited_text: doc.source.data, document_index: index, document_title: title, start_char_index: 0, end_char_index: doc.source.data.length }
+      : { type: "page_location", cited_text: "mock page", document_index: index, document_title: title, start_page_number: 1, end_page_number: 2 };
+  content.push({ type: "text", text: "as the document says", citations: [citation] });
+}
+
+/** A content block as announced by content_block_start (empty, filled by deltas; server-tool results whole). */
 function emptyBlock(block: any): unknown {
   if (block.type === "thinking") return { type: "thinking", thinking: "", signature: "" };
-  if (block.type === "tool_use") return { type: "tool_use", id: block.id, name: block.name, input: {} };
-  return { type: "text", text: "" };
+  if (block.type === "tool_use" || block.type === "server_tool_use") return { type: block.type, id: block.id, name: block.name, input: {} };
+  if (block.type === "text") return { type: "text", text: "" };
+  return block;
 }
 
 function blockDeltas(block: any): unknown[] {
+  if (block.type === "text" && block.citations) {
+    const cites = block.citations.map((citation: unknown) => ({ type: "citations_delta", citation }));
+    return [...cites, ...blockDeltas({ type: "text", text: block.text })];
+  }
+  if (block.type === "server_tool_use") return [{ type: "input_json_delta", partial_json: JSON.stringify(block.input) }];
+  if (block.type !== "text" && block.type !== "thinking" && block.type !== "tool_use") return [];
   if (block.type === "thinking") {
     return [{ type: "thinking_delta", thinking: block.thinking }, { type: "signature_delta", signature: block.signature }];
   }

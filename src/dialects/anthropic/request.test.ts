@@ -209,10 +209,15 @@ describe("anthropic request → canonical", () => {
     expect({ tool_choice: req.tool_choice, ...(req.parallel_tool_calls !== undefined ? { parallel_tool_calls: req.parallel_tool_calls } : {}) }).toEqual(expected as any);
   });
 
-  test("a server tool is a 400 naming tools[i].type", () => {
-    const e = rejects({ ...base, tools: [{ name: "f", input_schema: {} }, { type: "web_search_20250305", name: "web_search" }] });
-    expect(e.param).toBe("tools[1].type");
-    expect(e.message).toContain("unsupported tool type");
+  test("a server tool passes as Anthropic defines it, beside client tools", () => {
+    const server = { type: "web_search_20250305", name: "web_search", max_uses: 3, allowed_domains: ["example.com"] };
+    const req = translate({ tools: [{ name: "f", input_schema: { type: "object" } }, server] });
+    expect(req.tools).toEqual([{ type: "function", function: { name: "f", parameters: { type: "object" } } }, server]);
+    expect(() => validateChatRequest(req)).not.toThrow();
+  });
+
+  test("a tool typed function (OpenAI's shape) is a 400 naming tools[i].type", () => {
+    expect(rejects({ ...base, tools: [{ type: "function", function: { name: "f" } }] }).param).toBe("tools[0].type");
   });
 
   test("an unknown content block is a 400 naming its place", () => {

@@ -1,6 +1,7 @@
 /** Canonical chat completion → Anthropic Message. */
 import type { AnthropicResponse, AnthropicResponseBlock } from "../../providers/anthropic/types";
 import type { AssistantMessage, ChatResponse } from "../../schemas/chat";
+import { interleavedBlocks } from "./citations";
 import { matchedStop, toAnthropicUsage, toStopReason } from "./finish";
 import { messageId, toolUseId } from "./ids";
 
@@ -9,7 +10,8 @@ export function toAnthropicMessage(res: ChatResponse): AnthropicResponse {
   const msg = choice?.message;
   const content: AnthropicResponseBlock[] = msg ? [...thinkingBlocks(msg)] : [];
   const text = msg?.content || msg?.refusal;
-  if (text) content.push({ type: "text", text });
+  if (msg?.annotations?.length || msg?.server_tool_blocks?.length) content.push(...interleavedBlocks(text ?? "", msg.annotations ?? [], msg.server_tool_blocks ?? []));
+  else if (text) content.push({ type: "text", text });
   for (const call of msg?.tool_calls ?? []) {
     content.push({ type: "tool_use", id: toolUseId(call.id), name: call.function.name, input: toolInput(call.function.arguments) });
   }

@@ -12,7 +12,7 @@ import { matchedStop, toAnthropicUsage, toStopReason } from "./finish";
 import { messageId, toolUseId } from "./ids";
 
 type Delta = ChatChunk["choices"][number]["delta"];
-type OpenBlock = { kind: "thinking" | "text" | "tool"; index: number };
+type OpenBlock = { kind: "thinking" | "text" | "cited" | "tool" | "server"; index: number };
 
 const frame = (ev: AnthropicStreamEvent | { type: string; [k: string]: unknown }): string => sseEvent(ev.type, JSON.stringify(ev));
 
@@ -89,6 +89,25 @@ export function createAnthropicStreamEncoder(): StreamEncoder {
     }
   }
 
+  /** A cited text block, whole: start, its citations, its text, stop (as Anthropic streams one). */
+  function citedText(d: Delta, out: Frame[]) {
+    const index = openBlock("cited", { type: "text", text: "" }, out);
+    for (const a of d.annotations ?? []) out.push(frame({ type: "content_block_delta", index, delta: { type: "citations_delta", citation: a.citation } }));
+    if (d.content) out.push(frame({ type: "content_block_delta", index, delta: { type: "text_delta", text: d.content } }));
+    close(out);
+  }
+
+  /** A provider-run tool block, whole; a server_tool_use's input goes as one input_json_delta, as the SDKs gather it. */
+  function serverToolBlocks(d: Delta, out: Frame[]) {
+    for (const { block } of d.server_tool_blocks ?? []) {
+      const { input, ...rest } = block;
+      const hasInput = input !== undefined && block.type.endsWith("_use");
+      const index = openBlock("server", hasInput ? { ...rest, input: {} } : block, out);
+      if (hasInput) out.push(frame({ type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json: JSON.stringify(input) } }));
+      close(out);
+    }
+  }
+
   function finishMessage(out: Frame[]) {
     close(out);
     const stop_reason = toStopReason(finish ?? null, toolBlocks.size > 0, matched);
@@ -109,7 +128,9 @@ export function createAnthropicStreamEncoder(): StreamEncoder {
         const d = choice.delta ?? {};
         reasoning(d, out);
         const text = d.content || d.refusal;
-        if (text) out.push(frame({ type: "content_block_delta", index: ensure("text", out), delta: { type: "text_delta", text } }));
+        if (d.annotations?.length) citedText(d, out);
+        else if (text) out.push(frame({ type: "content_block_delta", index: ensure("text", out), delta: { type: "text_delta", text } }));
+        serverToolBlocks(d, out);
         toolCalls(d, out);
         if (choice.finish_reason) {
           finish = choice.finish_reason;

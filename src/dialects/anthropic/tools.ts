@@ -1,20 +1,21 @@
 /** Anthropic tools and tool_choice → canonical (OpenAI) tools, tool_choice and parallel_tool_calls. */
-import type { ChatRequest } from "../../schemas/chat";
+import type { ChatRequest, FunctionTool } from "../../schemas/chat";
 import { BifrostError } from "../../schemas/error";
 
 type Tools = NonNullable<ChatRequest["tools"]>;
 
 const EMPTY_SCHEMA = { type: "object", properties: {} };
 
-/** Server tools (web_search_…, bash_…, text_editor_…) run at Anthropic: no other provider can serve them. */
+/** Anthropic's own tools (web_search_…, code_execution_…, bash_…, text_editor_…) pass as they are: Anthropic (or Claude on Vertex) runs or defines them, other providers answer 400. */
 export function toChatTools(tools: unknown): Tools {
   if (!Array.isArray(tools)) throw BifrostError.badRequest("tools: must be an array", "tools");
   return tools.map((t: any, i): Tools[number] => {
     if (t?.type !== undefined && t.type !== null && t.type !== "custom") {
-      throw BifrostError.badRequest(`tools[${i}].type: unsupported tool type "${t.type}"; only client tools (name, description, input_schema) are supported`, `tools[${i}].type`);
+      if (typeof t.type !== "string" || t.type === "function") throw BifrostError.badRequest(`tools[${i}].type: unsupported tool type "${t.type}"`, `tools[${i}].type`);
+      return t;
     }
     if (typeof t?.name !== "string" || !t.name) throw BifrostError.badRequest(`tools[${i}].name: field required`, `tools[${i}].name`);
-    const fn: Tools[number]["function"] = { name: t.name, parameters: t.input_schema ?? EMPTY_SCHEMA };
+    const fn: FunctionTool["function"] = { name: t.name, parameters: t.input_schema ?? EMPTY_SCHEMA };
     if (typeof t.description === "string") fn.description = t.description;
     // Prompt caching marks the last tool: kept for Anthropic upstreams, dropped by the others' adapters.
     return t.cache_control ? { type: "function", function: fn, cache_control: t.cache_control } : { type: "function", function: fn };

@@ -1,5 +1,5 @@
 /** Converse toolConfig → canonical (OpenAI) tools and tool_choice. */
-import type { ChatRequest } from "../../schemas/chat";
+import type { ChatRequest, FunctionTool } from "../../schemas/chat";
 import { BifrostError } from "../../schemas/error";
 
 type Tools = NonNullable<ChatRequest["tools"]>;
@@ -16,7 +16,7 @@ export function toChatTools(config: any): Pick<ChatRequest, "tools" | "tool_choi
     const spec = t?.toolSpec;
     if (!spec) throw BifrostError.badRequest(`toolConfig.tools[${i}]: only toolSpec tools are supported`, `toolConfig.tools[${i}]`);
     if (typeof spec.name !== "string" || !spec.name) throw BifrostError.badRequest(`toolConfig.tools[${i}].toolSpec.name: field required`, `toolConfig.tools[${i}].toolSpec.name`);
-    const fn: Tools[number]["function"] = { name: spec.name, parameters: spec.inputSchema?.json ?? EMPTY_SCHEMA };
+    const fn: FunctionTool["function"] = { name: spec.name, parameters: spec.inputSchema?.json ?? EMPTY_SCHEMA };
     if (typeof spec.description === "string") fn.description = spec.description;
     tools.push({ type: "function", function: fn });
   });

@@ -1,5 +1,5 @@
 /** GenAI tools and toolConfig → canonical tools and tool_choice. */
-import type { ChatRequest } from "../../schemas/chat";
+import type { ChatRequest, FunctionTool } from "../../schemas/chat";
 import { BifrostError } from "../../schemas/error";
 import { field, isObject } from "./fields";
 import { toJsonSchema } from "./schema";
@@ -23,7 +23,7 @@ export function toCanonicalTools(tools: unknown): Tools | undefined {
       // parametersJsonSchema is already JSON Schema; parameters is Gemini's OpenAPI subset.
       const jsonSchema = field(d, "parametersJsonSchema");
       const parameters = jsonSchema ?? (d.parameters !== undefined ? toJsonSchema(d.parameters) : EMPTY_PARAMETERS);
-      const fn: Tools[number]["function"] = { name: d.name, parameters };
+      const fn: FunctionTool["function"] = { name: d.name, parameters };
       if (typeof d.description === "string") fn.description = d.description;
       out.push({ type: "function", function: fn });
     });

@@ -5,7 +5,7 @@ import type { ProviderTarget, WireRequest } from "../types";
 import { anthropicHeaders } from "./headers";
 import { toAnthropicMessages } from "./messages";
 import { maxTokens, thinkingBudget } from "./thinking";
-import { toAnthropicToolChoice, toAnthropicTools } from "./tools";
+import { toAnthropicToolChoice, toAnthropicTools, toolBetas } from "./tools";
 import type { AnthropicRequest } from "./types";
 
 export function toAnthropicRequest(req: ChatRequest, target: ProviderTarget, stream: boolean): AnthropicRequest {
@@ -34,10 +34,9 @@ export function toAnthropicRequest(req: ChatRequest, target: ProviderTarget, str
 }
 
 export function anthropicChatRequest(req: ChatRequest, target: ProviderTarget, stream: boolean): WireRequest {
-  return {
-    url: `${target.baseUrl}/v1/messages`,
-    method: "POST",
-    headers: anthropicHeaders(target),
-    body: JSON.stringify(toAnthropicRequest(req, target, stream)),
-  };
+  const body = toAnthropicRequest(req, target, stream);
+  const headers = anthropicHeaders(target);
+  const betas = toolBetas(body.tools);
+  if (betas.length) headers["anthropic-beta"] = [headers["anthropic-beta"], ...betas].filter(Boolean).join(",");
+  return { url: `${target.baseUrl}/v1/messages`, method: "POST", headers, body: JSON.stringify(body) };
 }

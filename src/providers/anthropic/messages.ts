@@ -2,8 +2,10 @@
 import { toTurns } from "../turns";
 import type { ChatMessage, ContentPart } from "../../schemas/chat";
 import { BifrostError } from "../../schemas/error";
+import { DATA_URL, documentBlock } from "./documents";
 import type {
   AnthropicCacheControl,
+  AnthropicDocumentBlock,
   AnthropicImageBlock,
   AnthropicMessage,
   AnthropicRequestBlock,
@@ -39,7 +41,7 @@ function textBlocks(content: ChatMessage["content"], param: string): AnthropicTe
   });
 }
 
-type UserBlock = AnthropicTextBlock | AnthropicImageBlock;
+type UserBlock = AnthropicTextBlock | AnthropicImageBlock | AnthropicDocumentBlock;
 
 function userBlocks(content: ChatMessage["content"], i: number): UserBlock[] {
   if (content == null) return [];
@@ -47,6 +49,7 @@ function userBlocks(content: ChatMessage["content"], i: number): UserBlock[] {
   return content.flatMap((p: ContentPart, j): UserBlock[] => {
     if (p.type === "text") return p.text ? [text(p.text, p.cache_control)] : [];
     if (p.type === "image_url") return [imageBlock(p.image_url?.url, `messages[${i}].content[${j}].image_url.url`)];
+    if (p.type === "file") return [documentBlock(p, `messages[${i}].content[${j}]`)];
     throw unsupportedPart(p.type, `messages[${i}].content[${j}]`);
   });
 }
@@ -95,8 +98,6 @@ function toolResult(m: ChatMessage, i: number): AnthropicToolResultBlock {
   // An empty block list is rejected; an empty string is accepted.
   return { type: "tool_result", tool_use_id: m.tool_call_id, content: Array.isArray(content) && content.length === 0 ? "" : content };
 }
-
-const DATA_URL = /^data:([^;,]+)(?:;[^;,]*)*;base64,(.*)$/s;
 
 function imageBlock(url: unknown, param: string): AnthropicImageBlock {
   if (typeof url === "string") {

@@ -94,9 +94,10 @@ describe("fromAnthropicResponse", () => {
     expect(fromAnthropicResponse({ ...fixtureJson("text.json"), stop_reason }, target(), now).choices[0]!.finish_reason).toBe(finish as any);
   });
 
-  test("server-tool blocks are skipped", () => {
-    const body = { ...fixtureJson("text.json"), content: [{ type: "server_tool_use", id: "srvtoolu_1", name: "web_search", input: { query: "x" } }, { type: "text", text: "Found it." }] };
-    expect(fromAnthropicResponse(body, target(), now).choices[0]!.message).toEqual({ role: "assistant", content: "Found it." });
+  test("server-tool blocks are kept verbatim beside the text, with their place in it", () => {
+    const use = { type: "server_tool_use", id: "srvtoolu_1", name: "web_search", input: { query: "x" } };
+    const body = { ...fixtureJson("text.json"), content: [use, { type: "text", text: "Found it." }] };
+    expect(fromAnthropicResponse(body, target(), now).choices[0]!.message).toEqual({ role: "assistant", content: "Found it.", server_tool_blocks: [{ at: 0, block: use }] });
   });
 
   test("a body without content is a 502", () => {

@@ -1,5 +1,5 @@
 /** Anthropic's SSE stream (message_start … message_stop) → canonical chat.completion.chunk objects. */
-import type { ChatChunk } from "../../schemas/chat";
+import type { ChatChunk, CitationAnnotation, ServerToolBlock } from "../../schemas/chat";
 import { SseParser } from "../sse";
 import { EventBatches, parseEventJson, truncatedStream } from "../stream-events";
 import type { ProviderTarget, StreamDecoder } from "../types";
@@ -19,6 +19,9 @@ export function createAnthropicStreamDecoder(target: ProviderTarget, now = Date.
   const batches = new EventBatches(target);
   // Anthropic indexes all content blocks; OpenAI indexes tool calls only, from 0.
   const toolIndexByBlock = new Map<number, number>();
+  /** Cited text blocks are held until their stop, then sent whole with their citations; server-tool blocks likewise, input gathered. */
+  const cited = new Map<number, { text: string; citations: CitationAnnotation["citation"][] }>();
+  const serverBlocks = new Map<number, { block: Record<string, any>; json: string }>();
 
   const chunk = (delta: Delta): ChatChunk => ({
     id,
@@ -44,21 +47,35 @@ export function createAnthropicStreamDecoder(target: ProviderTarget, now = Date.
           out.push(chunk({ tool_calls: [{ index, id: b.id, type: "function", function: { name: b.name, arguments: "" } }] }));
         } else if (b.type === "redacted_thinking") {
           out.push(chunk({ reasoning_details: [{ type: "reasoning.encrypted", data: b.data }] }));
-        } else if (b.type === "text" && b.text) out.push(chunk({ content: b.text }));
+        } else if (b.type === "text") {
+          if (b.citations?.length) cited.set(ev.index, { text: b.text ?? "", citations: [...b.citations] });
+          else if (b.text) out.push(chunk({ content: b.text }));
+        } else if (b.type !== "thinking") serverBlocks.set(ev.index, { block: { ...b }, json: "" });
         return;
       }
       case "content_block_delta": {
         const d = ev.delta;
-        if (d.type === "text_delta") out.push(chunk({ content: d.text }));
-        else if (d.type === "thinking_delta") out.push(chunk({ reasoning: d.thinking }));
+        const held = cited.get(ev.index);
+        if (d.type === "citations_delta") {
+          if (held) held.citations.push(d.citation);
+          else cited.set(ev.index, { text: "", citations: [d.citation] });
+        } else if (d.type === "text_delta") {
+          if (held) held.text += d.text;
+          else out.push(chunk({ content: d.text }));
+        } else if (d.type === "thinking_delta") out.push(chunk({ reasoning: d.thinking }));
         else if (d.type === "signature_delta") out.push(chunk({ reasoning_details: [{ type: "reasoning.text", signature: d.signature }] }));
         else if (d.type === "input_json_delta") {
           const index = toolIndexByBlock.get(ev.index);
-          // Server-tool inputs (no entry) have no chat-completions equivalent; empty pieces carry nothing.
+          // Server-tool inputs are gathered for their whole block; empty pieces carry nothing.
           if (index !== undefined && d.partial_json) out.push(chunk({ tool_calls: [{ index, function: { arguments: d.partial_json } }] }));
+          const server = serverBlocks.get(ev.index);
+          if (server) server.json += d.partial_json;
         }
         return;
       }
+      case "content_block_stop":
+        stopBlock(ev.index, out);
+        return;
       case "message_delta": {
         const last = chunk({});
         last.choices[0]!.finish_reason = mapStopReason(ev.delta?.stop_reason) ?? "stop";
@@ -71,7 +88,22 @@ export function createAnthropicStreamDecoder(target: ProviderTarget, now = Date.
         return;
       case "error":
         throw anthropicError(streamErrorStatus(ev.error?.type), data, target);
-      // ping, content_block_stop and event types added later carry nothing for the client.
+      // ping and event types added later carry nothing for the client.
+    }
+  }
+
+  function stopBlock(index: number, out: ChatChunk[]) {
+    const held = cited.get(index);
+    if (held) {
+      cited.delete(index);
+      const annotations = held.citations.map((citation): CitationAnnotation => ({ type: "citation", start_index: 0, end_index: held.text.length, citation }));
+      out.push(chunk({ content: held.text, annotations }));
+    }
+    const server = serverBlocks.get(index);
+    if (server) {
+      serverBlocks.delete(index);
+      if (server.json) server.block.input = parseInput(server.json, server.block.input);
+      out.push(chunk({ server_tool_blocks: [{ block: server.block as ServerToolBlock["block"] }] }));
     }
   }
 
@@ -93,6 +125,14 @@ export function createAnthropicStreamDecoder(target: ProviderTarget, now = Date.
       return done;
     },
   };
+}
+
+function parseInput(json: string, fallback: unknown): unknown {
+  try {
+    return JSON.parse(json);
+  } catch {
+    return fallback;
+  }
 }
 
 /** message_delta usage is cumulative but may leave input counts null: those come from message_start. */

@@ -21,6 +21,18 @@ export interface AnthropicImageBlock {
   source: { type: "base64"; media_type: string; data: string } | { type: "url"; url: string };
 }
 
+export interface AnthropicDocumentBlock {
+  type: "document";
+  source:
+    | { type: "base64"; media_type: "application/pdf"; data: string }
+    | { type: "text"; media_type: "text/plain"; data: string }
+    | { type: "url"; url: string };
+  title?: string;
+  context?: string;
+  citations?: { enabled: boolean };
+  cache_control?: AnthropicCacheControl;
+}
+
 export interface AnthropicToolUseBlock {
   type: "tool_use";
   id: string;
@@ -31,7 +43,7 @@ export interface AnthropicToolUseBlock {
 export interface AnthropicToolResultBlock {
   type: "tool_result";
   tool_use_id: string;
-  content: string | Array<AnthropicTextBlock | AnthropicImageBlock>;
+  content: string | Array<AnthropicTextBlock | AnthropicImageBlock | AnthropicDocumentBlock>;
 }
 
 export interface AnthropicThinkingBlock {
@@ -48,6 +60,7 @@ export interface AnthropicRedactedThinkingBlock {
 export type AnthropicRequestBlock =
   | AnthropicTextBlock
   | AnthropicImageBlock
+  | AnthropicDocumentBlock
   | AnthropicToolUseBlock
   | AnthropicToolResultBlock
   | AnthropicThinkingBlock
@@ -58,12 +71,23 @@ export interface AnthropicMessage {
   content: AnthropicRequestBlock[];
 }
 
-export interface AnthropicTool {
+export interface AnthropicClientTool {
+  type?: undefined;
   name: string;
   description?: string;
   input_schema: Record<string, unknown>;
   cache_control?: AnthropicCacheControl;
 }
+
+/** A tool of Anthropic's own, passed as the client sent it: `{type:"web_search_20250305", name:"web_search", max_uses}`. */
+export interface AnthropicVersionedTool {
+  type: string;
+  name?: string;
+  cache_control?: AnthropicCacheControl;
+  [k: string]: unknown;
+}
+
+export type AnthropicTool = AnthropicClientTool | AnthropicVersionedTool;
 
 export type AnthropicToolChoice =
   | { type: "auto" | "any"; disable_parallel_tool_use?: boolean }
@@ -137,7 +161,7 @@ export type AnthropicStreamDelta =
   | { type: "input_json_delta"; partial_json: string }
   | { type: "thinking_delta"; thinking: string }
   | { type: "signature_delta"; signature: string }
-  | { type: "citations_delta"; citation: unknown };
+  | { type: "citations_delta"; citation: { type: string; [k: string]: unknown } };
 
 export type AnthropicStreamEvent =
   | { type: "message_start"; message: AnthropicResponse }

@@ -2,7 +2,7 @@
 import { BifrostError } from "../../schemas/error";
 import type { ConverseImageBlock, ImageFormat } from "./types";
 
-const DATA_URL = /^data:([^;,]+)(?:;[^;,]*)*;base64,(.*)$/s;
+export const DATA_URL = /^data:([^;,]+)(?:;[^;,]*)*;base64,(.*)$/s;
 const FORMATS: Record<string, ImageFormat> = {
   "image/png": "png",
   "image/jpeg": "jpeg",

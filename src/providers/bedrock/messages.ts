@@ -2,6 +2,7 @@
 import { toTurns } from "../turns";
 import type { ChatMessage, ContentPart } from "../../schemas/chat";
 import { BifrostError } from "../../schemas/error";
+import { documentBlock } from "./documents";
 import { imageBlock } from "./media";
 import type { ContentBlock, ConverseMessage, ConverseRequest, ToolResultContent } from "./types";
 
@@ -40,6 +41,10 @@ function userBlocks(content: ChatMessage["content"], param: string): ContentBloc
   return content.flatMap((p: ContentPart, j): ContentBlock[] => {
     if (p.type === "text") return !p.text ? [] : p.cache_control ? [{ text: p.text }, CACHE_POINT] : [{ text: p.text }];
     if (p.type === "image_url") return [{ image: imageBlock(p.image_url?.url, `${param}[${j}].image_url.url`) }];
+    if (p.type === "file") {
+      const document = { document: documentBlock(p, `${param}[${j}]`) };
+      return p.cache_control ? [document, CACHE_POINT] : [document];
+    }
     throw unsupportedPart(p.type, `${param}[${j}]`);
   });
 }

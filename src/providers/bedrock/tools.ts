@@ -1,5 +1,5 @@
 /** Canonical tools and tool_choice → Converse's toolConfig. */
-import type { ChatRequest } from "../../schemas/chat";
+import { isFunctionTool, type ChatRequest } from "../../schemas/chat";
 import { BifrostError } from "../../schemas/error";
 import type { ConverseToolChoice, ConverseToolConfig } from "./types";
 
@@ -9,7 +9,7 @@ const EMPTY_SCHEMA = { type: "object", properties: {} };
 export function toToolConfig(req: ChatRequest): ConverseToolConfig | undefined {
   if (!req.tools?.length || req.tool_choice === "none") return undefined;
   const tools = req.tools.flatMap((tool, i): ConverseToolConfig["tools"] => {
-    if (tool.type !== "function") throw BifrostError.badRequest(`tool type "${tool.type}" is not supported by bedrock`, `tools[${i}].type`);
+    if (!isFunctionTool(tool)) throw BifrostError.badRequest(`tool type "${tool.type}" is not supported by bedrock`, `tools[${i}].type`);
     const { name, description, parameters } = tool.function;
     // Converse (like Anthropic) wants an object schema; OpenAI lets "type" be implied.
     const json = parameters ? { type: "object", ...parameters } : EMPTY_SCHEMA;

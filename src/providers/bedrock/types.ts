@@ -9,13 +9,23 @@ export interface ConverseImageBlock {
   source: { bytes: string };
 }
 
+export type DocumentFormat = "pdf" | "csv" | "doc" | "docx" | "xls" | "xlsx" | "html" | "txt" | "md";
+
+export interface ConverseDocumentBlock {
+  format: DocumentFormat;
+  name: string;
+  source: { bytes: string };
+  context?: string;
+  citations?: { enabled: boolean };
+}
+
 export interface ConverseToolUseBlock {
   toolUseId: string;
   name: string;
   input: unknown;
 }
 
-export type ToolResultContent = { text: string } | { json: unknown } | { image: ConverseImageBlock };
+export type ToolResultContent = { text: string } | { json: unknown } | { image: ConverseImageBlock } | { document: ConverseDocumentBlock };
 
 export interface ConverseToolResultBlock {
   toolUseId: string;
@@ -29,6 +39,7 @@ export type ReasoningContentBlock = { reasoningText: { text: string; signature?:
 export type ContentBlock =
   | { text: string }
   | { image: ConverseImageBlock }
+  | { document: ConverseDocumentBlock }
   | { toolUse: ConverseToolUseBlock }
   | { toolResult: ConverseToolResultBlock }
   | { reasoningContent: ReasoningContentBlock }

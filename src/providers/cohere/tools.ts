@@ -1,5 +1,5 @@
 /** Canonical tools and tool_choice → Cohere's tools, strict_tools and tool_choice (REQUIRED / NONE). */
-import type { ChatRequest } from "../../schemas/chat";
+import { isFunctionTool, type ChatRequest } from "../../schemas/chat";
 import { BifrostError } from "../../schemas/error";
 import type { CohereTool, CohereToolChoice } from "./types";
 
@@ -16,12 +16,12 @@ export function toCohereTools(req: Pick<ChatRequest, "tools" | "tool_choice">): 
   const choice = req.tool_choice;
   const forced = typeof choice === "object" && choice !== null ? forcedName(choice) : null;
   // Cohere cannot force one named tool: offering only that tool, with REQUIRED, does the same.
-  const offered = forced === null ? tools : tools.filter((t) => t.function.name === forced);
+  const offered = forced === null ? tools : tools.filter((t) => isFunctionTool(t) && t.function.name === forced);
   if (offered.length === 0) throw BifrostError.badRequest(`tool_choice names "${forced}", which is not in tools`, "tool_choice.function.name");
   const converted = tools.map(toCohereTool);
   const out: CohereToolFields = { tools: forced === null ? converted : converted.filter((t) => t.function.name === forced) };
   // Cohere's strictness is per request; one strict tool asks for it.
-  if (offered.some((t) => t.function.strict === true)) out.strict_tools = true;
+  if (offered.some((t) => isFunctionTool(t) && t.function.strict === true)) out.strict_tools = true;
   if (choice === "required" || forced !== null) out.tool_choice = "REQUIRED";
   else if (choice === "none") out.tool_choice = "NONE";
   else if (choice !== undefined && choice !== "auto") throw invalidChoice();
@@ -29,7 +29,7 @@ export function toCohereTools(req: Pick<ChatRequest, "tools" | "tool_choice">): 
 }
 
 function toCohereTool(tool: NonNullable<ChatRequest["tools"]>[number], i: number): CohereTool {
-  if (tool.type !== "function") throw BifrostError.badRequest(`tool type "${tool.type}" is not supported by cohere`, `tools[${i}].type`);
+  if (!isFunctionTool(tool)) throw BifrostError.badRequest(`tool type "${tool.type}" is not supported by cohere`, `tools[${i}].type`);
   const { name, description, parameters } = tool.function;
   const fn: CohereTool["function"] = { name };
   if (description !== undefined) fn.description = description;

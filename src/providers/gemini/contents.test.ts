@@ -177,3 +177,19 @@ describe("thought signatures", () => {
     ]);
   });
 });
+
+describe("documents", () => {
+  const user = (file: Record<string, string>) => toGeminiContents([{ role: "user", content: [{ type: "file", file } as ContentPart] }]).contents[0]!.parts;
+
+  test("a PDF file part is inlineData with its media type", () => {
+    expect(user({ file_data: "data:application/pdf;base64,JVBERi0=", filename: "a.pdf" })).toEqual([{ inlineData: { mimeType: "application/pdf", data: "JVBERi0=" } }]);
+  });
+
+  test("a document URL (Anthropic's source.url) is fileData, a PDF unless the extension says otherwise", () => {
+    expect(user({ file_url: "https://example.com/report?id=1" })).toEqual([{ fileData: { fileUri: "https://example.com/report?id=1", mimeType: "application/pdf" } }]);
+  });
+
+  test("a file_id is a 400: the gateway has no file store", () => {
+    expect(() => user({ file_id: "file-abc" })).toThrow(expect.objectContaining({ status: 400, param: "messages[0].content[0].file" }));
+  });
+});

@@ -1,7 +1,7 @@
 /** Canonical messages → Gemini's systemInstruction plus user/model contents. */
 import type { ChatMessage, ContentPart } from "../../schemas/chat";
 import { BifrostError } from "../../schemas/error";
-import { imagePart, inlineFromDataUrl } from "./media";
+import { documentPart, imagePart } from "./media";
 import { readSignatures } from "./signatures";
 import type { GeminiContent, GeminiPart, GeminiRole } from "./types";
 
@@ -70,9 +70,7 @@ function userParts(content: ChatMessage["content"], i: number): GeminiPart[] {
       if (typeof data !== "string" || typeof format !== "string") throw BifrostError.badRequest(`${param}.input_audio needs data and format`, `${param}.input_audio`);
       return [{ inlineData: { mimeType: `audio/${format}`, data } }];
     }
-    if (p.type === "file" && typeof p.file?.file_data === "string") {
-      return [{ inlineData: inlineFromDataUrl(p.file.file_data, `${param}.file.file_data`) }];
-    }
+    if (p.type === "file") return [documentPart(p, param)];
     throw unsupportedPart(p.type, param);
   });
 }

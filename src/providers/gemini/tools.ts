@@ -1,5 +1,5 @@
 /** Canonical tools and tool_choice → Gemini's functionDeclarations and toolConfig. */
-import type { ChatRequest } from "../../schemas/chat";
+import { isFunctionTool, type ChatRequest } from "../../schemas/chat";
 import { BifrostError } from "../../schemas/error";
 import { toGeminiSchema } from "./schema";
 import type { GeminiFunctionDeclaration, GeminiTool, GeminiToolConfig } from "./types";
@@ -7,7 +7,7 @@ import type { GeminiFunctionDeclaration, GeminiTool, GeminiToolConfig } from "./
 /** All functions go in one tool entry: that is how Gemini groups declarations. */
 export function toGeminiTools(tools: NonNullable<ChatRequest["tools"]>): GeminiTool[] {
   const functionDeclarations = tools.map((tool, i): GeminiFunctionDeclaration => {
-    if (tool.type !== "function") {
+    if (!isFunctionTool(tool)) {
       throw BifrostError.badRequest(`tool type "${tool.type}" is not supported by gemini`, `tools[${i}].type`);
     }
     const { name, description, parameters } = tool.function;
