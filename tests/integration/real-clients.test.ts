@@ -67,7 +67,7 @@ describe("default request bodies on /v1/chat/completions", () => {
     ],
     ["the Vercel AI SDK (chat model)", { model: "openai/gpt-4o-mini", messages, max_tokens: 256, temperature: 0, top_p: 1, frequency_penalty: 0, presence_penalty: 0, seed: 0, stream: false }],
     ["a temperature only some providers take", { model: "openai/gpt-4o-mini", messages, temperature: 2.5, top_p: 1.5, n: 200 }],
-  ])("%s: 200", async (_, body) => {
+  ])("%s: 200", async (_, body: Record<string, unknown>) => {
     const r = await post("/v1/chat/completions", body);
     expect(r.status).toBe(200);
     expect(r.text).toContain(body.stream ? "data: [DONE]" : "mock reply to: hi");
