@@ -1,36 +1,23 @@
 /** encoding_format on /v1/embeddings, for every provider: base64 (the OpenAI SDK's default) is little-endian float32. */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import OpenAI from "openai";
-import { openGateway, type Gateway } from "../support/gateway";
-import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
+import { gatewayOnMock } from "../support/mock-gateway";
 import { embed } from "../support/mock/types";
 import { base64ToFloats } from "../../src/core/embedding-encoding";
 
-let mock: MockUpstream;
-let gw: Gateway;
-
-beforeAll(async () => {
-  mock = await startMockUpstream();
-  gw = await openGateway({
-    providers: {
-      openai: { keys: [{ value: "sk-emb-1" }], network_config: { base_url: mock.url } },
-      gemini: { keys: [{ value: "sk-emb-2" }], network_config: { base_url: mock.url } },
-      cohere: { keys: [{ value: "sk-emb-3" }], network_config: { base_url: mock.url } },
-      bedrock: { keys: [{ value: "", bedrock_key_config: { access_key: "mock-access", secret_key: "mock-secret", region: "us-east-1" } }], network_config: { base_url: mock.url } },
-      vertex: { keys: [{ value: "ya29.mock-token", vertex_key_config: { project_id: "proj", region: "us-central1" } }], network_config: { base_url: mock.url } },
-    },
-  });
-});
-afterAll(async () => {
-  await gw?.close();
-  await mock?.stop();
-});
+const setup = gatewayOnMock((url) => ({
+  openai: { keys: [{ value: "sk-emb-1" }], network_config: { base_url: url } },
+  gemini: { keys: [{ value: "sk-emb-2" }], network_config: { base_url: url } },
+  cohere: { keys: [{ value: "sk-emb-3" }], network_config: { base_url: url } },
+  bedrock: { keys: [{ value: "", bedrock_key_config: { access_key: "mock-access", secret_key: "mock-secret", region: "us-east-1" } }], network_config: { base_url: url } },
+  vertex: { keys: [{ value: "ya29.mock-token", vertex_key_config: { project_id: "proj", region: "us-central1" } }], network_config: { base_url: url } },
+}));
 
 const MODELS = ["gemini/text-embedding-004", "bedrock/amazon.titan-embed-text-v2:0", "cohere/embed-english-v3.0", "vertex/text-embedding-005", "openai/text-embedding-3-small"];
 const TEXT = "the quick brown fox";
 
 async function embeddings(body: Record<string, unknown>) {
-  const res = await gw.fetch("/v1/embeddings", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const res = await setup.gw.fetch("/v1/embeddings", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
   expect(res.status).toBe(200);
   return ((await res.json()) as any).data as Array<{ embedding: number[] | string }>;
 }
@@ -38,7 +25,7 @@ async function embeddings(body: Record<string, unknown>) {
 /** What the mock answered, as floats: its own vector for the dialect providers, its float answer for OpenAI. */
 async function mockFloats(model: string, length: number): Promise<number[]> {
   if (!model.startsWith("openai/")) return embed(TEXT, length);
-  const res = await fetch(`${mock.url}/v1/embeddings`, {
+  const res = await fetch(`${setup.mock.url}/v1/embeddings`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: "Bearer sk-emb-1" },
     body: JSON.stringify({ model: "text-embedding-3-small", input: TEXT, encoding_format: "float" }),
@@ -48,10 +35,10 @@ async function mockFloats(model: string, length: number): Promise<number[]> {
 
 describe.each(MODELS)("%s", (model) => {
   test("the openai SDK's embeddings.create (base64 by default) returns the mock's floats", async () => {
-    const client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: "unused" });
+    const client = new OpenAI({ baseURL: `${setup.gw.url}/v1`, apiKey: "unused" });
     const res = await client.embeddings.create({ model, input: TEXT });
     // OpenAI-compatible upstreams are asked for base64 themselves, and their answer is not encoded twice.
-    if (model.startsWith("openai/")) expect(mock.requests.at(-1)!.body.encoding_format).toBe("base64");
+    if (model.startsWith("openai/")) expect(setup.mock.requests.at(-1)!.body.encoding_format).toBe("base64");
     const got = res.data[0]!.embedding;
     expect(got.length).toBeGreaterThan(0);
     const want = await mockFloats(model, got.length);

@@ -2,40 +2,27 @@
  * Issue 10, "real clients": what LangChain, LiteLLM and the Vercel AI SDK send by default passes the
  * gateway (it checks shape and type, value ranges are the provider's), and Go Bifrost configs load.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
+import { beforeEach, describe, expect, test } from "bun:test";
 import { ChatAnthropic } from "@langchain/anthropic";
 import { createOpenAI } from "@ai-sdk/openai";
 import { generateText, streamText } from "ai";
-import { openGateway, type Gateway } from "../support/gateway";
-import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
+import { gatewayOnMock } from "../support/mock-gateway";
 
-let mock: MockUpstream;
-let gw: Gateway;
-
-beforeAll(async () => {
-  mock = await startMockUpstream();
-  gw = await openGateway({
-    providers: {
-      openai: { keys: [{ value: "sk-real-1" }], network_config: { base_url: mock.url } },
-      anthropic: { keys: [{ value: "sk-real-2" }], network_config: { base_url: mock.url } },
-      sgl: { keys: [{ value: "sk-sgl-1" }], network_config: { base_url: mock.url } }, // Go Bifrost's name for SGLang, started with --api-key
-    },
-  });
-});
-afterAll(async () => {
-  await gw?.close();
-  await mock?.stop();
-});
-beforeEach(() => mock.reset());
+const setup = gatewayOnMock((url) => ({
+  openai: { keys: [{ value: "sk-real-1" }], network_config: { base_url: url } },
+  anthropic: { keys: [{ value: "sk-real-2" }], network_config: { base_url: url } },
+  sgl: { keys: [{ value: "sk-sgl-1" }], network_config: { base_url: url } }, // Go Bifrost's name for SGLang, started with --api-key
+}));
+beforeEach(() => setup.mock.reset());
 
 async function post(path: string, body: unknown, headers: Record<string, string> = {}) {
-  const res = await gw.fetch(path, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+  const res = await setup.gw.fetch(path, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
   const text = await res.text();
   return { status: res.status, text, json: text.startsWith("{") ? JSON.parse(text) : null };
 }
 
 describe("LangChain JS ChatAnthropic on /anthropic", () => {
-  const chat = (model: string) => new ChatAnthropic({ anthropicApiUrl: `${gw.url}/anthropic`, apiKey: "x", model, maxRetries: 0 });
+  const chat = (model: string) => new ChatAnthropic({ anthropicApiUrl: `${setup.gw.url}/anthropic`, apiKey: "x", model, maxRetries: 0 });
 
   test.each(["openai/gpt-4o-mini", "anthropic/claude-3-5-haiku-latest"])("invoke and stream, served by %s", async (model) => {
     const res = await chat(model).invoke("hi");
@@ -50,7 +37,7 @@ describe("LangChain JS ChatAnthropic on /anthropic", () => {
     const r = await post("/anthropic/v1/messages", body, { "x-api-key": "x", "anthropic-version": "2023-06-01" });
     expect(r.status).toBe(200);
     expect(r.json.content[0].text).toStartWith("mock reply to: hi");
-    const sent = mock.requests.at(-1)!.body;
+    const sent = setup.mock.requests.at(-1)!.body;
     expect(sent.temperature).toBe(1);
     expect("top_p" in sent || "top_k" in sent).toBe(false);
   });
@@ -75,7 +62,7 @@ describe("default request bodies on /v1/chat/completions", () => {
 });
 
 describe("the Vercel AI SDK (ai + @ai-sdk/openai) on /v1", () => {
-  const gateway = () => createOpenAI({ baseURL: `${gw.url}/v1`, apiKey: "x" });
+  const gateway = () => createOpenAI({ baseURL: `${setup.gw.url}/v1`, apiKey: "x" });
 
   test("generateText and streamText through chat completions, with sampling settings", async () => {
     const openai = gateway();
@@ -101,6 +88,6 @@ describe("a Go Bifrost config's sgl provider (SGLang)", () => {
     expect(chat.json.extra_fields.provider).toBe("sgl");
     const completion = await post("/v1/completions", { model: "sgl/Qwen/Qwen2.5-7B", prompt: "Once upon a time" });
     expect(completion.status).toBe(200);
-    expect(mock.requests.map((q) => q.path)).toEqual(["/v1/chat/completions", "/v1/completions"]);
+    expect(setup.mock.requests.map((q) => q.path)).toEqual(["/v1/chat/completions", "/v1/completions"]);
   });
 });
