@@ -1,5 +1,5 @@
 /** Loading: a config.json of the Go Bifrost's format, or the environment alone; validated, env.X resolved. */
-import { PROVIDERS } from "../providers/catalog";
+import { NOT_YET_SUPPORTED, PROVIDER_ALIASES, PROVIDERS } from "../providers/catalog";
 import { ConfigSchema, ProviderSchema, type BifrostConfig, type ProviderConfig } from "./schema";
 import { DEFAULTS, type ResolvedConfig, type ResolvedKey, type ResolvedProvider } from "./resolved";
 import { joinPath } from "../schemas/paths";
@@ -145,11 +145,13 @@ function resolveProvider(
 ): ResolvedProvider | null {
   const path = joinPath("providers", name);
   const custom = pc.custom_provider_config;
-  const type = custom ? custom.base_provider_type : name;
+  const given = custom ? custom.base_provider_type : name;
+  const type = PROVIDER_ALIASES[given] ?? given;
   const entry = PROVIDERS[type];
   if (!entry) {
     const where = custom ? joinPath(path, "custom_provider_config.base_provider_type") : path;
-    errors.push(`${where}: unknown provider type "${type}" (known: ${Object.keys(PROVIDERS).join(", ")})`);
+    if (NOT_YET_SUPPORTED.has(type)) errors.push(`${where}: provider ${type} is not supported yet (supported: ${Object.keys(PROVIDERS).join(", ")})`);
+    else errors.push(`${where}: unknown provider type "${type}" (known: ${Object.keys(PROVIDERS).join(", ")})`);
     return null;
   }
   const nc = pc.network_config ?? {};

@@ -149,9 +149,9 @@ export class Bifrost implements GatewayParts {
     return q ? { in_flight: q.inFlight, queued: q.queued, concurrency: q.concurrency, buffer_size: q.bufferSize } : null;
   }
 
-  /** The state of every provider key's circuit (names only, never values). */
+  /** The state of each key+model circuit of a provider, for models that had traffic (key names only, never values). */
   circuitStates(provider: ResolvedProvider) {
-    return provider.keys.map((k) => ({ key: k.name, ...this.breakers.of(provider, k).snapshot() }));
+    return provider.keys.flatMap((k) => this.breakers.models(k).map(([model, b]) => ({ key: k.name, model, ...b.snapshot() })));
   }
 
   // ── one request: validated, then down its path ─────────────────────

@@ -1,6 +1,6 @@
 /**
- * A circuit per provider+key: a run of failures opens it (the key is skipped by selection), a
- * cool-down half-opens it (one probe request may pass), the probe's success closes it.
+ * A circuit per provider+key+model: a run of failures opens it (the key is skipped by selection for
+ * that model only), a cool-down half-opens it (one probe request may pass), the probe's success closes it.
  */
 
 export type CircuitState = "closed" | "open" | "half_open";
@@ -60,13 +60,41 @@ export class CircuitBreaker {
 
 export const BREAKER_DEFAULTS: BreakerSettings = { failureThreshold: 5, cooldownMs: 30_000 };
 
-/** One circuit per provider+key, made on first use (keyed by the resolved key object: no string built per lookup). */
-export class CircuitBreakers {
-  private readonly byKey = new WeakMap<object, CircuitBreaker>();
+/** Past this many models on one key, healthy circuits are forgotten (model names come from clients). */
+const MODELS_PER_KEY = 512;
 
-  of(p: { circuitBreaker: BreakerSettings | null }, k: object): CircuitBreaker {
-    let b = this.byKey.get(k);
-    if (!b) this.byKey.set(k, (b = new CircuitBreaker(p.circuitBreaker ?? BREAKER_DEFAULTS)));
+/**
+ * One circuit per provider+key+model, made when a request is sent: a per-key Map from model to
+ * circuit (keyed by the resolved key object, then the model string: no string built per lookup).
+ */
+export class CircuitBreakers {
+  private readonly byKey = new WeakMap<object, Map<string, CircuitBreaker>>();
+
+  /** May this key serve this model now? A model with no circuit yet may. */
+  allows(k: object, model: string): boolean {
+    return this.byKey.get(k)?.get(model)?.allows() ?? true;
+  }
+
+  of(p: { circuitBreaker: BreakerSettings | null }, k: object, model: string): CircuitBreaker {
+    let models = this.byKey.get(k);
+    if (!models) this.byKey.set(k, (models = new Map()));
+    let b = models.get(model);
+    if (!b) {
+      if (models.size >= MODELS_PER_KEY) forgetHealthy(models);
+      models.set(model, (b = new CircuitBreaker(p.circuitBreaker ?? BREAKER_DEFAULTS)));
+    }
     return b;
+  }
+
+  /** Each model's circuit on this key, in first-use order. */
+  models(k: object): Array<[string, CircuitBreaker]> {
+    return [...(this.byKey.get(k) ?? [])];
+  }
+}
+
+function forgetHealthy(models: Map<string, CircuitBreaker>): void {
+  for (const [model, b] of models) {
+    const s = b.snapshot();
+    if (s.state === "closed" && s.consecutive_failures === 0) models.delete(model);
   }
 }

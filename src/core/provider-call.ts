@@ -10,6 +10,7 @@ import { BifrostError } from "../schemas/error";
 import { isStreamOp, type Op } from "../schemas/ops";
 import { Answer } from "./answer";
 import { CallTimer } from "./call-timer";
+import { toRequestedEncoding } from "./embedding-encoding";
 import { parseRetryAfter } from "./retry-policy";
 import { estimateInputTokens } from "./token-estimate";
 import { tokenCount } from "../schemas/tokens";
@@ -49,9 +50,10 @@ export async function callProvider(call: ProviderCall, req: unknown, signal?: Ab
     const wire = call.op === "transcription" && !isJson(res) ? text : parseJson(text, call.target.provider);
     const out = fromWire(adapter, call, wire, req);
     if (call.op === "listModels") return Answer.of(out);
+    const reencoded = call.op === "embeddings" && toRequestedEncoding(out, (req as { encoding_format?: unknown }).encoding_format);
     out.extra_fields = { ...(out.extra_fields ?? {}), provider: call.target.provider, model_requested: call.modelRequested, latency_ms: Math.round((performance.now() - started) * 100) / 100 };
     // The adapter handed back the upstream's own object: its text is canonical, so it need not be serialised again.
-    return out === wire ? Answer.spliced(out, text) : Answer.of(out);
+    return out === wire && !reencoded ? Answer.spliced(out, text) : Answer.of(out);
   } catch (err) {
     throw toError(err, timer, call);
   } finally {

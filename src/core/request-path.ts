@@ -144,12 +144,12 @@ async function attempts<T>(gw: GatewayParts, op: Op, c: Candidate, req: unknown,
   if (c.unrouted) throw c.unrouted;
   const p = c.provider;
   let dropped: Set<ResolvedKey> | null = null;
-  const usable = (k: ResolvedKey) => !dropped?.has(k) && gw.breakers.of(p, k).allows();
+  const usable = (k: ResolvedKey) => !dropped?.has(k) && gw.breakers.allows(k, c.model);
   let key: ResolvedKey | null = null;
   for (let n = 0; ; n++) {
     // A retry stays on its key; a new key is chosen at the start, after a drop or rotation, or when its circuit opened.
     if (!key || !usable(key)) key = selectKey(p, c.model, opts.keyName, Math.random, usable);
-    const breaker = gw.breakers.of(p, key);
+    const breaker = gw.breakers.of(p, key, c.model);
     breaker.begin();
     try {
       const out = await once(gw, providerCall(op, c, key), p, req, opts);

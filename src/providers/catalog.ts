@@ -34,6 +34,14 @@ export function mistralToolCallId(id: string): string {
   return out;
 }
 
+/** Go Bifrost's config.json names for providers we call otherwise. */
+export const PROVIDER_ALIASES: Record<string, string> = { sgl: "sglang" };
+
+/** Go Bifrost's providers that this gateway does not have yet: named as such, not as unknown. */
+export const NOT_YET_SUPPORTED: ReadonlySet<string> = new Set([
+  "bedrock_mantle", "databricks", "github-copilot", "opencode-go", "opencode-zen", "replicate", "runware", "runway", "sarvam", "typesafe", "wafer",
+]);
+
 export const PROVIDERS: Record<string, ProviderEntry> = {
   openai: {
     base: "openai",

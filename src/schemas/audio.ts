@@ -7,7 +7,7 @@ export const SpeechRequestSchema = t.Object(
     input: t.String({ minLength: 1, maxLength: 100_000 }),
     voice: t.String({ minLength: 1 }),
     response_format: t.Optional(t.Union(["mp3", "opus", "aac", "flac", "wav", "pcm"].map((f) => t.Literal(f)))),
-    speed: t.Optional(t.Number({ minimum: 0.25, maximum: 4 })),
+    speed: t.Optional(t.Number()),
     instructions: t.Optional(t.String()),
     fallbacks: t.Optional(t.Array(t.String({ minLength: 1 }))),
   },

@@ -88,28 +88,28 @@ const ToolChoiceSchema = t.Union([
   t.Object({ type: t.String(), function: t.Optional(t.Object({ name: t.String() })) }),
 ]);
 
-const Num = (min?: number, max?: number) =>
-  t.Number({ ...(min !== undefined ? { minimum: min } : {}), ...(max !== undefined ? { maximum: max } : {}) });
-
-/** Fields the gateway understands; unknown fields are kept and passed to OpenAI-compatible upstreams. */
+/**
+ * Fields the gateway understands; unknown fields are kept and passed to OpenAI-compatible upstreams.
+ * Shape and type only: value ranges (temperature, top_p, n, …) are each provider's to judge.
+ */
 export const ChatRequestSchema = t.Object(
   {
     model: t.String({ minLength: 1, maxLength: 512 }),
     messages: t.Array(MessageSchema, { minItems: 1 }),
     stream: t.Optional(t.Boolean()),
     stream_options: t.Optional(t.Object({ include_usage: t.Optional(t.Boolean()) })),
-    temperature: t.Optional(Num(0, 2)),
-    top_p: t.Optional(Num(0, 1)),
-    top_k: t.Optional(t.Integer({ minimum: 0 })),
-    max_tokens: t.Optional(t.Integer({ minimum: 1 })),
-    max_completion_tokens: t.Optional(t.Integer({ minimum: 1 })),
-    n: t.Optional(t.Integer({ minimum: 1, maximum: 128 })),
+    temperature: t.Optional(t.Number()),
+    top_p: t.Optional(t.Number()),
+    top_k: t.Optional(t.Integer()),
+    max_tokens: t.Optional(t.Integer()),
+    max_completion_tokens: t.Optional(t.Integer()),
+    n: t.Optional(t.Integer()),
     stop: t.Optional(t.Union([t.String(), t.Array(t.String(), { maxItems: 16 }), t.Null()])),
-    presence_penalty: t.Optional(Num(-2, 2)),
-    frequency_penalty: t.Optional(Num(-2, 2)),
+    presence_penalty: t.Optional(t.Number()),
+    frequency_penalty: t.Optional(t.Number()),
     logit_bias: t.Optional(t.Record(t.String(), t.Number())),
     logprobs: t.Optional(t.Boolean()),
-    top_logprobs: t.Optional(t.Integer({ minimum: 0, maximum: 20 })),
+    top_logprobs: t.Optional(t.Integer()),
     seed: t.Optional(t.Integer()),
     user: t.Optional(t.String()),
     tools: t.Optional(t.Array(ToolSchema)),
@@ -118,7 +118,7 @@ export const ChatRequestSchema = t.Object(
     response_format: t.Optional(t.Object({ type: t.String() })),
     reasoning_effort: t.Optional(t.String()),
     reasoning: t.Optional(
-      t.Object({ effort: t.Optional(t.String()), max_tokens: t.Optional(t.Integer({ minimum: 0 })) }),
+      t.Object({ effort: t.Optional(t.String()), max_tokens: t.Optional(t.Integer()) }),
     ),
     metadata: t.Optional(t.Record(t.String(), t.Unknown())),
     fallbacks: t.Optional(t.Array(t.String({ minLength: 1 }))),

@@ -11,7 +11,7 @@ export const EmbeddingRequestSchema = t.Object(
       t.Array(t.Array(t.Integer(), { minItems: 1 }), { minItems: 1 }),
     ]),
     encoding_format: t.Optional(t.Union([t.Literal("float"), t.Literal("base64")])),
-    dimensions: t.Optional(t.Integer({ minimum: 1 })),
+    dimensions: t.Optional(t.Integer()),
     user: t.Optional(t.String()),
     fallbacks: t.Optional(t.Array(t.String({ minLength: 1 }))),
   },

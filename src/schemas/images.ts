@@ -5,7 +5,7 @@ export const ImageGenerationRequestSchema = t.Object(
   {
     model: t.String({ minLength: 1, maxLength: 512 }),
     prompt: t.String({ minLength: 1, maxLength: 32_000 }),
-    n: t.Optional(t.Integer({ minimum: 1, maximum: 10 })),
+    n: t.Optional(t.Integer()),
     size: t.Optional(t.String()),
     quality: t.Optional(t.String()),
     style: t.Optional(t.String()),

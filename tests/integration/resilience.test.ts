@@ -153,7 +153,7 @@ describe("circuit breaker", () => {
     expect((await chat("solo/solo-cb")).status).toBe(500);
     const state = async () => {
       const p = ((await (await gw.fetch("/api/providers")).json()) as any).providers.find((x: any) => x.name === "solo");
-      return p.circuits[0];
+      return p.circuits.find((c: any) => c.model === "solo-cb");
     };
     expect((await state()).state).toBe("open");
     const rejected = await chat("solo/solo-cb");
@@ -166,6 +166,21 @@ describe("circuit breaker", () => {
     expect((await state()).state).toBe("half_open");
     expect((await chat("solo/solo-cb")).status).toBe(200);
     expect((await state()).state).toBe("closed");
+  });
+
+  test("a failing model opens its own circuit only: other models on the same key still answer (regression: one model's 500s made the whole key 503)", async () => {
+    mock.fault({ status: 500, times: 2, match: { model: "solo-broken" } });
+    expect((await chat("solo/solo-broken")).status).toBe(500);
+    const rejected = await chat("solo/solo-broken");
+    expect(rejected.status).toBe(503);
+    expect(rejected.json.error.code).toBe("no_available_key");
+    const other = await chat("solo/solo-healthy");
+    expect(other.status).toBe(200);
+    expect(mock.requests.map((q) => q.body.model)).toEqual(["solo-broken", "solo-broken", "solo-healthy"]);
+    const solo = ((await (await gw.fetch("/api/providers")).json()) as any).providers.find((x: any) => x.name === "solo");
+    const byModel = Object.fromEntries(solo.circuits.map((c: any) => [c.model, c]));
+    expect(byModel["solo-broken"]).toMatchObject({ key: "only", state: "open", consecutive_failures: 2 });
+    expect(byModel["solo-healthy"]).toMatchObject({ key: "only", state: "closed", consecutive_failures: 0, opened_at: null });
   });
 
   test("/api/providers shows keys by name and never their values", async () => {

@@ -641,7 +641,9 @@ function handleImages(req: Request, body: any): Reply {
   const auth = checkOpenAIAuth(req);
   if (auth) return auth;
   if (!isObject(body) || typeof body.prompt !== "string") return errorReply("openai", 400, "prompt is required");
-  const n = typeof body.n === "number" ? body.n : 1;
+  const n = body.n ?? 1;
+  // The value ranges are the provider's to judge (the gateway passes them on): refuse them as OpenAI does.
+  if (!Number.isInteger(n) || n < 1 || n > 10) return errorReply("openai", 400, `Invalid 'n': expected an integer between 1 and 10, got ${JSON.stringify(n)}.`);
   const data = Array.from({ length: n }, (_, i) =>
     body.response_format === "b64_json" ? { b64_json: Buffer.from(`image ${i} of ${body.prompt}`).toString("base64") } : { url: `https://images.mock/${i}.png`, revised_prompt: body.prompt },
   );

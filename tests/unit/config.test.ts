@@ -76,6 +76,23 @@ describe("config loading", () => {
     expect(p[0]).toContain("openai");
   });
 
+  test("Go Bifrost's \"sgl\" is the SGLang provider (regression: unknown provider type \"sgl\")", () => {
+    const cfg = resolveConfig({ providers: { sgl: { keys: [], network_config: { base_url: "http://10.0.0.2:30000" } } } }, {});
+    const p = cfg.providers.get("sgl")!;
+    expect(p).toMatchObject({ name: "sgl", type: "sglang", baseUrl: "http://10.0.0.2:30000", keyless: true });
+    expect(resolveConfig({ providers: { sgl: { keys: [] } } }, {}).providers.get("sgl")!.baseUrl).toBe("http://localhost:30000");
+    const custom = resolveConfig({ providers: { "sgl-b": { keys: [], custom_provider_config: { base_provider_type: "sgl" } } } }, {});
+    expect(custom.providers.get("sgl-b")!.type).toBe("sglang");
+  });
+
+  test("a Go Bifrost provider we don't have yet is named as not supported yet, not as unknown", () => {
+    const p = problems({ providers: { replicate: { keys: [{ value: "r8-key" }] } } });
+    expect(p[0]).toStartWith("providers.replicate: provider replicate is not supported yet");
+    expect(p[0]).not.toContain("unknown");
+    const custom = problems({ providers: { mine: { keys: [{ value: "k" }], custom_provider_config: { base_provider_type: "replicate" } } } });
+    expect(custom[0]).toStartWith("providers.mine.custom_provider_config.base_provider_type: provider replicate is not supported yet");
+  });
+
   test("custom providers take a base type and their own base_url", () => {
     const cfg = resolveConfig(
       {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { CircuitBreaker } from "../../src/core/circuit-breaker";
+import { CircuitBreaker, CircuitBreakers } from "../../src/core/circuit-breaker";
 import { backoffMs, parseRetryAfter, verdictFor } from "../../src/core/retry-policy";
 import { BifrostError } from "../../src/schemas/error";
 
@@ -76,5 +76,37 @@ describe("circuit breaker", () => {
     b.success();
     b.failure();
     expect(b.snapshot().state).toBe("closed");
+  });
+});
+
+describe("circuits per provider+key+model", () => {
+  const p = { circuitBreaker: { failureThreshold: 1, cooldownMs: 60_000 } };
+
+  test("a model's open circuit leaves the key's other models, and other keys, allowed", () => {
+    const breakers = new CircuitBreakers();
+    const k1 = {};
+    const k2 = {};
+    breakers.of(p, k1, "broken").failure();
+    expect(breakers.allows(k1, "broken")).toBe(false);
+    expect(breakers.allows(k1, "healthy")).toBe(true);
+    expect(breakers.allows(k2, "broken")).toBe(true);
+    expect(breakers.models(k1).map(([m, b]) => [m, b.snapshot().state])).toEqual([["broken", "open"]]);
+  });
+
+  test("asking whether a model is allowed makes no circuit; sending makes one", () => {
+    const breakers = new CircuitBreakers();
+    const k = {};
+    expect(breakers.allows(k, "m")).toBe(true);
+    expect(breakers.models(k)).toEqual([]);
+    expect(breakers.of(p, k, "m")).toBe(breakers.of(p, k, "m"));
+  });
+
+  test("past 512 models on a key, healthy circuits are forgotten and failing ones kept", () => {
+    const breakers = new CircuitBreakers();
+    const k = {};
+    breakers.of(p, k, "failing").failure();
+    for (let i = 0; i < 600; i++) breakers.of(p, k, `m${i}`);
+    expect(breakers.models(k).length).toBeLessThanOrEqual(512);
+    expect(breakers.allows(k, "failing")).toBe(false);
   });
 });

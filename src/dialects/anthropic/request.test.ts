@@ -180,6 +180,15 @@ describe("anthropic request → canonical", () => {
     expect(req).toMatchObject({ temperature: 0.2, top_p: 0.9, top_k: 40, stop: ["END"], user: "u-42", stream: true, stream_options: { include_usage: true } });
   });
 
+  test("LangChain ChatAnthropic's unset top_k/top_p (-1) are dropped; other values pass as sent (regression: a 400 on every LangChain call)", () => {
+    const req = translate({ temperature: 1, top_k: -1, top_p: -1 });
+    expect(req.temperature).toBe(1);
+    expect("top_k" in req).toBe(false);
+    expect("top_p" in req).toBe(false);
+    expect(() => validateChatRequest(req)).not.toThrow();
+    expect(translate({ top_k: 0, top_p: 0 })).toMatchObject({ top_k: 0, top_p: 0 });
+  });
+
   test("extended thinking's budget becomes reasoning.max_tokens", () => {
     expect(translate({ thinking: { type: "enabled", budget_tokens: 2048 } }).reasoning).toEqual({ max_tokens: 2048 });
     expect(translate({ thinking: { type: "disabled" } }).reasoning).toBeUndefined();

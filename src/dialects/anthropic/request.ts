@@ -9,7 +9,7 @@ export function toChatRequest(body: any, _params: IngressParams): ChatRequest {
   if (!body || typeof body !== "object" || Array.isArray(body)) throw BifrostError.badRequest("request body must be a JSON object");
   if (typeof body.model !== "string" || !body.model) throw required("model");
   if (body.max_tokens == null) throw required("max_tokens");
-  if (!Number.isInteger(body.max_tokens) || body.max_tokens < 1) throw BifrostError.badRequest("max_tokens: must be a positive integer", "max_tokens");
+  if (!Number.isInteger(body.max_tokens)) throw BifrostError.badRequest("max_tokens: must be an integer", "max_tokens");
   if (body.messages == null) throw required("messages");
   if (!Array.isArray(body.messages)) throw BifrostError.badRequest("messages: must be an array", "messages");
 
@@ -18,7 +18,9 @@ export function toChatRequest(body: any, _params: IngressParams): ChatRequest {
     if (!Array.isArray(body.stop_sequences)) throw BifrostError.badRequest("stop_sequences: must be an array of strings", "stop_sequences");
     if (body.stop_sequences.length) req.stop = body.stop_sequences;
   }
-  for (const k of ["temperature", "top_p", "top_k"] as const) if (body[k] != null) req[k] = body[k];
+  if (body.temperature != null) req.temperature = body.temperature;
+  // -1 is LangChain ChatAnthropic's "unset" for top_k/top_p: dropped, not sent to a provider that would refuse it.
+  for (const k of ["top_p", "top_k"] as const) if (body[k] != null && body[k] !== -1) req[k] = body[k];
   if (body.tools != null) {
     const tools = toChatTools(body.tools);
     if (tools.length) req.tools = tools;

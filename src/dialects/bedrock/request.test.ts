@@ -101,7 +101,7 @@ describe("validation", () => {
     ["an unsupported block", { messages: [{ role: "user", content: [{ video: {} }] }] }, "messages[0].content[0]"],
     ["an s3 image", { messages: [{ role: "user", content: [{ image: { format: "png", source: { s3Location: { uri: "s3://b/k" } } } }] }] }, "messages[0].content[0].image"],
     ["a toolResult without toolUseId", { messages: [{ role: "user", content: [{ toolResult: { content: [] } }] }] }, "messages[0].content[0].toolResult.toolUseId"],
-    ["a zero maxTokens", { messages: [], inferenceConfig: { maxTokens: 0 } }, "inferenceConfig.maxTokens"],
+    ["a fractional maxTokens", { messages: [], inferenceConfig: { maxTokens: 1.5 } }, "inferenceConfig.maxTokens"],
     ["string stop sequences", { messages: [], inferenceConfig: { stopSequences: "END" } }, "inferenceConfig.stopSequences"],
     ["a toolSpec without a name", { messages: [], toolConfig: { tools: [{ toolSpec: {} }] } }, "toolConfig.tools[0].toolSpec.name"],
     ["a non-integer thinking budget", { messages: [], additionalModelRequestFields: { thinking: { type: "enabled", budget_tokens: "lots" } } }, "additionalModelRequestFields.thinking.budget_tokens"],

@@ -39,7 +39,7 @@ function inference(cfg: any): Partial<ChatRequest> {
   if (typeof cfg !== "object") throw BifrostError.badRequest("inferenceConfig: must be an object", "inferenceConfig");
   const out: Partial<ChatRequest> = {};
   if (cfg.maxTokens != null) {
-    if (!Number.isInteger(cfg.maxTokens) || cfg.maxTokens < 1) throw BifrostError.badRequest("inferenceConfig.maxTokens: must be a positive integer", "inferenceConfig.maxTokens");
+    if (!Number.isInteger(cfg.maxTokens)) throw BifrostError.badRequest("inferenceConfig.maxTokens: must be an integer", "inferenceConfig.maxTokens");
     out.max_tokens = cfg.maxTokens;
   }
   if (cfg.temperature != null) out.temperature = number(cfg.temperature, "inferenceConfig.temperature");

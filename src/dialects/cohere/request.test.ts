@@ -76,7 +76,7 @@ describe("rejections name the field", () => {
     [{ messages: base.messages }, "model: field required", "model"],
     [{ model: "m" }, "messages: field required", "messages"],
     [{ model: "m", messages: [] }, "messages: must be a non-empty list", "messages"],
-    [{ ...base, max_tokens: 0 }, "max_tokens: must be a positive integer", "max_tokens"],
+    [{ ...base, max_tokens: "many" }, "max_tokens: must be an integer", "max_tokens"],
     [{ ...base, temperature: "hot" }, "temperature: must be a number", "temperature"],
     [{ ...base, stop_sequences: "END" }, "stop_sequences: must be a list of strings", "stop_sequences"],
     [{ ...base, tool_choice: "AUTO" }, 'tool_choice: must be "REQUIRED" or "NONE"', "tool_choice"],

@@ -19,7 +19,7 @@ export function toChatRequest(body: any, params: IngressParams): ChatRequest {
 
   const req: ChatRequest = { model, messages: toChatMessages(body.messages) };
   if (body.max_tokens != null) {
-    if (!Number.isInteger(body.max_tokens) || body.max_tokens < 1) throw BifrostError.badRequest("max_tokens: must be a positive integer", "max_tokens");
+    if (!Number.isInteger(body.max_tokens)) throw BifrostError.badRequest("max_tokens: must be an integer", "max_tokens");
     req.max_tokens = body.max_tokens;
   }
   for (const [from, to] of Object.entries(NUMBERS)) {

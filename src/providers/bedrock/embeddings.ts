@@ -41,7 +41,7 @@ export function bedrockEmbeddingRequest(req: EmbeddingRequest, target: ProviderT
   return { url: `${runtimeBase(target)}${modelPath(target)}/invoke`, method: "POST", headers: baseHeaders(target), body: JSON.stringify(body) };
 }
 
-/** Always floats: the request's encoding_format is not visible here (clients that asked for base64 accept floats too). */
+/** Always floats: the provider call re-encodes them as base64 for clients that asked for it. */
 export function fromBedrockEmbedding(body: TitanEmbeddingResponse | CohereEmbeddingResponse, target: ProviderTarget): EmbeddingResponse {
   const vectors = familyOf(target) === "titan" ? [(body as TitanEmbeddingResponse).embedding] : cohereVectors(body as CohereEmbeddingResponse);
   if (!vectors.every((v) => Array.isArray(v))) {
