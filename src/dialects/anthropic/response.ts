@@ -1,7 +1,7 @@
 /** Canonical chat completion → Anthropic Message. */
 import type { AnthropicResponse, AnthropicResponseBlock } from "../../providers/anthropic/types";
 import type { AssistantMessage, ChatResponse } from "../../schemas/chat";
-import { interleavedBlocks } from "./citations";
+import { interleavedBlocks } from "../../providers/anthropic/citations";
 import { matchedStop, toAnthropicUsage, toStopReason } from "./finish";
 import { messageId, toolUseId } from "./ids";
 
