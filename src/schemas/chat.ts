@@ -162,6 +162,11 @@ export interface ResponseExtraFields {
   provider: string;
   model_requested: string;
   latency_ms?: number;
+  /**
+   * The provider's own stop reason, when finish_reason cannot say it: Anthropic's `pause_turn` (finish_reason "stop";
+   * send the turn back to let the server tool go on) and `model_context_window_exceeded` ("length").
+   */
+  native_finish_reason?: string;
   [k: string]: unknown;
 }
 

@@ -3,7 +3,7 @@ import type { AssistantMessage, ChatResponse, ToolCall } from "../../schemas/cha
 import { BifrostError } from "../../schemas/error";
 import type { ProviderTarget } from "../types";
 import { gatherBlocks } from "./citations";
-import { mapStopReason, toUsage } from "./finish";
+import { mapStopReason, nativeFinishReason, toUsage } from "./finish";
 import type { AnthropicResponse } from "./types";
 
 /** Blocks with a chat-completions equivalent; every other block is a server tool's. */
@@ -41,5 +41,7 @@ export function fromAnthropicResponse(body: AnthropicResponse, target: ProviderT
     choices: [{ index: 0, message, finish_reason: mapStopReason(body.stop_reason) ?? "stop" }],
   };
   if (body.usage) response.usage = toUsage(body.usage);
+  const native = nativeFinishReason(body.stop_reason);
+  if (native) response.extra_fields = native as ChatResponse["extra_fields"];
   return response;
 }
