@@ -86,7 +86,8 @@ export async function openStream(call: ProviderCall, req: unknown, signal?: Abor
     reader.cancel().catch(() => {});
   };
   const tag = (chunks: ChatChunk[]) => {
-    for (const c of chunks) c.extra_fields = extra;
+    // A chunk's own extra_fields (native_finish_reason) are kept.
+    for (const c of chunks) c.extra_fields = c.extra_fields ? { ...c.extra_fields, ...extra } : extra;
     return chunks;
   };
   return {

@@ -44,6 +44,13 @@ const ReasoningDetail = t.Object({
   data: t.Optional(t.String()),
 });
 
+/**
+ * An assistant turn given back with what the answer carried (see CitationAnnotation, ServerToolBlock): kept verbatim.
+ * Annotations of any type are accepted (OpenAI's own url_citation come back too); only `citation` ones mean anything to Anthropic.
+ */
+const AnnotationSchema = t.Object({ type: t.String() }, { additionalProperties: true });
+const ServerToolBlockSchema = t.Object({ at: t.Optional(t.Integer()), block: t.Object({ type: t.String() }, { additionalProperties: true }) });
+
 export const MessageSchema = t.Object({
   role: t.Union([
     t.Literal("system"),
@@ -60,6 +67,12 @@ export const MessageSchema = t.Object({
   reasoning: t.Optional(t.Union([t.String(), t.Null()])),
   reasoning_details: t.Optional(t.Array(ReasoningDetail)),
   refusal: t.Optional(t.Union([t.String(), t.Null()])),
+  /**
+   * An assistant turn's citations and provider-run tool blocks, as the answer gave them: Anthropic (and Claude on
+   * Vertex) get the turn back block for block; other providers see its text only (both are dropped).
+   */
+  annotations: t.Optional(t.Array(AnnotationSchema)),
+  server_tool_blocks: t.Optional(t.Array(ServerToolBlockSchema)),
 });
 
 const FunctionToolSchema = t.Object({
@@ -149,6 +162,11 @@ export interface ResponseExtraFields {
   provider: string;
   model_requested: string;
   latency_ms?: number;
+  /**
+   * The provider's own stop reason, when finish_reason cannot say it: Anthropic's `pause_turn` (finish_reason "stop";
+   * send the turn back to let the server tool go on) and `model_context_window_exceeded` ("length").
+   */
+  native_finish_reason?: string;
   [k: string]: unknown;
 }
 
@@ -164,6 +182,7 @@ export interface CitationAnnotation {
   end_index: number;
   citation: { type: string; [k: string]: unknown };
 }
+export const isCitation = (a: { type: string }): a is CitationAnnotation => a.type === "citation";
 
 /**
  * A block of a provider-run tool (Anthropic's `server_tool_use`, `web_search_tool_result`, `code_execution_tool_result`, …),

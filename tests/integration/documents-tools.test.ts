@@ -73,6 +73,44 @@ describe("@anthropic-ai/sdk → anthropic: web search runs at Anthropic", () => 
   });
 });
 
+describe("the next turn after web search gives the first answer back; pause_turn", () => {
+  const tools: Anthropic.ToolUnion[] = [{ type: "web_search_20250305", name: "web_search", max_uses: 2 }];
+  const question: Anthropic.MessageParam = { role: "user", content: "Is it true?" };
+  const nextTurn = async (model: string, withTools: boolean) => {
+    const first = await anthropic.messages.create({ model: "anthropic/claude-3-5-haiku-latest", max_tokens: 256, tools, messages: [question] });
+    const messages: Anthropic.MessageParam[] = [question, { role: "assistant", content: first.content }, { role: "user", content: "and then?" }];
+    const second = await anthropic.messages.create({ model, max_tokens: 256, messages, ...(withTools ? { tools } : {}) });
+    return { first, second, sent: mock.requests.at(-1)!.body };
+  };
+
+  test("→ anthropic: 200, and Anthropic receives the server_tool_use, its result and the cited text intact", async () => {
+    const { first, second, sent } = await nextTurn("anthropic/claude-3-5-haiku-latest", true);
+    expect(second.type).toBe("message");
+    expect(sent.messages[1]).toEqual({ role: "assistant", content: first.content });
+    expect(sent.messages[1].content.map((b: any) => b.type)).toEqual(["server_tool_use", "web_search_tool_result", "text"]);
+  });
+
+  test("→ openai: 200, and the upstream sees the turn's text only", async () => {
+    const { sent } = await nextTurn("openai/gpt-4o-mini", false);
+    expect(sent.messages[1]).toEqual({ role: "assistant", content: "The web says yes" });
+  });
+
+  test("pause_turn reaches the SDK as pause_turn, and the paused turn goes back as it came", async () => {
+    const paused = await anthropic.messages.create({ model: "anthropic/claude-3-5-haiku-latest", max_tokens: 256, tools, messages: [{ role: "user", content: "pause here" }] });
+    expect(paused.stop_reason).toBe("pause_turn");
+    const streamed = await anthropic.messages.stream({ model: "anthropic/claude-3-5-haiku-latest", max_tokens: 256, tools, messages: [{ role: "user", content: "pause here" }] }).finalMessage();
+    expect(streamed.stop_reason).toBe("pause_turn");
+    await anthropic.messages.create({ model: "anthropic/claude-3-5-haiku-latest", max_tokens: 256, tools, messages: [{ role: "user", content: "pause here" }, { role: "assistant", content: paused.content }] });
+    expect(mock.requests.at(-1)!.body.messages[1].content).toEqual(paused.content);
+  });
+
+  test("openai SDK: pause_turn is finish_reason stop, with extra_fields.native_finish_reason", async () => {
+    const res: any = await openai.chat.completions.create({ model: "anthropic/claude-3-5-haiku-latest", tools: tools as any, messages: [{ role: "user", content: "pause here" }] });
+    expect(res.choices[0].finish_reason).toBe("stop");
+    expect(res.extra_fields.native_finish_reason).toBe("pause_turn");
+  });
+});
+
 describe("openai SDK: a PDF file part", () => {
   const content: OpenAI.ChatCompletionContentPart[] = [
     { type: "file", file: { file_data: `data:application/pdf;base64,${PDF}`, filename: "paper.pdf" } },

@@ -454,9 +454,11 @@ function anthropicMessage(body: any, ctx: Ctx): any {
   const content: any[] = [];
   if (body.thinking?.type === "enabled") content.push({ type: "thinking", thinking: "mock thinking", signature: "sig-mock" });
   const input = { query: userText };
+  let paused = false;
   if (toolName) content.push({ type: "tool_use", id: "toolu_mock_1", name: toolName, input });
   else if (serverToolAnswer(body, userText, content)) {
-    // web search ran: the blocks are in content
+    // web search ran: the blocks are in content; "pause" in the prompt stops at the call (pause_turn), the client continues
+    paused = content.at(-1)?.type === "server_tool_use";
   } else {
     content.push({ type: "text", text: replyWords(userText, n).join(" ") });
     citeDocument(body.messages, content);
@@ -467,7 +469,7 @@ function anthropicMessage(body: any, ctx: Ctx): any {
     role: "assistant",
     model: body.model,
     content,
-    stop_reason: toolName ? "tool_use" : truncated ? "max_tokens" : "end_turn",
+    stop_reason: toolName ? "tool_use" : paused ? "pause_turn" : truncated ? "max_tokens" : "end_turn",
     stop_sequence: null,
     // Anthropic's input_tokens leave out the tokens read from the cache.
     usage: {
@@ -483,6 +485,10 @@ function anthropicMessage(body: any, ctx: Ctx): any {
 function serverToolAnswer(body: any, userText: string, content: any[]): boolean {
   if (!(body.tools ?? []).some((t: any) => /^web_search_\d{8}$/.test(t?.type ?? ""))) return false;
   const id = "srvtoolu_mock_1";
+  if (/\bpause\b/i.test(userText)) {
+    content.push({ type: "server_tool_use", id, name: "web_search", input: { query: userText } });
+    return true;
+  }
   const result = { type: "web_search_result", url: "https://example.com/mock", title: "Mock result", encrypted_content: "EqMock", page_age: null };
   content.push(
     { type: "server_tool_use", id, name: "web_search", input: { query: userText } },

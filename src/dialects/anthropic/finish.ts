@@ -2,8 +2,15 @@
 import type { AnthropicStopReason, AnthropicUsage } from "../../providers/anthropic/types";
 import type { FinishReason, Usage } from "../../schemas/chat";
 
-/** `matched` is the stop sequence the upstream reports it stopped on, when it says (vLLM's choice.stop_reason). */
-export function toStopReason(finish: FinishReason | string | null | undefined, hasToolCalls: boolean, matched: string | null): AnthropicStopReason {
+/** Anthropic's stop reasons finish_reason cannot carry, given back from extra_fields.native_finish_reason (set by the Anthropic adapter). */
+const NATIVE: ReadonlySet<string> = new Set<AnthropicStopReason>(["pause_turn", "model_context_window_exceeded"]);
+
+/**
+ * `matched` is the stop sequence the upstream reports it stopped on, when it says (vLLM's choice.stop_reason);
+ * `native` is the provider's own reason (extra_fields.native_finish_reason), which wins when it is Anthropic's.
+ */
+export function toStopReason(finish: FinishReason | string | null | undefined, hasToolCalls: boolean, matched: string | null, native?: unknown): AnthropicStopReason {
+  if (typeof native === "string" && NATIVE.has(native)) return native as AnthropicStopReason;
   switch (finish) {
     case "length":
       return "max_tokens";

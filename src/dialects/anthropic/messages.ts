@@ -1,4 +1,5 @@
 /** Anthropic system + messages → canonical chat messages (system first, tool results as `tool` messages). */
+import { gatherBlocks } from "../../providers/anthropic/citations";
 import type { ChatMessage, ContentPart, ToolCall } from "../../schemas/chat";
 import { BifrostError } from "../../schemas/error";
 import { documentPart, imagePart, unsupportedBlock } from "./content";
@@ -96,16 +97,24 @@ function toolResult(b: any, param: string): { message: ChatMessage; images: Cont
   return { message: { role: "tool", tool_call_id: b.tool_use_id, content }, images };
 }
 
+/**
+ * Blocks of a provider-run tool an answer carried (server_tool_use, web_search_tool_result, code_execution_tool_result,
+ * mcp_tool_use, …): a client gives them back in its next turn. `tool_result` is the client's own, in user turns.
+ */
+const SERVER_TOOL_BLOCK = /^(server_tool_use|mcp_tool_use|container_upload|[a-z_]+_tool_result)$/;
+
+/**
+ * A previous answer given back: text joined, as the answer's content was, with its citations as annotations and its
+ * server-tool blocks at their offsets (as providers/anthropic/response.ts makes them), so Anthropic gets the turn back as it was.
+ */
 function assistantMessage(content: unknown, i: number): ChatMessage {
   if (typeof content === "string") return { role: "assistant", content };
-  const texts: string[] = [];
   const toolCalls: ToolCall[] = [];
   const details: ReasoningDetail[] = [];
-  blocks(content, i).forEach((b, j) => {
+  const { texts, annotations, serverBlocks } = gatherBlocks(blocks(content, i), (b) => typeof b?.type === "string" && SERVER_TOOL_BLOCK.test(b.type), (b, j) => {
     const param = `messages[${i}].content[${j}]`;
     switch (b?.type) {
       case "text":
-        if (typeof b.text === "string") texts.push(b.text);
         break;
       case "tool_use":
         if (typeof b.id !== "string" || typeof b.name !== "string") throw BifrostError.badRequest(`${param}: tool_use needs id and name`, param);
@@ -128,5 +137,7 @@ function assistantMessage(content: unknown, i: number): ChatMessage {
   const message: ChatMessage = { role: "assistant", content: texts.length || toolCalls.length === 0 ? texts.join("") : null };
   if (toolCalls.length) message.tool_calls = toolCalls;
   if (details.length) message.reasoning_details = details;
+  if (annotations.length) message.annotations = annotations;
+  if (serverBlocks.length) message.server_tool_blocks = serverBlocks;
   return message;
 }

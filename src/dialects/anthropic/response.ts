@@ -1,7 +1,7 @@
 /** Canonical chat completion → Anthropic Message. */
 import type { AnthropicResponse, AnthropicResponseBlock } from "../../providers/anthropic/types";
 import type { AssistantMessage, ChatResponse } from "../../schemas/chat";
-import { interleavedBlocks } from "./citations";
+import { interleavedBlocks } from "../../providers/anthropic/citations";
 import { matchedStop, toAnthropicUsage, toStopReason } from "./finish";
 import { messageId, toolUseId } from "./ids";
 
@@ -16,7 +16,7 @@ export function toAnthropicMessage(res: ChatResponse): AnthropicResponse {
     content.push({ type: "tool_use", id: toolUseId(call.id), name: call.function.name, input: toolInput(call.function.arguments) });
   }
   const matched = matchedStop(choice);
-  const stop_reason = toStopReason(choice?.finish_reason, !!msg?.tool_calls?.length, matched);
+  const stop_reason = toStopReason(choice?.finish_reason, !!msg?.tool_calls?.length, matched, res.extra_fields?.native_finish_reason);
   return {
     id: messageId(res.id),
     type: "message",

@@ -25,6 +25,7 @@ export function createAnthropicStreamEncoder(): StreamEncoder {
   const toolBlocks = new Map<number, number>();
   let finish: FinishReason | undefined;
   let matched: string | null = null;
+  let native: unknown;
   let usage: Usage | null = null;
 
   function start(c: ChatChunk | null, out: Frame[]) {
@@ -110,7 +111,7 @@ export function createAnthropicStreamEncoder(): StreamEncoder {
 
   function finishMessage(out: Frame[]) {
     close(out);
-    const stop_reason = toStopReason(finish ?? null, toolBlocks.size > 0, matched);
+    const stop_reason = toStopReason(finish ?? null, toolBlocks.size > 0, matched, native);
     const delta = { stop_reason, stop_sequence: stop_reason === "stop_sequence" ? matched : null };
     out.push(frame({ type: "message_delta", delta, usage: toAnthropicUsage(usage) }), frame({ type: "message_stop" }));
     stopped = true;
@@ -135,6 +136,7 @@ export function createAnthropicStreamEncoder(): StreamEncoder {
         if (choice.finish_reason) {
           finish = choice.finish_reason;
           matched = matchedStop(choice);
+          native = c.extra_fields?.native_finish_reason;
           close(out);
         }
       }

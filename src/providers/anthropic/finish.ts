@@ -20,6 +20,17 @@ export function mapStopReason(reason: AnthropicStopReason | string | null | unde
   }
 }
 
+/** Reasons finish_reason keeps (end_turn and stop_sequence are both "stop": the dialect tells them apart by the matched sequence). */
+const MAPPED = new Set(["end_turn", "stop_sequence", "max_tokens", "tool_use", "refusal"]);
+
+/**
+ * The stop reason OpenAI's finish_reason cannot say (pause_turn: a server-tool turn the client continues;
+ * model_context_window_exceeded), for `extra_fields.native_finish_reason`, so the Anthropic dialect gives it back as it was.
+ */
+export function nativeFinishReason(reason: AnthropicStopReason | string | null | undefined): { native_finish_reason: string } | undefined {
+  return reason && !MAPPED.has(reason) ? { native_finish_reason: reason } : undefined;
+}
+
 /** Anthropic usage → OpenAI usage; Anthropic's input_tokens excludes cached tokens, OpenAI's prompt_tokens includes them. */
 export function toUsage(u: AnthropicUsage): Usage {
   const cacheRead = u.cache_read_input_tokens ?? 0;

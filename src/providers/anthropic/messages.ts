@@ -1,7 +1,8 @@
 /** Canonical messages → Anthropic's top-level system plus strictly alternating user/assistant messages. */
 import { toTurns } from "../turns";
-import type { ChatMessage, ContentPart } from "../../schemas/chat";
+import { isCitation, type ChatMessage, type ContentPart } from "../../schemas/chat";
 import { BifrostError } from "../../schemas/error";
+import { interleavedBlocks } from "./citations";
 import { DATA_URL, documentBlock } from "./documents";
 import type {
   AnthropicCacheControl,
@@ -62,19 +63,26 @@ function assistantBlocks(m: ChatMessage, i: number): AnthropicRequestBlock[] {
     if (d.type === "reasoning.text" && d.signature) blocks.push({ type: "thinking", thinking: d.text ?? "", signature: d.signature });
     else if (d.type === "reasoning.encrypted" && d.data) blocks.push({ type: "redacted_thinking", data: d.data });
   }
-  if (typeof m.content === "string") {
-    if (m.content) blocks.push(text(m.content));
-  } else if (m.content) {
-    m.content.forEach((p: ContentPart, j) => {
-      if (p.type === "text") {
-        if (p.text) blocks.push(text(p.text));
-      } else if (p.type !== "refusal") throw unsupportedPart(p.type, `messages[${i}].content[${j}]`);
-    });
-  }
+  const texts = assistantTexts(m, i);
+  const citations = (m.annotations ?? []).filter(isCitation);
+  if (citations.length || m.server_tool_blocks?.length) {
+    // A turn that used server tools or cited sources goes back block for block, as the answer gave it.
+    blocks.push(...interleavedBlocks(texts.join(""), citations, m.server_tool_blocks ?? []));
+  } else for (const t of texts) if (t) blocks.push(text(t));
   (m.tool_calls ?? []).forEach((call, j) => {
     blocks.push({ type: "tool_use", id: call.id, name: call.function.name, input: parseArguments(call.function.arguments, i, j) });
   });
   return blocks;
+}
+
+/** An assistant turn's text parts (refusals dropped); joined, they are what its annotations and server-tool offsets index. */
+function assistantTexts(m: ChatMessage, i: number): string[] {
+  if (typeof m.content === "string" || m.content == null) return [m.content ?? ""];
+  return m.content.map((p: ContentPart, j) => {
+    if (p.type === "text") return p.text;
+    if (p.type === "refusal") return "";
+    throw unsupportedPart(p.type, `messages[${i}].content[${j}]`);
+  });
 }
 
 function parseArguments(args: string, i: number, j: number): unknown {

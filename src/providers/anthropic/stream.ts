@@ -4,7 +4,7 @@ import { SseParser } from "../sse";
 import { EventBatches, parseEventJson, truncatedStream } from "../stream-events";
 import type { ProviderTarget, StreamDecoder } from "../types";
 import { anthropicError, streamErrorStatus } from "./errors";
-import { mapStopReason, toUsage } from "./finish";
+import { mapStopReason, nativeFinishReason, toUsage } from "./finish";
 import type { AnthropicStreamEvent, AnthropicUsage } from "./types";
 
 type Delta = ChatChunk["choices"][number]["delta"];
@@ -80,6 +80,8 @@ export function createAnthropicStreamDecoder(target: ProviderTarget, now = Date.
         const last = chunk({});
         last.choices[0]!.finish_reason = mapStopReason(ev.delta?.stop_reason) ?? "stop";
         last.usage = toUsage(mergeUsage(startUsage, ev.usage ?? {}));
+        const native = nativeFinishReason(ev.delta?.stop_reason);
+        if (native) last.extra_fields = native as ChatChunk["extra_fields"];
         out.push(last);
         return;
       }

@@ -13,6 +13,8 @@ export interface AnthropicCacheControl {
 export interface AnthropicTextBlock {
   type: "text";
   text: string;
+  /** An answer's citations (char_location, web_search_result_location, …), also in an assistant turn given back. */
+  citations?: Array<{ type: string; [k: string]: unknown }>;
   cache_control?: AnthropicCacheControl;
 }
 
@@ -57,7 +59,14 @@ export interface AnthropicRedactedThinkingBlock {
   data: string;
 }
 
+/** A server tool's block from an answer (server_tool_use, web_search_tool_result, …), given back verbatim in an assistant turn. */
+export interface AnthropicServerToolBlock {
+  type: string;
+  [k: string]: unknown;
+}
+
 export type AnthropicRequestBlock =
+  | AnthropicServerToolBlock
   | AnthropicTextBlock
   | AnthropicImageBlock
   | AnthropicDocumentBlock
@@ -135,7 +144,7 @@ export type AnthropicResponseBlock =
   | AnthropicToolUseBlock
   | AnthropicThinkingBlock
   | AnthropicRedactedThinkingBlock
-  | { type: string; [k: string]: unknown };
+  | AnthropicServerToolBlock;
 
 export interface AnthropicResponse {
   id: string;

@@ -76,6 +76,22 @@ function withoutCacheControl(body: Record<string, unknown>): void {
   if (Array.isArray(tools) && tools.some((t) => t.cache_control)) body.tools = tools.map(({ cache_control: _, ...t }) => t);
 }
 
+/**
+ * An assistant turn given back with an Anthropic answer's citations and server-tool blocks (web search, code execution):
+ * OpenAI-style servers cannot replay another provider's tool runs, so they get the turn's text only (both fields dropped).
+ */
+function textOnlyHistory(body: Record<string, unknown>): void {
+  const messages = body.messages as Array<Record<string, unknown>> | undefined;
+  const extended = (m: Record<string, unknown>) => "annotations" in m || "server_tool_blocks" in m;
+  if (Array.isArray(messages) && messages.some(extended)) {
+    body.messages = messages.map((m) => {
+      if (!extended(m)) return m;
+      const { annotations: _a, server_tool_blocks: _s, ...rest } = m;
+      return rest;
+    });
+  }
+}
+
 export function createOpenAIStreamDecoder(target: ProviderTarget): StreamDecoder<ChatChunk> {
   const sse = new SseParser();
   let done = false;
@@ -128,6 +144,7 @@ export function createOpenAIAdapter(d: OpenAIDialect): ProviderAdapter {
       const body = toOpenAIBody(req, target.model);
       if (d.rename) for (const [from, to] of Object.entries(d.rename)) if (from in body) (body[to] ??= body[from]), delete body[from];
       if (!d.cacheControl) withoutCacheControl(body);
+      textOnlyHistory(body);
       if (d.toolCallId) rewriteToolCallIds(body, d.toolCallId);
       if (d.drop) for (const f of d.drop) delete body[f];
       if (stream) {
