@@ -9,7 +9,7 @@ import { BifrostError } from "../../schemas/error";
 import { SseParser } from "../sse";
 import { malformedStream } from "../stream-events";
 import type { Op } from "../../schemas/ops";
-import type { ProviderAdapter, ProviderTarget, StreamDecoder, WireRequest } from "../types";
+import type { ProviderAdapter, ProviderTarget, ResponsesEvent, StreamDecoder, WireRequest } from "../types";
 import { openAIError } from "./errors";
 import { multipart } from "../multipart";
 
@@ -36,6 +36,8 @@ export interface OpenAIDialect {
   speech?: boolean;
   transcription?: boolean;
   images?: boolean;
+  /** Serves OpenAI's Responses API at /v1/responses, built-in tools (web_search, file_search, code_interpreter, …) included. */
+  responses?: boolean;
 }
 
 /** Fields only the gateway reads; never sent upstream. */
@@ -111,6 +113,60 @@ export function createOpenAIStreamDecoder(target: ProviderTarget): StreamDecoder
     },
   };
 }
+
+/** A Responses API request as the upstream takes it: its model, no gateway fields, `stream` as asked. */
+export function responsesWireBody(req: Record<string, unknown>, model: string, stream: boolean): string {
+  const body = toOpenAIBody(req, model);
+  if (stream) body.stream = true;
+  else delete body.stream;
+  return JSON.stringify(body);
+}
+
+export function checkResponseObject(body: any): Record<string, unknown> {
+  if (!body || typeof body !== "object" || !Array.isArray(body.output)) {
+    throw new BifrostError({ status: 502, type: "upstream_error", message: "upstream answered without a Response object (no output)" });
+  }
+  return body;
+}
+
+/** The Responses API's SSE: each event's JSON, unchanged; the stream is over after its terminal event (or [DONE]). */
+export function createResponsesStreamDecoder(target: ProviderTarget): StreamDecoder<ResponsesEvent> {
+  const sse = new SseParser();
+  let done = false;
+  const take = (events: ReturnType<SseParser["push"]>): ResponsesEvent[] => {
+    const out: ResponsesEvent[] = [];
+    for (const ev of events) {
+      if (done) break;
+      if (ev.data === "[DONE]") {
+        done = true;
+        break;
+      }
+      let json: any;
+      try {
+        json = JSON.parse(ev.data);
+      } catch {
+        throw malformedStream(target);
+      }
+      if (!json || typeof json.type !== "string") continue;
+      out.push(json as ResponsesEvent);
+      if (RESPONSES_TERMINAL.has(json.type)) done = true;
+    }
+    return out;
+  };
+  return {
+    push: (text) => take(sse.push(text)),
+    end: () => {
+      const rest = take(sse.end());
+      done = true;
+      return rest;
+    },
+    get done() {
+      return done;
+    },
+  };
+}
+
+const RESPONSES_TERMINAL = new Set(["response.completed", "response.failed", "response.incomplete", "error"]);
 
 export function createOpenAIAdapter(d: OpenAIDialect): ProviderAdapter {
   const auth = d.authHeader ?? bearer;
@@ -214,6 +270,13 @@ export function createOpenAIAdapter(d: OpenAIDialect): ProviderAdapter {
       if (!body || !Array.isArray(body.data)) throw new BifrostError({ status: 502, type: "upstream_error", message: "upstream answered without data" });
       return body;
     };
+  }
+  if (d.responses) {
+    caps.add("responses");
+    caps.add("responsesStream");
+    adapter.responsesRequest = (req, target, stream) => ({ url: `${target.baseUrl}/v1/responses`, method: "POST", headers: headers(target, auth), body: responsesWireBody(req, target.model, stream) });
+    adapter.responsesResponse = checkResponseObject;
+    adapter.responsesStreamDecoder = createResponsesStreamDecoder;
   }
   if (modelsPath) {
     adapter.listModelsRequest = (target) => ({ url: target.baseUrl + modelsPath, method: "GET", headers: headers(target, auth) });
