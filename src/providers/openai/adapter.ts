@@ -147,6 +147,7 @@ export function createResponsesStreamDecoder(target: ProviderTarget): StreamDeco
       } catch {
         throw malformedStream(target);
       }
+      if (json && typeof json.type !== "string" && json.error) throw openAIError(502, ev.data, target);
       if (!json || typeof json.type !== "string") continue;
       out.push(json as ResponsesEvent);
       if (RESPONSES_TERMINAL.has(json.type)) done = true;
