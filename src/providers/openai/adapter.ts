@@ -78,11 +78,15 @@ function withoutCacheControl(body: Record<string, unknown>): void {
   if (Array.isArray(tools) && tools.some((t) => t.cache_control)) body.tools = tools.map(({ cache_control: _, ...t }) => t);
 }
 
-export function createOpenAIStreamDecoder(target: ProviderTarget): StreamDecoder<ChatChunk> {
+/**
+ * OpenAI-style SSE of JSON events: `pick` says what one event yields (null: nothing) and whether it is the last;
+ * [DONE] or a clean close ends the stream too (many compatible servers, Ollama and some vLLM builds, send no [DONE]).
+ */
+function createSseJsonDecoder<C>(target: ProviderTarget, pick: (json: any, data: string) => { item: C | null; last?: boolean }): StreamDecoder<C> {
   const sse = new SseParser();
   let done = false;
-  const take = (events: ReturnType<SseParser["push"]>): ChatChunk[] => {
-    const out: ChatChunk[] = [];
+  const take = (events: ReturnType<SseParser["push"]>): C[] => {
+    const out: C[] = [];
     for (const ev of events) {
       if (done) break;
       if (ev.data === "[DONE]") {
@@ -95,8 +99,9 @@ export function createOpenAIStreamDecoder(target: ProviderTarget): StreamDecoder
       } catch {
         throw malformedStream(target);
       }
-      if (json && json.error) throw openAIError(502, ev.data, target);
-      if (json && Array.isArray(json.choices)) out.push(json as ChatChunk);
+      const { item, last } = pick(json, ev.data);
+      if (item !== null) out.push(item);
+      if (last) done = true;
     }
     return out;
   };
@@ -104,7 +109,6 @@ export function createOpenAIStreamDecoder(target: ProviderTarget): StreamDecoder
     push: (text) => take(sse.push(text)),
     end: () => {
       const rest = take(sse.end());
-      // Many compatible servers (Ollama, some vLLM builds) close without [DONE]; a clean close is an end.
       done = true;
       return rest;
     },
@@ -112,6 +116,13 @@ export function createOpenAIStreamDecoder(target: ProviderTarget): StreamDecoder
       return done;
     },
   };
+}
+
+export function createOpenAIStreamDecoder(target: ProviderTarget): StreamDecoder<ChatChunk> {
+  return createSseJsonDecoder(target, (json, data) => {
+    if (json && json.error) throw openAIError(502, data, target);
+    return { item: json && Array.isArray(json.choices) ? (json as ChatChunk) : null };
+  });
 }
 
 /** A Responses API request as the upstream takes it: its model, no gateway fields, `stream` as asked. */
@@ -131,40 +142,11 @@ export function checkResponseObject(body: any): Record<string, unknown> {
 
 /** The Responses API's SSE: each event's JSON, unchanged; the stream is over after its terminal event (or [DONE]). */
 export function createResponsesStreamDecoder(target: ProviderTarget): StreamDecoder<ResponsesEvent> {
-  const sse = new SseParser();
-  let done = false;
-  const take = (events: ReturnType<SseParser["push"]>): ResponsesEvent[] => {
-    const out: ResponsesEvent[] = [];
-    for (const ev of events) {
-      if (done) break;
-      if (ev.data === "[DONE]") {
-        done = true;
-        break;
-      }
-      let json: any;
-      try {
-        json = JSON.parse(ev.data);
-      } catch {
-        throw malformedStream(target);
-      }
-      if (json && typeof json.type !== "string" && json.error) throw openAIError(502, ev.data, target);
-      if (!json || typeof json.type !== "string") continue;
-      out.push(json as ResponsesEvent);
-      if (RESPONSES_TERMINAL.has(json.type)) done = true;
-    }
-    return out;
-  };
-  return {
-    push: (text) => take(sse.push(text)),
-    end: () => {
-      const rest = take(sse.end());
-      done = true;
-      return rest;
-    },
-    get done() {
-      return done;
-    },
-  };
+  return createSseJsonDecoder(target, (json, data) => {
+    if (json && typeof json.type !== "string" && json.error) throw openAIError(502, data, target);
+    if (!json || typeof json.type !== "string") return { item: null };
+    return { item: json as ResponsesEvent, last: RESPONSES_TERMINAL.has(json.type) };
+  });
 }
 
 const RESPONSES_TERMINAL = new Set(["response.completed", "response.failed", "response.incomplete", "error"]);
