@@ -114,3 +114,18 @@ describe("openai SDK: Responses built-in tools run by the provider", () => {
     expect(res.output_text).toContain("mock reply to: Hello");
   });
 });
+
+describe("with provider worker threads (--workers 1)", () => {
+  let wgw: Gateway;
+  let wclient: OpenAI;
+  beforeAll(async () => {
+    wgw = await openGateway({ providers: { openai: { keys: [{ value: "sk-w" }], network_config: { base_url: mock.url } } } }, { workers: 1 });
+    wclient = new OpenAI({ baseURL: `${wgw.url}/v1`, apiKey: "x", maxRetries: 0 });
+  });
+  afterAll(() => wgw?.close());
+
+  test("the Response object and the event stream cross the worker boundary intact", async () => {
+    expectSearchAndCitation((await wclient.responses.create({ model: "openai/gpt-4o", tools, input })).output);
+    expectSearchAndCitation((await wclient.responses.stream({ model: "openai/gpt-4o", tools, input }).finalResponse()).output);
+  });
+});
