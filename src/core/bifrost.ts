@@ -17,7 +17,7 @@ import type { EmbeddingRequest, EmbeddingResponse } from "../schemas/embeddings"
 import type { BifrostError } from "../schemas/error";
 import type { ModelEntry, ModelList } from "../schemas/models";
 import type { TokenCountResponse } from "../schemas/tokens";
-import type { StreamOp, UnaryOp } from "../schemas/ops";
+import type { Op, StreamOp, UnaryOp } from "../schemas/ops";
 import { validateRequest } from "../schemas/requests";
 import { WorkerPoolTransport } from "../workers/pool";
 import { registerKeySecrets } from "./key-secrets";
@@ -198,11 +198,17 @@ export class Bifrost implements GatewayParts {
 
   /** Does the provider `model` names serve /v1/completions itself (rather than through chat)? */
   servesTextCompletions(model: unknown): boolean {
-    if (typeof model !== "string") return false;
+    return this.routedProvider(model)?.serves("textCompletion") ?? false;
+  }
+
+  /** The configured provider `model` names (null when it names none), and whether it serves an operation itself. */
+  routedProvider(model: unknown): { name: string; serves(op: Op): boolean } | null {
+    if (typeof model !== "string") return null;
     try {
-      return getAdapter(resolveModel(model, this.config.providers).provider.type).capabilities.has("textCompletion");
+      const p = resolveModel(model, this.config.providers).provider;
+      return { name: p.name, serves: (op) => getAdapter(p.type).capabilities.has(op) };
     } catch {
-      return false;
+      return null;
     }
   }
 

@@ -4,7 +4,7 @@
  * the upstream's JSON parse. Runs on the server thread, or inside a Bun Worker (src/workers).
  */
 import { getAdapter } from "../providers";
-import type { ProviderAdapter, ProviderTarget, WireRequest } from "../providers/types";
+import type { ProviderAdapter, ProviderTarget, StreamDecoder, WireRequest } from "../providers/types";
 import type { ChatChunk, ChatRequest } from "../schemas/chat";
 import { BifrostError } from "../schemas/error";
 import { isStreamOp, type Op } from "../schemas/ops";
@@ -27,9 +27,12 @@ export interface ProviderCall {
   idleTimeoutMs: number;
 }
 
-/** A started stream: batches of canonical chunks as the upstream sends them, null at the end. */
-export interface ChunkStream {
-  next(): Promise<ChatChunk[] | null>;
+/**
+ * A started stream: batches of canonical chunks as the upstream sends them, null at the end. A responsesStream
+ * carries the upstream's Responses events instead (ChunkStream<ResponsesEvent>), through the same path.
+ */
+export interface ChunkStream<C = ChatChunk> {
+  next(): Promise<C[] | null>;
   cancel(): void;
 }
 
@@ -74,7 +77,9 @@ export async function openStream(call: ProviderCall, req: unknown, signal?: Abor
     throw toError(err, timer, call);
   }
   timer.streaming(call.idleTimeoutMs);
-  const dec = adapter.chatStreamDecoder(call.target);
+  const responses = call.op === "responsesStream";
+  // Responses events travel the chunk path unchanged (no extra_fields: the event shapes have no room for them).
+  const dec = responses ? (adapter.responsesStreamDecoder!(call.target) as unknown as StreamDecoder<ChatChunk>) : adapter.chatStreamDecoder(call.target);
   const text = new TextDecoder();
   const reader = res.body.getReader();
   const extra = { provider: call.target.provider, model_requested: call.modelRequested };
@@ -86,8 +91,8 @@ export async function openStream(call: ProviderCall, req: unknown, signal?: Abor
     reader.cancel().catch(() => {});
   };
   const tag = (chunks: ChatChunk[]) => {
-    // A chunk's own extra_fields (native_finish_reason) are kept.
-    for (const c of chunks) c.extra_fields = c.extra_fields ? { ...c.extra_fields, ...extra } : extra;
+    // Responses events pass through as the provider sent them; a chat chunk's own extra_fields (native_finish_reason) are kept.
+    if (!responses) for (const c of chunks) c.extra_fields = c.extra_fields ? { ...c.extra_fields, ...extra } : extra;
     return chunks;
   };
   return {
@@ -178,6 +183,10 @@ function toWire(adapter: ProviderAdapter, call: ProviderCall, req: any): WireReq
       return adapter.imageGenerationRequest(req, t);
     case "countTokens":
       return adapter.countTokensRequest!(req, t);
+    case "responses":
+    case "responsesStream":
+      if (!adapter.responsesRequest) throw unsupported(call, "the Responses API");
+      return adapter.responsesRequest(req, t, call.op === "responsesStream");
   }
 }
 
@@ -200,6 +209,8 @@ function fromWire(adapter: ProviderAdapter, call: ProviderCall, body: any, req: 
       return adapter.listModelsResponse!(body, t);
     case "countTokens":
       return adapter.countTokensResponse!(body, t);
+    case "responses":
+      return adapter.responsesResponse!(body, t);
     default:
       throw new Error(`${call.op} has no unary answer`);
   }

@@ -10,6 +10,7 @@
 import type { ResolvedConfig, ResolvedKey, ResolvedProvider } from "../config/resolved";
 import type { Pipeline } from "../plugins/pipeline";
 import type { AnyRequest, RequestContext } from "../plugins/types";
+import type { ResponsesEvent } from "../providers/types";
 import type { ChatChunk, ChatResponse } from "../schemas/chat";
 import { BifrostError } from "../schemas/error";
 import { isStreamOp, type Op, type StreamOp, type UnaryOp } from "../schemas/ops";
@@ -126,8 +127,10 @@ export async function runRequest(gw: GatewayParts, op: UnaryOp | StreamOp, body:
 
     if (!error) {
       if (!stream) return { answer: answer!, retries: tally.retries };
-      chunks ??= chunksOf(responseAsChunks(answer!.value as ChatResponse));
-      return { chunks: ctx && pipe.hasChunk ? withChunkHooks(pipe, ctx, chunks) : chunks, retries: tally.retries };
+      chunks ??= op === "responsesStream" ? (chunksOf(responseAsEvents(answer!.value)) as unknown as ChunkStream) : chunksOf(responseAsChunks(answer!.value as ChatResponse));
+      // Chunk hooks read chat chunks: a Responses event stream passes them by.
+      const hooked = ctx && pipe.hasChunk && op !== "responsesStream";
+      return { chunks: hooked ? withChunkHooks(pipe, ctx, chunks) : chunks, retries: tally.retries };
     }
 
     // 4. Fall back, unless the client left, the gateway is stopping, or a plugin said no.
@@ -286,8 +289,8 @@ function withChunkHooks(pipe: Pipeline, ctx: RequestContext, src: ChunkStream): 
 }
 
 /** A plugin's stream (or a replayed response) as a ChunkStream. */
-function chunksOf(chunks: AsyncIterable<ChatChunk> | Iterable<ChatChunk>): ChunkStream {
-  const it = Symbol.asyncIterator in chunks ? (chunks as AsyncIterable<ChatChunk>)[Symbol.asyncIterator]() : (chunks as Iterable<ChatChunk>)[Symbol.iterator]();
+function chunksOf<C = ChatChunk>(chunks: AsyncIterable<C> | Iterable<C>): ChunkStream<C> {
+  const it = Symbol.asyncIterator in chunks ? (chunks as AsyncIterable<C>)[Symbol.asyncIterator]() : (chunks as Iterable<C>)[Symbol.iterator]();
   return {
     async next() {
       const r = await it.next();
@@ -321,6 +324,14 @@ export function responseAsChunks(res: ChatResponse): ChatChunk[] {
     },
     { ...base, ...extra, choices: [{ index: ch.index, delta: {}, finish_reason: ch.finish_reason }], ...(res.usage ? { usage: res.usage } : {}) },
   ]);
+}
+
+/** A whole Response object (a plugin's answer) replayed as a Responses event stream: created, then completed. */
+export function responseAsEvents(res: Record<string, unknown>): ResponsesEvent[] {
+  return [
+    { type: "response.created", sequence_number: 0, response: { ...res, status: "in_progress", output: [] } },
+    { type: "response.completed", sequence_number: 1, response: res },
+  ];
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

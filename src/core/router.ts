@@ -81,7 +81,8 @@ export function candidate(op: Op, requested: string, providers: Map<string, Reso
   const allowed = provider.allowedRequests?.[OP_REQUEST_TYPE[op]];
   // Every provider answers countTokens: by its own count, or by the gateway's estimate (src/core/token-estimate.ts).
   if ((op !== "countTokens" && !getAdapter(provider.type).capabilities.has(op)) || allowed === false) {
-    throw BifrostError.badRequest(`provider ${provider.name} does not support ${OP_REQUEST_TYPE[op].replace(/_/g, " ")}`, "model", "unsupported_operation");
+    const what = op === "responses" || op === "responsesStream" ? "OpenAI's Responses API natively (needed to run its built-in tools)" : OP_REQUEST_TYPE[op].replace(/_/g, " ");
+    throw BifrostError.badRequest(`provider ${provider.name} does not support ${what}`, "model", "unsupported_operation");
   }
   return { provider, model, requested };
 }
@@ -101,6 +102,19 @@ export function candidates(op: Op, model: string, fallbacks: string[] | undefine
     }
   };
   const out = [one(model)];
-  if (fallbacks) for (const f of fallbacks) out.push(one(f));
+  if (fallbacks) for (const f of fallbacks) out.push(op === "responses" || op === "responsesStream" ? passThroughFallback(op, f, providers, one) : one(f));
   return out;
+}
+
+/**
+ * A Responses request sent as it is (built-in tools) may list fallbacks whose provider has no native Responses API:
+ * that candidate fails with its own 400 when its turn comes, rather than the whole request up front.
+ */
+function passThroughFallback(op: Op, requested: string, providers: Map<string, ResolvedProvider>, route: (requested: string) => Candidate): Candidate {
+  try {
+    return candidate(op, requested, providers);
+  } catch (e) {
+    if (!(e instanceof BifrostError) || e.code !== "unsupported_operation") return route(requested);
+    return { ...resolveModel(requested, providers), requested, unrouted: e };
+  }
 }

@@ -17,10 +17,10 @@ export interface IngressParams {
 /** A frame of the client's stream: text (SSE, JSON lines) or bytes (AWS eventstream). */
 export type Frame = string | Uint8Array;
 
-export interface StreamEncoder {
+export interface StreamEncoder<C = ChatChunk> {
   readonly contentType: string;
   /** Frames for one canonical chunk (may be none, or several). */
-  chunk(c: ChatChunk): Frame[];
+  chunk(c: C): Frame[];
   /** Frames that close a successful stream. */
   end(): Frame[];
   /** The client dialect's in-stream error, after which the stream ends. */

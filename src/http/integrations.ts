@@ -14,12 +14,12 @@ import { cohereDialect } from "../dialects/cohere";
 import { genaiDialect, modelFromPath } from "../dialects/genai";
 import { genaiCountTokens } from "../dialects/genai/count-tokens";
 import { genaiBatchEmbedContents, genaiEmbedContent } from "../dialects/genai/embeddings";
-import { responsesDialect } from "../dialects/responses";
 import { responsesInputTokens } from "../dialects/responses/input-tokens";
 import type { UnaryIngress } from "../dialects/unary";
 import { BifrostError } from "../schemas/error";
 import { serveDialect } from "./dialect";
 import { serveUnaryIngress } from "./dialect-unary";
+import { serveResponses } from "./responses";
 import { jsonResponse } from "./respond";
 import type { Route } from "./route";
 
@@ -35,10 +35,11 @@ const bedrockDialect: IngressDialect = {
 export function integrationRoutes(bf: Bifrost, route: Route, maxBody: number) {
   const dialect = (d: IngressDialect) => route((r) => serveDialect(bf, d, maxBody, r, {}));
   const unary = (u: UnaryIngress) => route((r) => serveUnaryIngress(bf, u, maxBody, r, {}));
+  const responses = route((r) => serveResponses(bf, maxBody, r));
   return new Elysia({ name: "integrations" })
-    .post("/v1/responses", dialect(responsesDialect), NO_PARSE)
-    .post("/openai/v1/responses", dialect(responsesDialect), NO_PARSE)
-    .post("/openai/responses", dialect(responsesDialect), NO_PARSE)
+    .post("/v1/responses", responses, NO_PARSE)
+    .post("/openai/v1/responses", responses, NO_PARSE)
+    .post("/openai/responses", responses, NO_PARSE)
     .post("/v1/responses/input_tokens", unary(responsesInputTokens), NO_PARSE)
     .post("/openai/v1/responses/input_tokens", unary(responsesInputTokens), NO_PARSE)
     .post("/openai/responses/input_tokens", unary(responsesInputTokens), NO_PARSE)

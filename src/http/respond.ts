@@ -44,7 +44,7 @@ export function sseResponse(src: ChunkStream, headers?: Record<string, string>):
  * Canonical chunks → a dialect's frames, written straight to the connection (a direct stream: no
  * queue, strings written as they are). A mid-stream failure becomes the dialect's error frames.
  */
-export function framedBody(src: ChunkStream, enc: StreamEncoder): ReadableStream<Uint8Array> {
+export function framedBody<C>(src: ChunkStream<C>, enc: StreamEncoder<C>): ReadableStream<Uint8Array> {
   let cancelled = false;
   return new ReadableStream({
     type: "direct",

@@ -48,7 +48,7 @@ export const PROVIDERS: Record<string, ProviderEntry> = {
     baseUrl: "https://api.openai.com",
     keyEnv: ["OPENAI_API_KEY"],
     modelPattern: /^(gpt-|o\d|chatgpt-|text-embedding-|davinci|babbage|omni-|dall-e|tts-|whisper)/,
-    dialect: { speech: true, transcription: true, images: true },
+    dialect: { speech: true, transcription: true, images: true, responses: true },
   },
   anthropic: { base: "anthropic", baseUrl: "https://api.anthropic.com", keyEnv: ["ANTHROPIC_API_KEY"], modelPattern: /^claude-/ },
   gemini: { base: "gemini", baseUrl: "https://generativelanguage.googleapis.com", keyEnv: ["GEMINI_API_KEY", "GOOGLE_API_KEY"], modelPattern: /^(gemini-|gemma-|text-embedding-0|embedding-0)/ },

@@ -12,6 +12,12 @@ import type { Op } from "../schemas/ops";
 import type { ImageGenerationRequest, ImageGenerationResponse } from "../schemas/images";
 import type { TokenCountResponse } from "../schemas/tokens";
 
+/** One event of a Responses API stream, as the upstream sent it ("response.created", "response.output_item.added", …). */
+export interface ResponsesEvent {
+  type: string;
+  [field: string]: unknown;
+}
+
 /** Where and as whom one call goes: resolved by the router before the adapter runs. */
 export interface ProviderTarget {
   /** Configured provider name, e.g. "openai", "groq" or a custom "my-vllm". */
@@ -85,6 +91,15 @@ export interface ProviderAdapter {
   /** The upstream's own token count for a chat request (capability "countTokens"); without it the gateway estimates. */
   countTokensRequest?(req: ChatRequest, target: ProviderTarget): WireRequest;
   countTokensResponse?(body: any, target: ProviderTarget): TokenCountResponse;
+  /**
+   * OpenAI's Responses API served natively (capabilities "responses"/"responsesStream"): the client's Responses request
+   * goes out as it is (model rewritten, gateway fields dropped), its built-in tools run upstream, and the Response
+   * object / event stream comes back as the upstream sent it.
+   */
+  responsesRequest?(req: Record<string, unknown>, target: ProviderTarget, stream: boolean): WireRequest;
+  responsesResponse?(body: any, target: ProviderTarget): Record<string, unknown>;
+  /** Decodes the upstream's Responses SSE into its events ({type, …}), unchanged. */
+  responsesStreamDecoder?(target: ProviderTarget): StreamDecoder<ResponsesEvent>;
   listModelsRequest?(target: ProviderTarget): WireRequest;
   listModelsResponse?(body: any, target: ProviderTarget): ModelEntry[];
   /** An upstream non-2xx answer (body as text, maybe not JSON) → the gateway's error, keeping status and message. */

@@ -14,17 +14,20 @@ export const OPS = [
   "transcription",
   "imageGeneration",
   "countTokens",
+  /** OpenAI's Responses API sent as it is, to a provider that serves it natively (built-in tools run there). */
+  "responses",
+  "responsesStream",
 ] as const;
 
 export type Op = (typeof OPS)[number];
 
 /** Ops whose answer is a stream of chunks. */
-export type StreamOp = "chatStream" | "textCompletionStream";
+export type StreamOp = "chatStream" | "textCompletionStream" | "responsesStream";
 /** Ops a client sends with a body and gets one answer for. */
 export type UnaryOp = Exclude<Op, StreamOp | "listModels">;
 
 export function isStreamOp(op: Op): op is StreamOp {
-  return op === "chatStream" || op === "textCompletionStream";
+  return op === "chatStream" || op === "textCompletionStream" || op === "responsesStream";
 }
 
 /** The Go Bifrost's request-type names (custom_provider_config.allowed_requests, logs). */
@@ -40,4 +43,6 @@ export const OP_REQUEST_TYPE: Record<Op, string> = {
   transcription: "transcription",
   imageGeneration: "image_generation",
   countTokens: "count_tokens",
+  responses: "responses",
+  responsesStream: "responses_stream",
 };

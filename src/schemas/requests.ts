@@ -50,6 +50,18 @@ export const validateTextCompletionRequest = validator<Record<string, unknown> &
   ),
 );
 
+/** A Responses API request passed through to a provider that serves it natively: the gateway reads only model and fallbacks. */
+export const validateResponsesRequest = validator<Record<string, unknown> & { model: string; fallbacks?: string[] }>(
+  t.Object(
+    {
+      model: t.String({ minLength: 1, maxLength: 512 }),
+      stream: t.Optional(t.Boolean()),
+      fallbacks: t.Optional(t.Array(t.String({ minLength: 1 }))),
+    },
+    { additionalProperties: true },
+  ),
+);
+
 export const validateTranscriptionRequest = validator<TranscriptionRequest>(
   t.Object(
     {
@@ -77,6 +89,8 @@ const BY_OP: Record<UnaryOp | StreamOp, (body: unknown) => unknown> = {
   imageGeneration: validateImageRequest,
   // A token count's request is the chat request it would be (src/schemas/tokens.ts).
   countTokens: validateChatRequest,
+  responses: validateResponsesRequest,
+  responsesStream: validateResponsesRequest,
 };
 
 export function validateRequest(op: UnaryOp | StreamOp, body: unknown): unknown {

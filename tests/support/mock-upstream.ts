@@ -68,7 +68,8 @@ export interface MockUpstreamOptions {
 }
 
 import { MOCK_DIALECTS } from "./mock";
-import { cachedTokens, type MockDialect, type MockReply } from "./mock/types";
+import { cachedTokens, splitInto, sseEvent, type MockDialect, type MockReply } from "./mock/types";
+import { responsesReply } from "./mock/responses";
 
 type Flavor = "openai" | "anthropic";
 
@@ -149,23 +150,12 @@ function replyLength(words: number, maxTokens: unknown): { n: number; truncated:
   return cap < words ? { n: cap, truncated: true } : { n: words, truncated: false };
 }
 
-function splitInto(s: string, pieces: number): string[] {
-  const size = Math.max(1, Math.ceil(s.length / pieces));
-  const out: string[] = [];
-  for (let i = 0; i < s.length; i += size) out.push(s.slice(i, i + size));
-  return out;
-}
-
 function isObject(v: unknown): v is Record<string, any> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 function sseData(obj: unknown): string {
   return `data: ${JSON.stringify(obj)}\n\n`;
-}
-
-function sseEvent(event: string, obj: unknown): string {
-  return `event: ${event}\ndata: ${JSON.stringify(obj)}\n\n`;
 }
 
 // ---------------------------------------------------------------- errors
@@ -344,6 +334,17 @@ function handleChat(req: Request, body: any, ctx: Ctx): Reply {
   if (body.stream !== true) return { kind: "json", status: 200, body: completion };
   const frames = mistral ? chatFrames(completion, false, true) : chatFrames(completion, body.stream_options?.include_usage === true);
   return { kind: "sse", frames, errorFrame: streamErrorFrame("openai") };
+}
+
+// ---------------------------------------------------------------- OpenAI: Responses API (built-in tools run here)
+
+function handleResponses(req: Request, body: any, ctx: Ctx): Reply {
+  const denied = checkOpenAIAuth(req);
+  if (denied) return denied;
+  if (!isObject(body)) return errorReply("openai", 400, "We could not parse the JSON body of your request.");
+  if (typeof body.model !== "string" || !body.model) return errorReply("openai", 400, "Missing required parameter: 'model'.");
+  if (body.input == null) return errorReply("openai", 400, "Missing required parameter: 'input'.");
+  return responsesReply(body, ctx, streamErrorFrame("openai"));
 }
 
 // ---------------------------------------------------------------- OpenAI: embeddings
@@ -589,6 +590,7 @@ function flavorOf(req: Request, path: string): Flavor {
 function route(req: Request, path: string, body: any, ctx: Ctx): Reply {
   const key = `${req.method} ${path}`;
   if (key === "POST /v1/chat/completions") return handleChat(req, body, ctx);
+  if (key === "POST /v1/responses") return handleResponses(req, body, ctx);
   if (key === "POST /v1/messages") return handleMessages(req, body, ctx);
   if (key === "POST /v1/messages/count_tokens") return handleCountTokens(req, body);
   if (key === "POST /v1/embeddings") return handleEmbeddings(req, body);

@@ -5,14 +5,15 @@ import { BifrostError } from "../../schemas/error";
 type Tools = NonNullable<ChatRequest["tools"]>;
 
 /**
- * Hosted tools (web_search, file_search, code_interpreter, mcp, …) run inside OpenAI's Responses API; this route
- * goes through chat completions, where no provider runs them, so they are a 400 that says so.
+ * Hosted tools (web_search, file_search, code_interpreter, mcp, …) run inside OpenAI's Responses API. Requests with
+ * them go to providers that serve it natively as they are (src/http/responses.ts); this translation goes through
+ * chat completions, where no provider runs them, so here they are a 400 that says so.
  */
 export function toChatTools(tools: unknown): Tools {
   if (!Array.isArray(tools)) throw BifrostError.badRequest("tools: must be an array", "tools");
   return tools.map((t: any, i): Tools[number] => {
     if (t?.type !== "function") {
-      throw BifrostError.badRequest(`tools[${i}].type: unsupported tool type "${t?.type}"; OpenAI's hosted tools run only in its Responses API, and the gateway's /v1/responses goes through chat completions: only function tools are supported here`, `tools[${i}].type`);
+      throw BifrostError.badRequest(`tools[${i}].type: unsupported tool type "${t?.type}"; OpenAI's hosted tools run only on providers that serve its Responses API natively (openai, azure); through chat completions only function tools are supported`, `tools[${i}].type`);
     }
     if (typeof t.name !== "string" || !t.name) throw BifrostError.badRequest(`tools[${i}].name: field required`, `tools[${i}].name`);
     const fn: FunctionTool["function"] = { name: t.name };

@@ -5,9 +5,9 @@ import { ENTRA_TOKEN, fixtureJson, fixtureText, target, TEST_KEY } from "./__fix
 
 const chat = (over: Partial<ChatRequest> = {}): ChatRequest => ({ model: "azure/gpt-4o", messages: [{ role: "user", content: "Hola" }], ...over });
 
-test("kind azure with chat, streaming and embeddings; no listModelsRequest (the core lists key-config deployments)", () => {
+test("kind azure with chat, streaming, embeddings and the native Responses API; no listModelsRequest (the core lists key-config deployments)", () => {
   expect(azureAdapter.kind).toBe("azure");
-  expect([...azureAdapter.capabilities].sort()).toEqual(["chat", "chatStream", "embeddings"]);
+  expect([...azureAdapter.capabilities].sort()).toEqual(["chat", "chatStream", "embeddings", "responses", "responsesStream"]);
   expect(azureAdapter.listModelsRequest).toBeUndefined();
 });
 

@@ -3,7 +3,7 @@
  * with api-key or Entra bearer auth. No listModelsRequest: the core lists the key configs' deployments instead.
  */
 import type { EmbeddingRequest } from "../../schemas/embeddings";
-import { createOpenAIAdapter, toOpenAIBody } from "../openai/adapter";
+import { checkResponseObject, createOpenAIAdapter, createResponsesStreamDecoder, responsesWireBody, toOpenAIBody } from "../openai/adapter";
 import { openAIError } from "../openai/errors";
 import type { Op } from "../../schemas/ops";
 import type { ProviderAdapter, ProviderTarget, WireRequest } from "../types";
@@ -19,7 +19,7 @@ const withoutUsage = createOpenAIAdapter({ kind: "azure", chatPath: "", embeddin
 
 export const azureAdapter: ProviderAdapter = {
   kind: "azure",
-  capabilities: new Set<Op>(["chat", "chatStream", "embeddings"]),
+  capabilities: new Set<Op>(["chat", "chatStream", "embeddings", "responses", "responsesStream"]),
   chatRequest(req, target, stream): WireRequest {
     const route = resolveAzure(target);
     const base = route.streamUsage ? withUsage : withoutUsage;
@@ -34,6 +34,12 @@ export const azureAdapter: ProviderAdapter = {
     return { url: azureUrl(route, "embeddings"), method: "POST", headers: azureHeaders(target, route), body: JSON.stringify(toOpenAIBody(req, route.deployment)) };
   },
   embeddingResponse: (body, target) => withUsage.embeddingResponse!(body, target),
+  responsesRequest(req, target, stream): WireRequest {
+    const route = resolveAzure(target);
+    return { url: azureUrl(route, "responses"), method: "POST", headers: azureHeaders(target, route), body: responsesWireBody(req, route.deployment, stream) };
+  },
+  responsesResponse: checkResponseObject,
+  responsesStreamDecoder: createResponsesStreamDecoder,
   errorFromResponse: openAIError,
 };
 

@@ -1,9 +1,9 @@
 import { expect, test } from "bun:test";
 import { resolveAzure } from "./config";
-import { azureUrl } from "./urls";
+import { azureUrl, type AzureOperation } from "./urls";
 import { target } from "./__fixtures__";
 
-const url = (keyConfig: Record<string, any>, op: "chat/completions" | "embeddings" = "chat/completions", model = "gpt-4o") =>
+const url = (keyConfig: Record<string, any>, op: AzureOperation = "chat/completions", model = "gpt-4o") =>
   azureUrl(resolveAzure(target({ model, keyConfig: { endpoint: "https://r.openai.azure.com", deployments: { "gpt-4o": "gpt4o-prod" }, ...keyConfig } })), op);
 
 test("deployments API: deployment in the path, api-version in the query", () => {
@@ -20,4 +20,9 @@ test("v1 API: no deployment in the path, no api-version (preview keeps api-versi
 
 test("deployment names are escaped in the path", () => {
   expect(url({ deployments: { "gpt-4o": "team a/prod" } })).toBe("https://r.openai.azure.com/openai/deployments/team%20a%2Fprod/chat/completions?api-version=2024-10-21");
+});
+
+test("Responses API: no deployment in the path on either API (the body's model names it)", () => {
+  expect(url({}, "responses")).toBe("https://r.openai.azure.com/openai/responses?api-version=2024-10-21");
+  expect(url({ api_version: "v1" }, "responses")).toBe("https://r.openai.azure.com/openai/v1/responses");
 });

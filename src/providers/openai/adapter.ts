@@ -9,7 +9,7 @@ import { BifrostError } from "../../schemas/error";
 import { SseParser } from "../sse";
 import { malformedStream } from "../stream-events";
 import type { Op } from "../../schemas/ops";
-import type { ProviderAdapter, ProviderTarget, StreamDecoder, WireRequest } from "../types";
+import type { ProviderAdapter, ProviderTarget, ResponsesEvent, StreamDecoder, WireRequest } from "../types";
 import { openAIError } from "./errors";
 import { multipart } from "../multipart";
 
@@ -36,6 +36,8 @@ export interface OpenAIDialect {
   speech?: boolean;
   transcription?: boolean;
   images?: boolean;
+  /** Serves OpenAI's Responses API at /v1/responses, built-in tools (web_search, file_search, code_interpreter, …) included. */
+  responses?: boolean;
 }
 
 /** Fields only the gateway reads; never sent upstream. */
@@ -92,11 +94,15 @@ function textOnlyHistory(body: Record<string, unknown>): void {
   }
 }
 
-export function createOpenAIStreamDecoder(target: ProviderTarget): StreamDecoder<ChatChunk> {
+/**
+ * OpenAI-style SSE of JSON events: `pick` says what one event yields (null: nothing) and whether it is the last;
+ * [DONE] or a clean close ends the stream too (many compatible servers, Ollama and some vLLM builds, send no [DONE]).
+ */
+function createSseJsonDecoder<C>(target: ProviderTarget, pick: (json: any, data: string) => { item: C | null; last?: boolean }): StreamDecoder<C> {
   const sse = new SseParser();
   let done = false;
-  const take = (events: ReturnType<SseParser["push"]>): ChatChunk[] => {
-    const out: ChatChunk[] = [];
+  const take = (events: ReturnType<SseParser["push"]>): C[] => {
+    const out: C[] = [];
     for (const ev of events) {
       if (done) break;
       if (ev.data === "[DONE]") {
@@ -109,8 +115,9 @@ export function createOpenAIStreamDecoder(target: ProviderTarget): StreamDecoder
       } catch {
         throw malformedStream(target);
       }
-      if (json && json.error) throw openAIError(502, ev.data, target);
-      if (json && Array.isArray(json.choices)) out.push(json as ChatChunk);
+      const { item, last } = pick(json, ev.data);
+      if (item !== null) out.push(item);
+      if (last) done = true;
     }
     return out;
   };
@@ -118,7 +125,6 @@ export function createOpenAIStreamDecoder(target: ProviderTarget): StreamDecoder
     push: (text) => take(sse.push(text)),
     end: () => {
       const rest = take(sse.end());
-      // Many compatible servers (Ollama, some vLLM builds) close without [DONE]; a clean close is an end.
       done = true;
       return rest;
     },
@@ -127,6 +133,39 @@ export function createOpenAIStreamDecoder(target: ProviderTarget): StreamDecoder
     },
   };
 }
+
+export function createOpenAIStreamDecoder(target: ProviderTarget): StreamDecoder<ChatChunk> {
+  return createSseJsonDecoder(target, (json, data) => {
+    if (json && json.error) throw openAIError(502, data, target);
+    return { item: json && Array.isArray(json.choices) ? (json as ChatChunk) : null };
+  });
+}
+
+/** A Responses API request as the upstream takes it: its model, no gateway fields, `stream` as asked. */
+export function responsesWireBody(req: Record<string, unknown>, model: string, stream: boolean): string {
+  const body = toOpenAIBody(req, model);
+  if (stream) body.stream = true;
+  else delete body.stream;
+  return JSON.stringify(body);
+}
+
+export function checkResponseObject(body: any): Record<string, unknown> {
+  if (!body || typeof body !== "object" || !Array.isArray(body.output)) {
+    throw new BifrostError({ status: 502, type: "upstream_error", message: "upstream answered without a Response object (no output)" });
+  }
+  return body;
+}
+
+/** The Responses API's SSE: each event's JSON, unchanged; the stream is over after its terminal event (or [DONE]). */
+export function createResponsesStreamDecoder(target: ProviderTarget): StreamDecoder<ResponsesEvent> {
+  return createSseJsonDecoder(target, (json, data) => {
+    if (json && typeof json.type !== "string" && json.error) throw openAIError(502, data, target);
+    if (!json || typeof json.type !== "string") return { item: null };
+    return { item: json as ResponsesEvent, last: RESPONSES_TERMINAL.has(json.type) };
+  });
+}
+
+const RESPONSES_TERMINAL = new Set(["response.completed", "response.failed", "response.incomplete", "error"]);
 
 export function createOpenAIAdapter(d: OpenAIDialect): ProviderAdapter {
   const auth = d.authHeader ?? bearer;
@@ -231,6 +270,13 @@ export function createOpenAIAdapter(d: OpenAIDialect): ProviderAdapter {
       if (!body || !Array.isArray(body.data)) throw new BifrostError({ status: 502, type: "upstream_error", message: "upstream answered without data" });
       return body;
     };
+  }
+  if (d.responses) {
+    caps.add("responses");
+    caps.add("responsesStream");
+    adapter.responsesRequest = (req, target, stream) => ({ url: `${target.baseUrl}/v1/responses`, method: "POST", headers: headers(target, auth), body: responsesWireBody(req, target.model, stream) });
+    adapter.responsesResponse = checkResponseObject;
+    adapter.responsesStreamDecoder = createResponsesStreamDecoder;
   }
   if (modelsPath) {
     adapter.listModelsRequest = (target) => ({ url: target.baseUrl + modelsPath, method: "GET", headers: headers(target, auth) });

@@ -1,12 +1,14 @@
 /**
  * The Azure OpenAI dialect of the mock upstream: /openai/deployments/{deployment}/chat/completions|embeddings
  * (api-version required, as Azure does) and the /openai/v1/ API, answering OpenAI shapes with Azure's
- * content-filter annotations and Azure's `{error:{code,message}}` errors.
+ * content-filter annotations and Azure's `{error:{code,message}}` errors. The Responses API at /openai/responses
+ * (api-version required) and /openai/v1/responses: no deployment in the path, the body's model names it.
  */
+import { responsesReply } from "./responses";
 import { cachedTokens, countWords, embed, replyWords, type MockCtx, type MockDialect, type MockReply } from "./types";
 
 const DEPLOYMENT_PATH = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|embeddings)$/;
-const V1_PATH = /^\/openai\/v1\/(chat\/completions|embeddings)$/;
+const V1_PATH = /^\/openai\/v1\/(chat\/completions|embeddings|responses)$/;
 const SAFE = {
   hate: { filtered: false, severity: "safe" },
   self_harm: { filtered: false, severity: "safe" },
@@ -132,6 +134,10 @@ export const azureMockDialect: MockDialect = {
   name: "azure",
   owns: (_req, url) => url.pathname.startsWith("/openai/"),
   handle(req, url, body, ctx) {
+    if (req.method === "POST" && url.pathname === "/openai/responses") {
+      if (!url.searchParams.get("api-version")) return error(404, "Resource not found");
+      return checkAuth(req) ?? responsesReply(body, ctx, streamErrorFrame("The server had an error while processing your request."));
+    }
     const byDeployment = DEPLOYMENT_PATH.exec(url.pathname);
     const v1 = V1_PATH.exec(url.pathname);
     if (req.method !== "POST" || (!byDeployment && !v1)) return error(404, "Resource not found");
@@ -142,6 +148,7 @@ export const azureMockDialect: MockDialect = {
     const deployment = byDeployment ? decodeURIComponent(byDeployment[1]!) : typeof body?.model === "string" ? body.model : "";
     if (!deployment) return error(400, "you must provide a model parameter", "invalid_request_error");
     const op = byDeployment ? byDeployment[2] : v1![1];
+    if (op === "responses") return responsesReply(body, ctx, streamErrorFrame("The server had an error while processing your request."));
     return op === "embeddings" ? handleEmbeddings(body, deployment) : handleChat(body, deployment, ctx);
   },
   errorBody: (status, message) => errorBody(status, message),

@@ -66,3 +66,16 @@ export const CACHED_TOKENS = 2;
 export function cachedTokens(userText: string, promptTokens: number): number {
   return /\bcached\b/i.test(userText) ? Math.min(CACHED_TOKENS, promptTokens) : 0;
 }
+
+/** A string cut into `pieces` nearly equal parts (stream deltas). */
+export function splitInto(s: string, pieces: number): string[] {
+  const size = Math.max(1, Math.ceil(s.length / pieces));
+  const out: string[] = [];
+  for (let i = 0; i < s.length; i += size) out.push(s.slice(i, i + size));
+  return out;
+}
+
+/** A named SSE event. */
+export function sseEvent(event: string, obj: unknown): string {
+  return `event: ${event}\ndata: ${JSON.stringify(obj)}\n\n`;
+}
