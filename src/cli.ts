@@ -2,7 +2,7 @@
 /** The `bifrost` command. `bifrost server [--config FILE] [--port N] [--host H] [--app-dir DIR] [--log-level L]`. */
 import { parseArgs } from "node:util";
 import { isLogLevel, log, setLogLevel } from "./log";
-import { exitOnConfigError, startServer } from "./server";
+import { announceReady, exitOnConfigError, guardProcess, startServer } from "./server";
 import { needsSupervisor, supervise } from "./supervisor";
 
 const USAGE = `usage: bifrost server [--config FILE] [--port N] [--host H] [--app-dir DIR] [--log-level debug|info|warn|error] [--workers N] [--cluster N] [--reset-store]
@@ -50,6 +50,7 @@ async function server(argv: string[]) {
   const workers = values.workers !== undefined ? toInt(values.workers, "--workers") : undefined;
   const cluster = values.cluster !== undefined ? toInt(values.cluster, "--cluster") : 1;
   if (needsSupervisor(process.env, cluster)) return supervise(withoutFlag(argv, "--cluster"), cluster);
+  guardProcess();
   const running = await startServer({ config: values.config, port, host: values.host, appDir: values["app-dir"], workers, resetStore: values["reset-store"] }).catch(exitOnConfigError);
   const onSignal = (sig: string) => {
     log.info(`${sig} received: finishing in-flight requests`);
@@ -58,6 +59,7 @@ async function server(argv: string[]) {
   process.once("SIGTERM", () => onSignal("SIGTERM"));
   process.once("SIGINT", () => onSignal("SIGINT"));
   process.on("SIGHUP", () => void running.reload());
+  announceReady();
 }
 
 /** The arguments minus one flag and its value (the supervisor handles --cluster itself). */

@@ -12,14 +12,33 @@ export interface Logger {
 }
 
 const secrets = new Set<string>();
+/** Short secrets (a 3-character key): masked where they stand alone, so ordinary words that contain them survive. */
+const shortSecrets = new Map<string, RegExp>();
+const SHORT = 6;
 
-/** Values that must never reach a log line (provider keys, virtual keys). Short values are not masked. */
+/** Values that must never reach a log line (provider keys, extra headers, OAuth tokens, virtual keys), whatever their length. */
 export function registerSecret(value: string) {
-  if (value && value.length >= 6) secrets.add(value);
+  if (!value) return;
+  if (value.length >= SHORT) secrets.add(value);
+  else if (!shortSecrets.has(value)) shortSecrets.set(value, standalone(value));
+}
+
+/** The value where no letter, digit or key-ish punctuation touches it on either side. */
+function standalone(value: string): RegExp {
+  const escaped = value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`(?<![A-Za-z0-9_\\-.])${escaped}(?![A-Za-z0-9_\\-])`, "g");
 }
 
 export function redact(text: string): string {
   for (const s of secrets) if (text.includes(s)) text = text.split(s).join("[REDACTED]");
+  for (const [s, re] of shortSecrets) if (text.includes(s)) text = text.replace(re, "[REDACTED]");
+  return text;
+}
+
+/** Every one of `values` masked wherever it appears, however short: for text a hostile upstream wrote about the request it was sent. */
+export function redactValues(text: string, values: Iterable<string>): string {
+  // Longest first, so a value that contains another ("Bearer abc" and "abc") is masked whole.
+  for (const v of [...values].filter(Boolean).sort((a, b) => b.length - a.length)) if (text.includes(v)) text = text.split(v).join("[REDACTED]");
   return text;
 }
 

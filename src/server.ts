@@ -171,6 +171,24 @@ function checkAdminExposure(config: ResolvedConfig, hostname: string) {
   log.warn(`admin API (/api/*) open without authentication on ${hostname} (client.allow_unauthenticated_admin)`);
 }
 
+/**
+ * A server process keeps serving through a stray rejection or throw (a plugin's unawaited promise, a
+ * callback's bug): it is logged through the redactor instead of Bun's crash print, which would have
+ * written the raw error (and whatever key it held) to stderr and ended the process.
+ */
+export function guardProcess(): void {
+  const report = (what: string) => (err: unknown) => {
+    log.error(`${what}; still serving`, { error: String((err as Error)?.stack ?? err) });
+  };
+  process.on("unhandledRejection", report("unhandled promise rejection"));
+  process.on("uncaughtException", report("uncaught exception"));
+}
+
+/** Tells the supervisor (over IPC, when it started this process) that the server is listening. */
+export function announceReady(): void {
+  process.send?.({ bifrost: "ready", pid: process.pid });
+}
+
 export function exitOnConfigError(err: unknown): never {
   if (err instanceof PluginLoadError) {
     process.stderr.write(`bifrost: ${err.message}\n`);

@@ -20,7 +20,7 @@ import type { TokenCountResponse } from "../schemas/tokens";
 import type { Op, StreamOp, UnaryOp } from "../schemas/ops";
 import { validateRequest } from "../schemas/requests";
 import { WorkerPoolTransport } from "../workers/pool";
-import { registerKeySecrets } from "./key-secrets";
+import { registerProviderSecrets } from "./key-secrets";
 import { CircuitBreakers } from "./circuit-breaker";
 import { LiveConfig } from "./live-config";
 import { callProvider } from "./provider-call";
@@ -66,7 +66,7 @@ export class Bifrost implements GatewayParts {
   ) {
     for (const p of config.providers.values()) {
       this.queues.set(p.name, this.queueFor(p));
-      for (const k of p.keys) registerKeySecrets(k);
+      registerProviderSecrets(p);
     }
   }
 
@@ -77,7 +77,7 @@ export class Bifrost implements GatewayParts {
     const old = this.config.providers.get(next.name);
     // An unchanged key keeps its object, and so its circuit (breakers are keyed by the key object).
     if (old) next.keys = next.keys.map((k) => old.keys.find((o) => sameKey(o, k)) ?? k);
-    for (const k of next.keys) registerKeySecrets(k);
+    registerProviderSecrets(next);
     const q = this.queues.get(next.name);
     // A queue with new limits replaces the old, which drains the calls it admitted.
     if (!q || q.concurrency !== next.concurrency || q.bufferSize !== next.bufferSize) this.queues.set(next.name, this.queueFor(next));

@@ -13,6 +13,8 @@ import { CallTimer } from "./call-timer";
 import { toRequestedEncoding } from "./embedding-encoding";
 import { parseRetryAfter } from "./retry-policy";
 import { estimateInputTokens } from "./token-estimate";
+import { sentCredentials } from "./key-secrets";
+import { redactValues, registerSecret } from "../log";
 import { tokenCount } from "../schemas/tokens";
 
 /** Everything one attempt needs, resolved by the router and key choice. */
@@ -40,10 +42,11 @@ export interface ChunkStream<C = ChatChunk> {
 export async function callProvider(call: ProviderCall, req: unknown, signal?: AbortSignal): Promise<Answer> {
   const started = performance.now();
   const timer = new CallTimer(signal, call.timeoutMs);
+  const sent = credentialsOf(call);
   try {
     const adapter = getAdapter(call.type);
     if (call.op === "countTokens" && !adapter.countTokensRequest) return estimatedCount(call, req as ChatRequest, started);
-    const res = await send(adapter, call, req, timer);
+    const res = await send(adapter, call, req, timer, sent);
     if (call.op === "speech") {
       const audio = adapter.speechResponse!(new Uint8Array(await res.arrayBuffer()), res.headers.get("content-type") ?? "application/octet-stream", call.target);
       const b = audio.body;
@@ -58,7 +61,7 @@ export async function callProvider(call: ProviderCall, req: unknown, signal?: Ab
     // The adapter handed back the upstream's own object: its text is canonical, so it need not be serialised again.
     return out === wire && !reencoded ? Answer.spliced(out, text) : Answer.of(out);
   } catch (err) {
-    throw toError(err, timer, call);
+    throw toError(err, timer, call, sent);
   } finally {
     timer.clear();
   }
@@ -69,12 +72,13 @@ export async function openStream(call: ProviderCall, req: unknown, signal?: Abor
   const timer = new CallTimer(signal, call.timeoutMs);
   let res: Response;
   const adapter = getAdapter(call.type);
+  const sent = credentialsOf(call);
   try {
-    res = await send(adapter, call, req, timer);
+    res = await send(adapter, call, req, timer, sent);
     if (!res.body) throw new BifrostError({ status: 502, type: "upstream_error", message: "upstream stream has no body" });
   } catch (err) {
     timer.clear();
-    throw toError(err, timer, call);
+    throw toError(err, timer, call, sent);
   }
   timer.streaming(call.idleTimeoutMs);
   const responses = call.op === "responsesStream";
@@ -114,8 +118,8 @@ export async function openStream(call: ProviderCall, req: unknown, signal?: Abor
         return null;
       } catch (err) {
         finish();
-        if (err instanceof BifrostError && !timer.timedOut) throw withoutSecrets(err, call);
-        if (timer.timedOut || signal?.aborted) throw toError(err, timer, call);
+        if (err instanceof BifrostError && !timer.timedOut) throw withoutSecrets(err, sent);
+        if (timer.timedOut || signal?.aborted) throw toError(err, timer, call, sent);
         throw new BifrostError({ status: 502, type: "upstream_error", code: "upstream_stream_interrupted", message: `provider ${call.target.provider} stream was interrupted`, extra: { provider: call.target.provider } });
       }
     },
@@ -127,13 +131,23 @@ export async function openStream(call: ProviderCall, req: unknown, signal?: Abor
   };
 }
 
-/** Build the wire request, sign it, send it; a non-2xx answer becomes the gateway's error. */
-async function send(adapter: ProviderAdapter, call: ProviderCall, req: unknown, timer: CallTimer): Promise<Response> {
+/**
+ * Build the wire request, sign it, send it; a non-2xx answer becomes the gateway's error. The credentials
+ * the signed request carries (OAuth token, SigV4 authorization, extra headers) are added to `sent`, so that
+ * whatever the upstream echoes of them is masked; redirects are never followed (they would carry them on).
+ */
+async function send(adapter: ProviderAdapter, call: ProviderCall, req: unknown, timer: CallTimer, sent: string[]): Promise<Response> {
   let wire = toWire(adapter, call, req);
   if (adapter.authorize) wire = await adapter.authorize(wire, call.target, new Date());
+  for (const c of sentCredentials(wire.headers, call.target)) {
+    if (sent.includes(c)) continue;
+    sent.push(c);
+    // Minted per call (an OAuth token): the logger learns it too.
+    registerSecret(c);
+  }
   let res: Response;
   try {
-    res = await fetch(wire.url, { method: wire.method, headers: wire.headers, body: wire.body, signal: timer.signal });
+    res = await fetch(wire.url, { method: wire.method, headers: wire.headers, body: wire.body, signal: timer.signal, redirect: "manual" });
   } catch (err) {
     if (timer.signal.aborted) throw err;
     const code = (err as { code?: unknown })?.code;
@@ -142,6 +156,17 @@ async function send(adapter: ProviderAdapter, call: ProviderCall, req: unknown, 
       type: "upstream_error",
       code: "upstream_unreachable",
       message: `provider ${call.target.provider} is unreachable${typeof code === "string" ? ` (${code})` : ""}`,
+      extra: { provider: call.target.provider },
+    });
+  }
+  if (res.status >= 300 && res.status < 400) {
+    await res.body?.cancel().catch(() => {});
+    // The Location is not repeated: it may hold what the upstream was given (a presigned URL, a token).
+    throw new BifrostError({
+      status: 502,
+      type: "upstream_error",
+      code: "upstream_redirect",
+      message: `provider ${call.target.provider} answered with a redirect (HTTP ${res.status}); the gateway does not follow upstream redirects`,
       extra: { provider: call.target.provider },
     });
   }
@@ -239,14 +264,29 @@ function parseJson(text: string, provider: string): unknown {
   }
 }
 
-function toError(err: unknown, timer: CallTimer, call: ProviderCall): BifrostError {
-  return withoutSecrets(classify(err, timer, call), call);
+function toError(err: unknown, timer: CallTimer, call: ProviderCall, sent: string[]): BifrostError {
+  return withoutSecrets(classify(err, timer, call), sent);
 }
 
-/** Some upstreams echo the key they were given in their error message: it never reaches the client. */
-function withoutSecrets(e: BifrostError, call: ProviderCall): BifrostError {
-  const key = call.target.apiKey;
-  if (key.length >= 6 && e.message.includes(key)) e.message = e.message.split(key).join("[REDACTED]");
+/** What the call carries before it is signed: the key, its settings' secrets, the extra headers. */
+function credentialsOf(call: ProviderCall): string[] {
+  return sentCredentials({}, call.target);
+}
+
+/**
+ * Some upstreams echo what they were sent (the key, a proxy's Authorization, the OAuth token) in their
+ * error: none of it reaches the client or a log line, however short. The message and the extra fields
+ * both hold upstream text.
+ */
+function withoutSecrets(e: BifrostError, sent: string[]): BifrostError {
+  e.message = redactValues(e.message, sent);
+  if (e.extra) {
+    try {
+      e.extra = JSON.parse(redactValues(JSON.stringify(e.extra), sent.map((s) => JSON.stringify(s).slice(1, -1))));
+    } catch {
+      e.extra = { provider: e.extra.provider, model_requested: e.extra.model_requested };
+    }
+  }
   return e;
 }
 

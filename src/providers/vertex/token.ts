@@ -2,6 +2,7 @@
  * Service-account access tokens: minted with a signed JWT, cached per service account until a
  * minute before they expire, one exchange at a time per account however many requests wait.
  */
+import { registerSecret } from "../../log";
 import { BifrostError } from "../../schemas/error";
 import type { ServiceAccount } from "./config";
 import { DEFAULT_TOKEN_URI, signServiceAccountJwt } from "./jwt";
@@ -51,6 +52,8 @@ async function mint(sa: ServiceAccount, now: Date): Promise<string> {
       headers: { "content-type": "application/x-www-form-urlencoded" },
       body: form.toString(),
       signal: AbortSignal.timeout(TOKEN_TIMEOUT_MS),
+      // A redirect would carry the signed assertion to wherever it points: it is an error instead.
+      redirect: "manual",
     });
     text = await res.text();
   } catch {
@@ -61,6 +64,7 @@ async function mint(sa: ServiceAccount, now: Date): Promise<string> {
     json = JSON.parse(text);
   } catch {}
   if (!res.ok || typeof json?.access_token !== "string") throw exchangeError(res.status, json);
+  registerSecret(json.access_token);
   const ttlMs = (typeof json.expires_in === "number" ? json.expires_in : 3600) * 1000;
   cache.set(sa.client_email, { token: json.access_token, expiresAt: now.getTime() + ttlMs });
   return json.access_token;
