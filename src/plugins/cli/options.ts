@@ -1,12 +1,7 @@
 /** The command line: subcommand, positionals and options, and where the plugins and config.json are. */
-import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { usageError, type Io } from "./output";
-
-/** The plugins/ folder shipped with the gateway. */
-export const REPO_PLUGINS_DIR = fileURLToPath(new URL("../../../plugins", import.meta.url));
 
 export interface CliContext {
   command: string | undefined;
@@ -56,12 +51,12 @@ export function parseCommandLine(argv: string[], env: Record<string, string | un
   };
 }
 
-/** --plugins-dir, then $BIFROST_PLUGINS_DIR, then <app-dir>/plugins when it exists, else the gateway's own plugins/ (as the server does). */
+/**
+ * Where add/new/remove work: --plugins-dir, then $BIFROST_PLUGINS_DIR, then <app-dir>/plugins. The server
+ * searches that folder first and the gateway's own plugins/ after it, so the built-in ones are never edited here.
+ */
 function pluginsDirFor(flag: string | undefined, appDir: string, env: Record<string, string | undefined>): string {
-  if (flag) return resolve(flag);
-  if (env.BIFROST_PLUGINS_DIR) return resolve(env.BIFROST_PLUGINS_DIR);
-  const own = join(appDir, "plugins");
-  return existsSync(own) ? own : REPO_PLUGINS_DIR;
+  return resolve(flag ?? env.BIFROST_PLUGINS_DIR ?? join(appDir, "plugins"));
 }
 
 /** The one positional a subcommand needs. */
