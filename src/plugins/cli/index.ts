@@ -4,7 +4,7 @@ import { addPlugin } from "./add";
 import { listPlugins } from "./list";
 import { newPlugin } from "./new";
 import { parseCommandLine, type CliContext } from "./options";
-import { CliError, processIo, type Io } from "./output";
+import { CliError, processIo, safeIo, type Io } from "./output";
 import { removePlugin } from "./remove";
 import { searchPlugins } from "./search";
 import { togglePlugin } from "./toggle";
@@ -40,7 +40,8 @@ const COMMANDS: Record<string, (ctx: CliContext) => number | Promise<number>> = 
 };
 
 /** Runs one plugin subcommand; returns the exit code (0 ok, 1 failed, 2 misused). */
-export async function pluginCommand(argv: string[], io: Io = processIo, env: Record<string, string | undefined> = process.env): Promise<number> {
+export async function pluginCommand(argv: string[], rawIo: Io = processIo, env: Record<string, string | undefined> = process.env): Promise<number> {
+  const io = safeIo(rawIo);
   try {
     const ctx = parseCommandLine(argv, env, io);
     if (ctx.help || ctx.command === "help") return io.out(USAGE), 0;
