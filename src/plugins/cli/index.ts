@@ -24,7 +24,8 @@ options:
   --plugins-dir DIR   where plugin packages live (default: <app-dir>/plugins if it exists, else the gateway's plugins/)
   --config FILE       config.json to edit (default: $BIFROST_CONFIG or <app-dir>/config.json)
   --json              machine-readable output
-  --force             add: replace an installed plugin of the same name`;
+  --force             add: replace an installed plugin of the same name
+  --allow-scripts     add: run install scripts (off by default; they never see provider keys or BIFROST_* variables)`;
 
 const COMMANDS: Record<string, (ctx: CliContext) => number | Promise<number>> = {
   new: newPlugin,

@@ -11,6 +11,8 @@ export interface CliContext {
   configPath: string;
   json: boolean;
   force: boolean;
+  /** add: let the package's (and its dependencies') install scripts run. */
+  allowScripts: boolean;
   help: boolean;
   env: Record<string, string | undefined>;
   io: Io;
@@ -29,6 +31,7 @@ export function parseCommandLine(argv: string[], env: Record<string, string | un
         "app-dir": { type: "string" },
         json: { type: "boolean" },
         force: { type: "boolean", short: "f" },
+        "allow-scripts": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -45,6 +48,7 @@ export function parseCommandLine(argv: string[], env: Record<string, string | un
     configPath: resolve(values.config ?? env.BIFROST_CONFIG ?? join(appDir, "config.json")),
     json: values.json ?? false,
     force: values.force ?? false,
+    allowScripts: values["allow-scripts"] ?? false,
     help: values.help ?? false,
     env,
     io,
