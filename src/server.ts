@@ -8,9 +8,9 @@ import { storedPart } from "./core/live-config";
 import { configStoreSettings, type ConfigStore, type StoreSettings } from "./stores/config";
 import { openSqlite } from "./stores/config/sqlite";
 import { SqlSessionStore, type SessionStore } from "./auth/sessions";
-import { Bifrost, DEFAULT_PLUGINS_DIR } from "./core/bifrost";
+import { Bifrost } from "./core/bifrost";
 import { PluginLoadError } from "./plugins/host";
-import { discoverPlugins } from "./plugins/manifest";
+import { discoverPlugins, pluginSearchPath } from "./plugins/manifest";
 import { isLoopbackAddress } from "./auth/guard";
 import { createApp } from "./http/app";
 import { log } from "./log";
@@ -90,11 +90,12 @@ export async function reloadConfigFile(bifrost: Bifrost, opts: ServerOptions): P
   }
 }
 
-/** <app-dir>/plugins when it exists (user-installed plugins), else the plugins/ folder shipped with the gateway. */
-export function pluginsDirFor(opts: ServerOptions, env: Record<string, string | undefined>): string {
-  if (env.BIFROST_PLUGINS_DIR) return resolve(env.BIFROST_PLUGINS_DIR);
-  const own = join(resolve(opts.appDir ?? env.BIFROST_APP_DIR ?? "."), "plugins");
-  return existsSync(own) ? own : DEFAULT_PLUGINS_DIR;
+/**
+ * Where plugins are looked for, in order: $BIFROST_PLUGINS_DIR or <app-dir>/plugins (user-installed), then
+ * the plugins/ folder shipped with the gateway; a name in both is the app's (logged at start-up).
+ */
+export function pluginsDirFor(opts: ServerOptions, env: Record<string, string | undefined>): string[] {
+  return pluginSearchPath(env.BIFROST_PLUGINS_DIR ?? join(resolve(opts.appDir ?? env.BIFROST_APP_DIR ?? "."), "plugins"));
 }
 
 export async function startServer(opts: ServerOptions = {}): Promise<RunningServer> {

@@ -9,6 +9,7 @@ import type { ResolvedConfig, ResolvedKey, ResolvedProvider } from "../config/re
 import type { BifrostConfig } from "../config/schema";
 import { log } from "../log";
 import { PluginHost } from "../plugins/host";
+import { BUILTIN_PLUGINS_DIR } from "../plugins/manifest";
 import { Pipeline } from "../plugins/pipeline";
 import type { AnyRequest, PluginDefinition } from "../plugins/types";
 import { getAdapter } from "../providers";
@@ -35,15 +36,15 @@ export interface CreateOptions {
   env?: Record<string, string | undefined>;
   /** Override client.worker_pool_size: 0 runs provider calls on this thread. */
   workers?: number;
-  /** Where plugin packages live (default: the plugins/ folder beside src/). */
-  pluginsDir?: string;
+  /** Where plugin packages live, searched in order (default: the plugins/ folder beside src/). */
+  pluginsDir?: string | readonly string[];
   /** What relative plugins[].path values are relative to (default: the current directory). */
   baseDir?: string;
   /** Plugins given as code, by the name plugins[] uses for them. */
   plugins?: Record<string, PluginDefinition>;
 }
 
-export const DEFAULT_PLUGINS_DIR = new URL("../../plugins", import.meta.url).pathname;
+export const DEFAULT_PLUGINS_DIR = BUILTIN_PLUGINS_DIR;
 
 export class Bifrost implements GatewayParts {
   readonly queues = new Map<string, ProviderQueue>();

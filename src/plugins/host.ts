@@ -6,7 +6,7 @@
 import { log } from "../log";
 import { BifrostError } from "../schemas/error";
 import { MemoryKv } from "./kv";
-import { discoverPlugins, packageDirOf, readPluginPackage, type PluginPackage } from "./manifest";
+import { describeDirs, discoverPlugins, packageDirOf, readPluginPackage, type PluginPackage } from "./manifest";
 import { Pipeline, type LoadedPlugin } from "./pipeline";
 import { provideContractModule } from "./provide-module";
 import { assertDefinition, setupPlugin } from "./setup";
@@ -42,8 +42,8 @@ interface Record_ {
 export class PluginLoadError extends Error {}
 
 export interface HostOptions {
-  /** Where plugin packages live (plugins/). */
-  pluginsDir: string;
+  /** Where plugin packages live, searched in order (the app's plugins/, then the built-in one). */
+  pluginsDir: string | readonly string[];
   /** What relative plugins[].path values are relative to. */
   baseDir: string;
   onSwap(p: Pipeline): void;
@@ -59,14 +59,15 @@ export class PluginHost {
 
   /** Load every enabled entry; a failure is reported and skipped, unless the entry is required. */
   async load(entries: PluginEntry[]): Promise<void> {
-    const { found, problems } = discoverPlugins(this.opts.pluginsDir);
+    const { found, problems, shadowed } = discoverPlugins(this.opts.pluginsDir);
     for (const p of problems) log.warn(`plugins: ${p}`);
+    for (const s of shadowed) log.warn(`plugins: ${s}`);
     this.records = entries.map((entry, index) => ({ entry, index, pkg: null, description: null, state: "disabled" as PluginState, error: null, loaded: null }));
     for (const rec of this.records) {
       try {
         const inline = this.opts.inline?.has(rec.entry.name);
         rec.pkg = inline ? null : rec.entry.path ? readPluginPackage(packageDirOf(rec.entry.path, this.opts.baseDir)) : (found.get(rec.entry.name) ?? null);
-        if (!rec.pkg && !inline) throw new Error(`no plugin package named "${rec.entry.name}" in ${this.opts.pluginsDir} (install it with: bifrost plugin add <npm-name|path>)`);
+        if (!rec.pkg && !inline) throw new Error(`no plugin package named "${rec.entry.name}" in ${describeDirs(this.opts.pluginsDir)} (install it with: bifrost plugin add <npm-name|path>)`);
         if (rec.entry.enabled === false) continue;
         rec.loaded = await this.instantiate(rec);
         rec.state = "active";
@@ -132,7 +133,7 @@ export class PluginHost {
     const rec: Record_ = { entry, index: this.records.length, pkg: null, description: null, state: "disabled", error: null, loaded: null };
     try {
       rec.pkg = inline ? null : entry.path ? readPluginPackage(packageDirOf(entry.path, this.opts.baseDir)) : (found.get(entry.name) ?? null);
-      if (!rec.pkg && !inline) throw new Error(`no plugin package named "${entry.name}" in ${this.opts.pluginsDir}`);
+      if (!rec.pkg && !inline) throw new Error(`no plugin package named "${entry.name}" in ${describeDirs(this.opts.pluginsDir)}`);
       if (entry.enabled !== false) (rec.loaded = await this.instantiate(rec)), (rec.state = "active");
     } catch (e) {
       throw BifrostError.badRequest(`plugin ${entry.name}: ${(e as Error).message}`, "name", "invalid_plugin");

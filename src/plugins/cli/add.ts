@@ -1,10 +1,10 @@
 /** `bifrost plugin add <npm-name|path|tarball>`: install into plugins/<name>, validate, enable in config.json. */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { discoverPlugins, ManifestError, readPluginPackage, type PluginPackage } from "../manifest";
 import { readConfigFile, setEnabled, writeConfigFile } from "./config-file";
-import { fetchPackage, run } from "./fetch-package";
+import { fetchPackage, installEnv, lastLine, run, unpackLimits } from "./fetch-package";
 import { requireArg, type CliContext } from "./options";
 import { CliError, printJson } from "./output";
 
@@ -25,8 +25,8 @@ export async function addPlugin(ctx: CliContext): Promise<number> {
       for (const dir of new Set([existing?.dir, target])) if (dir) rmSync(dir, { recursive: true, force: true });
     }
     mkdirSync(ctx.pluginsDir, { recursive: true });
-    cpSync(fetched.dir, target, { recursive: true, filter: (src) => !NOT_COPIED.has(basename(src)) });
-    const installed = await installDependencies(target).then(
+    copyPackage(fetched.dir, target, unpackLimits(ctx.env).maxBytes, spec);
+    const installed = await installDependencies(target, ctx).then(
       () => validate(target, spec),
       (e) => {
         rmSync(target, { recursive: true, force: true });
@@ -55,10 +55,39 @@ function validate(dir: string, spec: string): PluginPackage {
   }
 }
 
-/** Only packages with dependencies need an install; production ones only. */
-async function installDependencies(dir: string): Promise<void> {
+/**
+ * Files and folders only: symbolic links (which could point anywhere) and special files are left out,
+ * setuid/setgid/sticky bits dropped, and the copy refused past the unpacked-size limit.
+ */
+function copyPackage(from: string, target: string, maxBytes: number, spec: string): void {
+  let bytes = 0;
+  const filter = (src: string) => {
+    if (NOT_COPIED.has(basename(src))) return false;
+    const st = lstatSync(src);
+    if (st.isFile() && (bytes += st.size) > maxBytes) throw new CliError(`${spec} is larger than ${maxBytes} bytes (the limit; set BIFROST_PLUGIN_MAX_UNPACKED_MB to change it)`);
+    return st.isFile() || st.isDirectory();
+  };
+  try {
+    cpSync(from, target, { recursive: true, filter });
+  } catch (e) {
+    rmSync(target, { recursive: true, force: true });
+    throw e;
+  }
+  for (const rel of readdirSync(target, { recursive: true, encoding: "utf8" })) {
+    const path = join(target, rel);
+    const { mode } = lstatSync(path);
+    if (mode & 0o7000) chmodSync(path, mode & 0o777);
+  }
+}
+
+/**
+ * Only packages with dependencies need an install; production ones only. Install scripts (the package's
+ * own and its dependencies') run only with --allow-scripts, and never with more than installEnv().
+ */
+async function installDependencies(dir: string, ctx: CliContext): Promise<void> {
   const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
   if (!pkg.dependencies || !Object.keys(pkg.dependencies).length) return;
-  const r = await run([process.execPath, "install", "--production"], dir);
-  if (r.code !== 0) throw new CliError(`bun install --production failed in ${dir}: ${r.stderr.trim().split("\n").at(-1) ?? `exit code ${r.code}`}`);
+  const cmd = [process.execPath, "install", "--production", ...(ctx.allowScripts ? [] : ["--ignore-scripts"])];
+  const r = await run(cmd, dir, installEnv(ctx.env));
+  if (r.code !== 0) throw new CliError(`${cmd.slice(1).join(" ")} failed in ${dir}: ${lastLine(r.stderr) || `exit code ${r.code}`}`);
 }

@@ -1,6 +1,6 @@
 /** Editing plugins[] in config.json: every other key is kept as it was, written back as 2-space JSON. */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { CliError } from "./output";
 
 export interface PluginEntryJson {
@@ -53,11 +53,23 @@ export function removeEntries(cfg: ConfigFile, name: string): number {
   return before - (cfg.data.plugins?.length ?? 0);
 }
 
-/** Written whole to a temporary file and renamed, so a crash never leaves half a config. */
+/**
+ * Written whole to a temporary file and renamed, so a crash never leaves half a config. A symlinked
+ * config.json is written through: the link's target is replaced (the temp file sits beside the target),
+ * and the file keeps its mode; a new file is 0600, since config.json may hold provider keys.
+ */
 export function writeConfigFile(cfg: ConfigFile): void {
-  const tmp = `${cfg.path}.${process.pid}.tmp`;
-  mkdirSync(dirname(cfg.path), { recursive: true });
-  writeFileSync(tmp, JSON.stringify(cfg.data, null, 2) + "\n");
-  renameSync(tmp, cfg.path);
+  const target = existsSync(cfg.path) ? realpathSync(cfg.path) : cfg.path;
+  const mode = existsSync(target) ? statSync(target).mode & 0o7777 : 0o600;
+  const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
+  mkdirSync(dirname(target), { recursive: true });
+  try {
+    writeFileSync(tmp, JSON.stringify(cfg.data, null, 2) + "\n", { mode: 0o600, flag: "wx" });
+    chmodSync(tmp, mode);
+    renameSync(tmp, target);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
   cfg.exists = true;
 }

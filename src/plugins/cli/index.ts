@@ -4,7 +4,7 @@ import { addPlugin } from "./add";
 import { listPlugins } from "./list";
 import { newPlugin } from "./new";
 import { parseCommandLine, type CliContext } from "./options";
-import { CliError, processIo, type Io } from "./output";
+import { CliError, processIo, safeIo, type Io } from "./output";
 import { removePlugin } from "./remove";
 import { searchPlugins } from "./search";
 import { togglePlugin } from "./toggle";
@@ -24,7 +24,8 @@ options:
   --plugins-dir DIR   where plugin packages live (default: <app-dir>/plugins if it exists, else the gateway's plugins/)
   --config FILE       config.json to edit (default: $BIFROST_CONFIG or <app-dir>/config.json)
   --json              machine-readable output
-  --force             add: replace an installed plugin of the same name`;
+  --force             add: replace an installed plugin of the same name
+  --allow-scripts     add: run install scripts (off by default; they never see provider keys or BIFROST_* variables)`;
 
 const COMMANDS: Record<string, (ctx: CliContext) => number | Promise<number>> = {
   new: newPlugin,
@@ -40,7 +41,8 @@ const COMMANDS: Record<string, (ctx: CliContext) => number | Promise<number>> = 
 };
 
 /** Runs one plugin subcommand; returns the exit code (0 ok, 1 failed, 2 misused). */
-export async function pluginCommand(argv: string[], io: Io = processIo, env: Record<string, string | undefined> = process.env): Promise<number> {
+export async function pluginCommand(argv: string[], rawIo: Io = processIo, env: Record<string, string | undefined> = process.env): Promise<number> {
+  const io = safeIo(rawIo);
   try {
     const ctx = parseCommandLine(argv, env, io);
     if (ctx.help || ctx.command === "help") return io.out(USAGE), 0;

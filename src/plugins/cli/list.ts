@@ -1,6 +1,6 @@
 /** `bifrost plugin list`: installed packages, and whether config.json enables them. */
 import { dirname } from "node:path";
-import { discoverPlugins, packageDirOf, readPluginPackage, type PluginPackage } from "../manifest";
+import { BUILTIN_PLUGINS_DIR, discoverPlugins, packageDirOf, readPluginPackage, type PluginPackage } from "../manifest";
 import { entriesOf, readConfigFile, type PluginEntryJson } from "./config-file";
 import type { CliContext } from "./options";
 import { printJson, table } from "./output";
@@ -23,10 +23,11 @@ export function listPlugins(ctx: CliContext): number {
   const cfg = readConfigFile(ctx.configPath);
   const entries = entriesOf(cfg);
   const rows: Row[] = [...found.values()].map((p) => row(p, entries.find((e) => e.name === p.manifest.name)));
-  // Configured but not in plugins/: loaded from a `path`, or missing.
+  // Configured but not in plugins/: loaded from a `path`, built in, or missing.
+  const builtin = discoverPlugins(BUILTIN_PLUGINS_DIR).found;
   for (const e of entries) {
     if (found.has(e.name) || rows.some((r) => r.name === e.name)) continue;
-    rows.push(row(e.path ? tryRead(e.path, dirname(ctx.configPath)) : null, e));
+    rows.push(row(e.path ? tryRead(e.path, dirname(ctx.configPath)) : (builtin.get(e.name) ?? null), e));
   }
   if (ctx.json) return printJson(ctx.io, { plugins_dir: ctx.pluginsDir, config: cfg.exists ? ctx.configPath : null, plugins: rows, problems }), 0;
   for (const p of problems) ctx.io.err(`warning: ${p}`);

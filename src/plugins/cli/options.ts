@@ -1,12 +1,7 @@
 /** The command line: subcommand, positionals and options, and where the plugins and config.json are. */
-import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { usageError, type Io } from "./output";
-
-/** The plugins/ folder shipped with the gateway. */
-export const REPO_PLUGINS_DIR = fileURLToPath(new URL("../../../plugins", import.meta.url));
 
 export interface CliContext {
   command: string | undefined;
@@ -16,6 +11,8 @@ export interface CliContext {
   configPath: string;
   json: boolean;
   force: boolean;
+  /** add: let the package's (and its dependencies') install scripts run. */
+  allowScripts: boolean;
   help: boolean;
   env: Record<string, string | undefined>;
   io: Io;
@@ -34,6 +31,7 @@ export function parseCommandLine(argv: string[], env: Record<string, string | un
         "app-dir": { type: "string" },
         json: { type: "boolean" },
         force: { type: "boolean", short: "f" },
+        "allow-scripts": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -50,18 +48,19 @@ export function parseCommandLine(argv: string[], env: Record<string, string | un
     configPath: resolve(values.config ?? env.BIFROST_CONFIG ?? join(appDir, "config.json")),
     json: values.json ?? false,
     force: values.force ?? false,
+    allowScripts: values["allow-scripts"] ?? false,
     help: values.help ?? false,
     env,
     io,
   };
 }
 
-/** --plugins-dir, then $BIFROST_PLUGINS_DIR, then <app-dir>/plugins when it exists, else the gateway's own plugins/ (as the server does). */
+/**
+ * Where add/new/remove work: --plugins-dir, then $BIFROST_PLUGINS_DIR, then <app-dir>/plugins. The server
+ * searches that folder first and the gateway's own plugins/ after it, so the built-in ones are never edited here.
+ */
 function pluginsDirFor(flag: string | undefined, appDir: string, env: Record<string, string | undefined>): string {
-  if (flag) return resolve(flag);
-  if (env.BIFROST_PLUGINS_DIR) return resolve(env.BIFROST_PLUGINS_DIR);
-  const own = join(appDir, "plugins");
-  return existsSync(own) ? own : REPO_PLUGINS_DIR;
+  return resolve(flag ?? env.BIFROST_PLUGINS_DIR ?? join(appDir, "plugins"));
 }
 
 /** The one positional a subcommand needs. */

@@ -1,5 +1,5 @@
 /** `bifrost plugin enable|disable <name>`: set plugins[].enabled in config.json. */
-import { discoverPlugins } from "../manifest";
+import { discoverPlugins, pluginSearchPath } from "../manifest";
 import { findEntry, readConfigFile, setEnabled, writeConfigFile } from "./config-file";
 import { requirePluginName, type CliContext } from "./options";
 import { CliError, printJson } from "./output";
@@ -7,8 +7,8 @@ import { CliError, printJson } from "./output";
 export function togglePlugin(ctx: CliContext, enabled: boolean): number {
   const name = requirePluginName(ctx);
   const cfg = readConfigFile(ctx.configPath);
-  // An entry may point at a package elsewhere (`path`); without one, the package must be installed.
-  if (!findEntry(cfg, name) && !discoverPlugins(ctx.pluginsDir).found.has(name)) {
+  // An entry may point at a package elsewhere (`path`); without one, the package must be installed (or built in).
+  if (!findEntry(cfg, name) && !discoverPlugins(pluginSearchPath(ctx.pluginsDir)).found.has(name)) {
     throw new CliError(`no plugin named "${name}" is installed in ${ctx.pluginsDir} (add it with: bifrost plugin add <npm-name|path|tarball>)`);
   }
   setEnabled(cfg, name, enabled);
