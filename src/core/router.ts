@@ -4,13 +4,20 @@ import { getAdapter } from "../providers";
 import { PROVIDERS } from "../providers/catalog";
 import { BifrostError } from "../schemas/error";
 import { OP_REQUEST_TYPE, type Op } from "../schemas/ops";
+import { checkModelName } from "./model-name";
 
 export interface Route {
   provider: ResolvedProvider;
   model: string;
 }
 
+/** The provider and the upstream model id, checked and normalised (src/core/model-name.ts): a bad name is a 400 naming `model`. */
 export function resolveModel(requested: string, providers: Map<string, ResolvedProvider>): Route {
+  const { provider, model } = routeModel(requested, providers);
+  return { provider, model: checkModelName(provider.type, model) };
+}
+
+function routeModel(requested: string, providers: Map<string, ResolvedProvider>): Route {
   const slash = requested.indexOf("/");
   if (slash > 0) {
     const prefix = requested.slice(0, slash);
@@ -96,7 +103,8 @@ export function candidates(op: Op, model: string, fallbacks: string[] | undefine
     try {
       return candidate(op, requested, providers);
     } catch (e) {
-      if (!pluginsMayAnswer || !(e instanceof BifrostError) || e.status !== 400) throw e;
+      // A name that could escape its URL path is refused even when a plugin might answer it.
+      if (!pluginsMayAnswer || !(e instanceof BifrostError) || e.status !== 400 || e.code === "invalid_model") throw e;
       const slash = requested.indexOf("/");
       return { provider: unroutedProvider(slash > 0 ? requested.slice(0, slash) : ""), model: slash > 0 ? requested.slice(slash + 1) : requested, requested, unrouted: e };
     }
