@@ -110,8 +110,27 @@ export function candidates(op: Op, model: string, fallbacks: string[] | undefine
     }
   };
   const out = [one(model)];
-  if (fallbacks) for (const f of fallbacks) out.push(op === "responses" || op === "responsesStream" ? passThroughFallback(op, f, providers, one) : one(f));
+  for (const f of distinctFallbacks(model, fallbacks)) out.push(op === "responses" || op === "responsesStream" ? passThroughFallback(op, f, providers, one) : one(f));
   return out;
+}
+
+/** At most this many fallbacks per request: each may cost a full round of upstream attempts. */
+export const MAX_FALLBACKS = 10;
+
+/**
+ * The fallbacks worth trying: each once, and not the primary again. More than MAX_FALLBACKS listed is the
+ * caller's 400 (param "fallbacks"), whichever route or dialect carried them.
+ */
+export function distinctFallbacks(primary: string, fallbacks: readonly string[] | undefined): string[] {
+  if (fallbacks === undefined || fallbacks === null) return [];
+  // Dialects that pass fields through unchecked still reach here: a string would otherwise be read as its characters.
+  if (!Array.isArray(fallbacks) || fallbacks.some((f) => typeof f !== "string" || !f)) {
+    throw BifrostError.badRequest("fallbacks must be an array of model names", "fallbacks", "invalid_fallbacks");
+  }
+  if (fallbacks.length > MAX_FALLBACKS) {
+    throw BifrostError.badRequest(`fallbacks lists ${fallbacks.length} models; at most ${MAX_FALLBACKS} are allowed`, "fallbacks", "too_many_fallbacks");
+  }
+  return [...new Set(fallbacks)].filter((f) => f !== primary);
 }
 
 /**
