@@ -200,6 +200,7 @@ function resolveProvider(
     concurrency: cb.concurrency ?? DEFAULTS.concurrency,
     bufferSize: cb.buffer_size ?? DEFAULTS.bufferSize,
     allowedRequests: custom?.allowed_requests ?? null,
+    allowClientStorageUrls: nc.allow_client_storage_urls === true,
     circuitBreaker: nc.circuit_breaker
       ? { failureThreshold: nc.circuit_breaker.failure_threshold ?? 5, cooldownMs: (nc.circuit_breaker.cooldown_seconds ?? 30) * 1000 }
       : null,

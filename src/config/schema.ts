@@ -37,6 +37,11 @@ export const NetworkConfigSchema = t.Object({
   circuit_breaker: t.Optional(
     t.Object({ failure_threshold: t.Optional(t.Integer({ minimum: 1 })), cooldown_seconds: t.Optional(t.Number({ minimum: 0 })) }),
   ),
+  /**
+   * Ours: forward clients' gs:// and file: URLs (image_url, file parts, document sources) to this provider,
+   * which reads them with the gateway's credentials. Default false: such a request is a 400.
+   */
+  allow_client_storage_urls: t.Optional(t.Boolean()),
   max_conns_per_host: t.Optional(t.Integer({ minimum: 1 })),
   insecure_skip_verify: t.Optional(t.Boolean()),
   ca_cert_pem: t.Optional(t.String()),
