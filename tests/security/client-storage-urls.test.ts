@@ -3,34 +3,21 @@
  * with the operator's identity. gs:// and file: URLs from clients are a 400 unless the provider's
  * network_config.allow_client_storage_urls allows them.
  */
-import { afterAll, beforeAll, beforeEach, expect, test } from "bun:test";
+import { beforeEach, expect, test } from "bun:test";
 import { refuseStorageUrls } from "../../src/core/storage-urls";
-import { openGateway, type Gateway } from "../support/gateway";
-import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
+import { gatewayOnMock } from "../support/mock-gateway";
 
-let mock: MockUpstream;
-let gw: Gateway;
+const vertexKey = [{ value: "ya29.mock", vertex_key_config: { project_id: "proj", region: "us-central1" } }];
+const setup = gatewayOnMock((url) => ({
+  vertex: { keys: vertexKey, network_config: { base_url: url } },
+  gemini: { keys: [{ value: "sk-g" }], network_config: { base_url: url } },
+  openai: { keys: [{ value: "sk-o" }], network_config: { base_url: url } },
+  anthropic: { keys: [{ value: "sk-a" }], network_config: { base_url: url } },
+  "vertex-trusted": { keys: vertexKey, custom_provider_config: { base_provider_type: "vertex" }, network_config: { base_url: url, allow_client_storage_urls: true } },
+}));
+beforeEach(() => setup.mock.reset());
 
-beforeAll(async () => {
-  mock = await startMockUpstream();
-  const vertexKey = [{ value: "ya29.mock", vertex_key_config: { project_id: "proj", region: "us-central1" } }];
-  gw = await openGateway({
-    providers: {
-      vertex: { keys: vertexKey, network_config: { base_url: mock.url } },
-      gemini: { keys: [{ value: "sk-g" }], network_config: { base_url: mock.url } },
-      openai: { keys: [{ value: "sk-o" }], network_config: { base_url: mock.url } },
-      anthropic: { keys: [{ value: "sk-a" }], network_config: { base_url: mock.url } },
-      "vertex-trusted": { keys: vertexKey, custom_provider_config: { base_provider_type: "vertex" }, network_config: { base_url: mock.url, allow_client_storage_urls: true } },
-    },
-  });
-});
-beforeEach(() => mock.reset());
-afterAll(async () => {
-  await gw?.close();
-  await mock?.stop();
-});
-
-const post = (path: string, body: unknown) => gw.fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+const post = (path: string, body: unknown) => setup.gw.fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 const withImage = (model: string, url: string) => ({ model, messages: [{ role: "user", content: [{ type: "text", text: "what is it" }, { type: "image_url", image_url: { url } }] }] });
 const withFile = (model: string, file_url: string) => ({ model, messages: [{ role: "user", content: [{ type: "file", file: { file_url } }] }] });
 
@@ -39,7 +26,7 @@ async function refused(res: Response) {
   expect(res.status).toBe(400);
   expect(body.error.code).toBe("storage_url_not_allowed");
   expect(body.error.param).toContain("messages[0].content");
-  expect(mock.requests).toHaveLength(0);
+  expect(setup.mock.requests).toHaveLength(0);
 }
 
 test("a client's gs:// image_url for Vertex is a 400, and Vertex is never called", async () => {
@@ -60,13 +47,13 @@ test("an Anthropic-dialect document with a gs:// source URL is refused", async (
   });
   expect(res.status).toBe(400);
   expect(JSON.stringify(await res.json())).toContain("gs: URLs are not accepted");
-  expect(mock.requests).toHaveLength(0);
+  expect(setup.mock.requests).toHaveLength(0);
 });
 
 test("a provider with network_config.allow_client_storage_urls forwards them", async () => {
   await post("/v1/chat/completions", withImage("vertex-trusted/gemini-2.0-flash", "gs://operator-bucket/ok.png"));
-  expect(mock.requests).toHaveLength(1);
-  expect(JSON.stringify(mock.requests[0]!.body)).toContain("gs://operator-bucket/ok.png");
+  expect(setup.mock.requests).toHaveLength(1);
+  expect(JSON.stringify(setup.mock.requests[0]!.body)).toContain("gs://operator-bucket/ok.png");
 });
 
 test("https and data: URLs, and gs:// in plain text, pass", () => {
@@ -81,5 +68,5 @@ test("a GenAI-dialect fileData with a gs:// fileUri is refused", async () => {
   });
   expect(res.status).toBe(400);
   expect(JSON.stringify(await res.json())).toContain("gs: URLs are not accepted");
-  expect(mock.requests).toHaveLength(0);
+  expect(setup.mock.requests).toHaveLength(0);
 });

@@ -3,25 +3,14 @@
  * At most 10, each tried once (duplicates and the primary dropped); more is a 400 naming `fallbacks`
  * on every route that carries them.
  */
-import { afterAll, beforeAll, beforeEach, expect, test } from "bun:test";
+import { beforeEach, expect, test } from "bun:test";
 import { distinctFallbacks, MAX_FALLBACKS } from "../../src/core/router";
-import { openGateway, type Gateway } from "../support/gateway";
-import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
+import { gatewayOnMock } from "../support/mock-gateway";
 
-let mock: MockUpstream;
-let gw: Gateway;
+const setup = gatewayOnMock((url) => ({ openai: { keys: [{ value: "sk-1" }], network_config: { base_url: url, max_retries: 0 } } }));
+beforeEach(() => setup.mock.reset());
 
-beforeAll(async () => {
-  mock = await startMockUpstream();
-  gw = await openGateway({ providers: { openai: { keys: [{ value: "sk-1" }], network_config: { base_url: mock.url, max_retries: 0 } } } });
-});
-beforeEach(() => mock.reset());
-afterAll(async () => {
-  await gw?.close();
-  await mock?.stop();
-});
-
-const post = (path: string, body: unknown) => gw.fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+const post = (path: string, body: unknown) => setup.gw.fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 const messages = [{ role: "user", content: "hi" }];
 
 test("2,000 fallbacks in one request: a 400 naming fallbacks, and no upstream call", async () => {
@@ -31,7 +20,7 @@ test("2,000 fallbacks in one request: a 400 naming fallbacks, and no upstream ca
   expect(res.status).toBe(400);
   expect(body.error.param).toBe("fallbacks");
   expect(body.error.message).toContain(`at most ${MAX_FALLBACKS}`);
-  expect(mock.requests).toHaveLength(0);
+  expect(setup.mock.requests).toHaveLength(0);
 });
 
 test("every route that carries fallbacks caps them", async () => {
@@ -48,14 +37,14 @@ test("every route that carries fallbacks caps them", async () => {
     expect([path, res.status]).toEqual([path, 400]);
     expect(((await res.json()) as any).error.param).toBe("fallbacks");
   }
-  expect(mock.requests).toHaveLength(0);
+  expect(setup.mock.requests).toHaveLength(0);
 });
 
 test("duplicates (and the primary again) are tried once", async () => {
-  mock.fault({ status: 500, times: Infinity });
+  setup.mock.fault({ status: 500, times: Infinity });
   const res = await post("/v1/chat/completions", { model: "openai/gpt-4o", messages, fallbacks: ["openai/gpt-4o", "openai/b", "openai/b", "openai/b"] });
   expect(res.status).toBe(500);
-  expect(mock.requests.map((r) => r.body.model)).toEqual(["gpt-4o", "b"]);
+  expect(setup.mock.requests.map((r) => r.body.model)).toEqual(["gpt-4o", "b"]);
 });
 
 test("exactly 10 is accepted; a non-array is a 400", () => {

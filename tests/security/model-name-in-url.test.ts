@@ -3,40 +3,27 @@
  * `vertex/../../…:rawPredict?x=` reached another project's path with the operator's token, and
  * `gemini/x/../<blacklisted>` and `gemini/models/<blacklisted>` got past `blacklisted_models`.
  */
-import { afterAll, beforeAll, beforeEach, expect, test } from "bun:test";
+import { beforeEach, expect, test } from "bun:test";
 import { checkModelName, modelPathSegments } from "../../src/core/model-name";
-import { openGateway, type Gateway } from "../support/gateway";
-import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
+import { gatewayOnMock } from "../support/mock-gateway";
 
-let mock: MockUpstream;
-let gw: Gateway;
-
-beforeAll(async () => {
-  mock = await startMockUpstream();
-  gw = await openGateway({
-    providers: {
-      openai: { keys: [{ value: "sk-1" }], network_config: { base_url: mock.url } },
-      anthropic: { keys: [{ value: "sk-2" }], network_config: { base_url: mock.url } },
-      gemini: { keys: [{ value: "sk-3", blacklisted_models: ["gemini-secret"] }], network_config: { base_url: mock.url } },
-      vertex: { keys: [{ value: "ya29.mock", vertex_key_config: { project_id: "proj", region: "us-east5" } }], network_config: { base_url: mock.url } },
-    },
-  });
-});
-beforeEach(() => mock.reset());
-afterAll(async () => {
-  await gw?.close();
-  await mock?.stop();
-});
+const setup = gatewayOnMock((url) => ({
+  openai: { keys: [{ value: "sk-1" }], network_config: { base_url: url } },
+  anthropic: { keys: [{ value: "sk-2" }], network_config: { base_url: url } },
+  gemini: { keys: [{ value: "sk-3", blacklisted_models: ["gemini-secret"] }], network_config: { base_url: url } },
+  vertex: { keys: [{ value: "ya29.mock", vertex_key_config: { project_id: "proj", region: "us-east5" } }], network_config: { base_url: url } },
+}));
+beforeEach(() => setup.mock.reset());
 
 const chat = (model: string, extra: Record<string, unknown> = {}) =>
-  gw.fetch("/v1/chat/completions", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model, messages: [{ role: "user", content: "hi" }], ...extra }) });
+  setup.gw.fetch("/v1/chat/completions", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model, messages: [{ role: "user", content: "hi" }], ...extra }) });
 
 async function refused(model: string, extra?: Record<string, unknown>) {
   const res = await chat(model, extra);
   const body = (await res.json()) as any;
   expect(res.status).toBe(400);
   expect(body.error.param).toBe("model");
-  expect(mock.requests).toHaveLength(0);
+  expect(setup.mock.requests).toHaveLength(0);
   return body;
 }
 
@@ -67,7 +54,7 @@ test("providers without slashes in their ids refuse them; Gemini's models/ prefi
   await refused("vertex/publishers/google/models/gemini-x");
   await refused("gemini/models/a/b");
   await chat("gemini/models/gemini-2.0-flash");
-  expect(mock.requests[0]!.path).toBe("/v1beta/models/gemini-2.0-flash:generateContent");
+  expect(setup.mock.requests[0]!.path).toBe("/v1beta/models/gemini-2.0-flash:generateContent");
 });
 
 test("slashes stay legal where model ids have them (OpenAI-compatible org/model, Bedrock ARNs)", () => {
@@ -80,5 +67,5 @@ test("slashes stay legal where model ids have them (OpenAI-compatible org/model,
 test("the model is escaped per URL segment; Vertex's @version survives", async () => {
   expect(modelPathSegments("models/a:b c")).toBe("models/a%3Ab%20c");
   await chat("vertex/claude-3-5-sonnet@20240620");
-  expect(mock.requests[0]!.path).toBe("/v1/projects/proj/locations/us-east5/publishers/anthropic/models/claude-3-5-sonnet@20240620:rawPredict");
+  expect(setup.mock.requests[0]!.path).toBe("/v1/projects/proj/locations/us-east5/publishers/anthropic/models/claude-3-5-sonnet@20240620:rawPredict");
 });
