@@ -1,5 +1,6 @@
 /** Loading: a config.json of the Go Bifrost's format, or the environment alone; validated, env.X resolved. */
 import { NOT_YET_SUPPORTED, PROVIDER_ALIASES, PROVIDERS } from "../providers/catalog";
+import { normalizeModelName } from "../core/model-name";
 import { ConfigSchema, ProviderSchema, type BifrostConfig, type ProviderConfig } from "./schema";
 import { DEFAULTS, type ResolvedConfig, type ResolvedKey, type ResolvedProvider } from "./resolved";
 import { joinPath } from "../schemas/paths";
@@ -167,8 +168,9 @@ function resolveProvider(
     keys.push({
       name: k.name || k.id || `${name}-key-${i}`,
       value,
-      models: !k.models || k.models.includes("*") ? null : k.models,
-      blacklistedModels: k.blacklisted_models ?? [],
+      // Matched on the name the router gives (src/core/model-name.ts): "models/gemini-x" and "gemini-x" are one model.
+      models: !k.models || k.models.includes("*") ? null : k.models.map((m) => normalizeModelName(type, m)),
+      blacklistedModels: (k.blacklisted_models ?? []).map((m) => normalizeModelName(type, m)),
       weight: k.weight ?? 1,
       config: rawConfig && typeof rawConfig === "object" ? resolveSecrets(rawConfig, `${kp}.${keyConfigField(k)}`, env, errors) : null,
     });
@@ -198,6 +200,7 @@ function resolveProvider(
     concurrency: cb.concurrency ?? DEFAULTS.concurrency,
     bufferSize: cb.buffer_size ?? DEFAULTS.bufferSize,
     allowedRequests: custom?.allowed_requests ?? null,
+    allowClientStorageUrls: nc.allow_client_storage_urls === true,
     circuitBreaker: nc.circuit_breaker
       ? { failureThreshold: nc.circuit_breaker.failure_threshold ?? 5, cooldownMs: (nc.circuit_breaker.cooldown_seconds ?? 30) * 1000 }
       : null,

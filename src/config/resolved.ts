@@ -30,6 +30,8 @@ export interface ResolvedProvider {
   concurrency: number;
   bufferSize: number;
   allowedRequests: Record<string, boolean> | null;
+  /** Ours (network_config.allow_client_storage_urls): clients may send gs:// and file: URLs; absent = no. */
+  allowClientStorageUrls?: boolean;
   /** Ours: when a key's circuit opens and how long it rests; null = defaults. */
   circuitBreaker: { failureThreshold: number; cooldownMs: number } | null;
 }

@@ -20,18 +20,28 @@ export const KeySchema = t.Object({
   bedrock_key_config: t.Optional(Any),
 });
 
+/** The longest delay a JavaScript timer keeps (2³¹−1 ms): a longer one fires at once, so every value that feeds a timer stays under it. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+const timerSeconds = () => t.Number({ exclusiveMinimum: 0, maximum: Math.floor(MAX_TIMER_MS / 1000) });
+const timerMs = () => t.Number({ minimum: 0, maximum: MAX_TIMER_MS });
+
 export const NetworkConfigSchema = t.Object({
   base_url: t.Optional(t.String()),
   extra_headers: t.Optional(t.Record(t.String(), t.String())),
-  default_request_timeout_in_seconds: t.Optional(t.Number({ exclusiveMinimum: 0 })),
-  stream_idle_timeout_in_seconds: t.Optional(t.Number({ exclusiveMinimum: 0 })),
+  default_request_timeout_in_seconds: t.Optional(timerSeconds()),
+  stream_idle_timeout_in_seconds: t.Optional(timerSeconds()),
   max_retries: t.Optional(t.Integer({ minimum: 0 })),
-  retry_backoff_initial: t.Optional(t.Number({ minimum: 0 })),
-  retry_backoff_max: t.Optional(t.Number({ minimum: 0 })),
+  retry_backoff_initial: t.Optional(timerMs()),
+  retry_backoff_max: t.Optional(timerMs()),
   /** Ours: consecutive failures that open a key's circuit, and its cool-down. */
   circuit_breaker: t.Optional(
     t.Object({ failure_threshold: t.Optional(t.Integer({ minimum: 1 })), cooldown_seconds: t.Optional(t.Number({ minimum: 0 })) }),
   ),
+  /**
+   * Ours: forward clients' gs:// and file: URLs (image_url, file parts, document sources) to this provider,
+   * which reads them with the gateway's credentials. Default false: such a request is a 400.
+   */
+  allow_client_storage_urls: t.Optional(t.Boolean()),
   max_conns_per_host: t.Optional(t.Integer({ minimum: 1 })),
   insecure_skip_verify: t.Optional(t.Boolean()),
   ca_cert_pem: t.Optional(t.String()),

@@ -22,6 +22,7 @@ import type { ProviderQueue } from "./provider-queue";
 import { backoffMs, countsAsFailure, verdictFor } from "./retry-policy";
 import { candidate, candidates, type Candidate } from "./router";
 import type { ProviderTransport } from "./transport";
+import { refuseStorageUrls } from "./storage-urls";
 
 /** What the path needs of the gateway. */
 export interface GatewayParts {
@@ -146,6 +147,7 @@ type Once<T> = (gw: GatewayParts, call: ProviderCall, provider: ResolvedProvider
 async function attempts<T>(gw: GatewayParts, op: Op, c: Candidate, req: unknown, opts: RequestOptions, tally: Tally, once: Once<T>): Promise<T> {
   if (c.unrouted) throw c.unrouted;
   const p = c.provider;
+  if (!p.allowClientStorageUrls) refuseStorageUrls(req, p.name);
   let dropped: Set<ResolvedKey> | null = null;
   const usable = (k: ResolvedKey) => !dropped?.has(k) && gw.breakers.allows(k, c.model);
   let key: ResolvedKey | null = null;

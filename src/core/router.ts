@@ -4,13 +4,20 @@ import { getAdapter } from "../providers";
 import { PROVIDERS } from "../providers/catalog";
 import { BifrostError } from "../schemas/error";
 import { OP_REQUEST_TYPE, type Op } from "../schemas/ops";
+import { checkModelName } from "./model-name";
 
 export interface Route {
   provider: ResolvedProvider;
   model: string;
 }
 
+/** The provider and the upstream model id, checked and normalised (src/core/model-name.ts): a bad name is a 400 naming `model`. */
 export function resolveModel(requested: string, providers: Map<string, ResolvedProvider>): Route {
+  const { provider, model } = routeModel(requested, providers);
+  return { provider, model: checkModelName(provider.type, model) };
+}
+
+function routeModel(requested: string, providers: Map<string, ResolvedProvider>): Route {
   const slash = requested.indexOf("/");
   if (slash > 0) {
     const prefix = requested.slice(0, slash);
@@ -96,14 +103,34 @@ export function candidates(op: Op, model: string, fallbacks: string[] | undefine
     try {
       return candidate(op, requested, providers);
     } catch (e) {
-      if (!pluginsMayAnswer || !(e instanceof BifrostError) || e.status !== 400) throw e;
+      // A name that could escape its URL path is refused even when a plugin might answer it.
+      if (!pluginsMayAnswer || !(e instanceof BifrostError) || e.status !== 400 || e.code === "invalid_model") throw e;
       const slash = requested.indexOf("/");
       return { provider: unroutedProvider(slash > 0 ? requested.slice(0, slash) : ""), model: slash > 0 ? requested.slice(slash + 1) : requested, requested, unrouted: e };
     }
   };
   const out = [one(model)];
-  if (fallbacks) for (const f of fallbacks) out.push(op === "responses" || op === "responsesStream" ? passThroughFallback(op, f, providers, one) : one(f));
+  for (const f of distinctFallbacks(model, fallbacks)) out.push(op === "responses" || op === "responsesStream" ? passThroughFallback(op, f, providers, one) : one(f));
   return out;
+}
+
+/** At most this many fallbacks per request: each may cost a full round of upstream attempts. */
+export const MAX_FALLBACKS = 10;
+
+/**
+ * The fallbacks worth trying: each once, and not the primary again. More than MAX_FALLBACKS listed is the
+ * caller's 400 (param "fallbacks"), whichever route or dialect carried them.
+ */
+export function distinctFallbacks(primary: string, fallbacks: readonly string[] | undefined): string[] {
+  if (fallbacks === undefined || fallbacks === null) return [];
+  // Dialects that pass fields through unchecked still reach here: a string would otherwise be read as its characters.
+  if (!Array.isArray(fallbacks) || fallbacks.some((f) => typeof f !== "string" || !f)) {
+    throw BifrostError.badRequest("fallbacks must be an array of model names", "fallbacks", "invalid_fallbacks");
+  }
+  if (fallbacks.length > MAX_FALLBACKS) {
+    throw BifrostError.badRequest(`fallbacks lists ${fallbacks.length} models; at most ${MAX_FALLBACKS} are allowed`, "fallbacks", "too_many_fallbacks");
+  }
+  return [...new Set(fallbacks)].filter((f) => f !== primary);
 }
 
 /**

@@ -1,5 +1,6 @@
 /** Canonical chat request → Gemini generateContent request. Built field by field: Gemini rejects unknown fields. */
 import type { ChatRequest } from "../../schemas/chat";
+import { modelPathSegments } from "../../core/model-name";
 import { BifrostError } from "../../schemas/error";
 import type { ProviderTarget, WireRequest } from "../types";
 import { toGenerationConfig } from "./config";
@@ -33,7 +34,7 @@ export function geminiChatRequest(req: ChatRequest, target: ProviderTarget, stre
   // Without alt=sse the stream is one long JSON array, not events.
   const method = stream ? "streamGenerateContent?alt=sse" : "generateContent";
   return {
-    url: `${target.baseUrl}/v1beta/${geminiModelPath(target.model)}:${method}`,
+    url: `${target.baseUrl}/v1beta/${modelPathSegments(geminiModelPath(target.model))}:${method}`,
     method: "POST",
     headers: geminiHeaders(target),
     body: JSON.stringify(toGeminiRequest(req)),

@@ -2,6 +2,7 @@
  * Token counting at the Gemini API: POST /v1beta/models/{m}:countTokens → {totalTokens}. The request goes
  * as a whole generateContentRequest, so the system instruction and tools are counted with the contents.
  */
+import { modelPathSegments } from "../../core/model-name";
 import type { ChatRequest } from "../../schemas/chat";
 import { BifrostError } from "../../schemas/error";
 import { tokenCount, type TokenCountResponse } from "../../schemas/tokens";
@@ -19,7 +20,7 @@ export function toGeminiCountContents(req: ChatRequest): Omit<GeminiRequest, "ge
 export function geminiCountTokensRequest(req: ChatRequest, target: ProviderTarget): WireRequest {
   const model = geminiModelPath(target.model);
   return {
-    url: `${target.baseUrl}/v1beta/${model}:countTokens`,
+    url: `${target.baseUrl}/v1beta/${modelPathSegments(model)}:countTokens`,
     method: "POST",
     headers: geminiHeaders(target),
     body: JSON.stringify({ generateContentRequest: { model, ...toGeminiCountContents(req) } }),

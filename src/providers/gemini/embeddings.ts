@@ -1,4 +1,5 @@
 /** Canonical embeddings ⇄ Gemini batchEmbedContents: one request per input, answers in the same order. */
+import { modelPathSegments } from "../../core/model-name";
 import type { EmbeddingRequest, EmbeddingResponse } from "../../schemas/embeddings";
 import { BifrostError } from "../../schemas/error";
 import type { ProviderTarget, WireRequest } from "../types";
@@ -23,7 +24,7 @@ export function geminiEmbeddingRequest(req: EmbeddingRequest, target: ProviderTa
     return r;
   });
   return {
-    url: `${target.baseUrl}/v1beta/${model}:batchEmbedContents`,
+    url: `${target.baseUrl}/v1beta/${modelPathSegments(model)}:batchEmbedContents`,
     method: "POST",
     headers: geminiHeaders(target),
     body: JSON.stringify({ requests }),

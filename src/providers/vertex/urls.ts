@@ -1,4 +1,5 @@
 /** Where Vertex serves a publisher model: the regional host, the global one, or a configured override. */
+import { modelPathSegments } from "../../core/model-name";
 import type { ProviderTarget } from "../types";
 import type { VertexConfig } from "./config";
 
@@ -16,5 +17,5 @@ export function vertexOrigin(target: ProviderTarget, region: string): string {
 
 export function vertexModelUrl(target: ProviderTarget, cfg: VertexConfig, publisher: "google" | "anthropic", method: string): string {
   const { project, region } = cfg;
-  return `${vertexOrigin(target, region)}/v1/projects/${project}/locations/${region}/publishers/${publisher}/models/${target.model}:${method}`;
+  return `${vertexOrigin(target, region)}/v1/projects/${project}/locations/${region}/publishers/${publisher}/models/${modelPathSegments(target.model)}:${method}`;
 }
