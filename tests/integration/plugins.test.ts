@@ -178,7 +178,7 @@ describe("HTTP hooks", () => {
       {
         gate: hooks("gate", { onHttpRequest: (req) => (new URL(req.url).pathname === "/blocked" ? { response: new Response("no", { status: 418 }) } : undefined) }),
         tag: hooks("tag", { onHttpResponse: (_req, res) => void trace.push(`tag:${res.status}`) }),
-        swap: hooks("swap", { onHttpResponse: (req, res) => (trace.push("swap"), new URL(req.url).pathname === "/health" ? { response: new Response("swapped", { status: res.status }) } : undefined) }),
+        swap: hooks("swap", { onHttpResponse: (req, res) => (trace.push("swap"), new URL(req.url).pathname === "/nope" ? { response: new Response("swapped", { status: res.status }) } : undefined) }),
       },
       [{ name: "gate" }, { name: "tag" }, { name: "swap" }],
     );
@@ -187,9 +187,9 @@ describe("HTTP hooks", () => {
     expect(blocked.status).toBe(418);
     expect(await blocked.text()).toBe("no");
     trace.length = 0;
-    const health = await app.handle(new Request("http://localhost/health"));
-    expect(await health.text()).toBe("swapped");
-    expect(trace).toEqual(["swap", "tag:200"]);
+    const other = await app.handle(new Request("http://localhost/nope"));
+    expect(await other.text()).toBe("swapped");
+    expect(trace).toEqual(["swap", "tag:404"]);
     await bf.shutdown();
   });
 });
