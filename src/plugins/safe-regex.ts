@@ -93,7 +93,7 @@ function overlapping(starts: Array<string | null | undefined>): boolean {
 }
 
 /** Throws `<field>: regex refused: <why>` for a catastrophic-backtracking shape (see above). */
-export function assertSafeRegex(source: string, field: string): void {
+export function assertSafeRegex(source: string, field?: string): void {
   const why = unsafeRegexReason(source);
-  if (why) throw new Error(`${field}: regex refused: it ${why}; such patterns can freeze the gateway on long input`);
+  if (why) throw new Error(`${field ? `${field}: ` : ""}regex refused: it ${why}; such patterns can freeze the gateway on long input`);
 }
