@@ -43,8 +43,19 @@ export interface SetupOptions {
   order?: number;
 }
 
-/** The plugin ready for a pipeline, and the config its setup saw. */
+/** A plugin that fails closed could not load: like a required one, the gateway must not start without it. */
+export class FailClosedLoadError extends Error {}
+
+/** The plugin ready for a pipeline, and the config its setup saw. A fail-closed plugin's failure is a FailClosedLoadError. */
 export async function setupPlugin(def: PluginDefinition, o: SetupOptions): Promise<{ loaded: LoadedPlugin; config: unknown }> {
+  try {
+    return await setupOnce(def, o);
+  } catch (e) {
+    throw failsClosed(def) ? new FailClosedLoadError((e as Error).message) : e;
+  }
+}
+
+async function setupOnce(def: PluginDefinition, o: SetupOptions): Promise<{ loaded: LoadedPlugin; config: unknown }> {
   const ctx: PluginContext = {
     name: o.name,
     config: pluginConfig(def, o.config, o.at),
