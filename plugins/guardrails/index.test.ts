@@ -94,5 +94,5 @@ describe("output", () => {
 });
 
 test("a pattern that does not compile stops the plugin from loading, naming it; guardrails fails closed, so the gateway does not start", async () => {
-  expect(gateway({ patterns: [{ name: "bad", regex: "([" }] })).rejects.toThrow('guardrails fails closed and failed to load: patterns "bad"');
+  await expect(gateway({ patterns: [{ name: "bad", regex: "([" }] })).rejects.toThrow('guardrails fails closed and failed to load: patterns "bad"');
 });
