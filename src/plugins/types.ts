@@ -77,7 +77,7 @@ export type PreResult =
   | void
   /** Continue with this (rewritten) request; a changed model re-routes it. */
   | { request: AnyRequest }
-  /** Short-circuit: answer with this response (stream requests get it as a stream). */
+  /** Short-circuit: answer with this response (stream requests get it as a stream; a speech request cannot be answered so: 500). */
   | { response: AnyResponse }
   /** Short-circuit a stream request with these chunks. */
   | { stream: AsyncIterable<ChatChunk> }
@@ -98,7 +98,7 @@ export interface Plugin {
   /** Per-hook time budget in ms, when it depends on config (else the definition's, else 1000). */
   timeoutMs?: number;
   preRequest?(req: AnyRequest, rctx: RequestContext): Maybe<PreResult>;
-  /** Runs in reverse order for the plugins whose pre-hook ran; `res` or `err` is set. */
+  /** Runs in reverse order for the plugins whose pre-hook ran; `res` or `err` is set. Not run for speech (its answer is audio bytes). */
   postResponse?(res: AnyResponse | null, err: BifrostError | null, rctx: RequestContext): Maybe<PostResult>;
   /** Synchronous: it runs on every chunk. */
   onStreamChunk?(chunk: ChatChunk, rctx: RequestContext): ChunkResult;
