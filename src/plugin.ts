@@ -14,6 +14,7 @@ import type { PluginDefinition } from "./plugins/types";
 export { Type as t, type Static, type TSchema } from "@sinclair/typebox";
 export { testPlugin, type PluginUnderTest, type TestPluginOptions } from "./plugins/testing";
 export type { PreOutcome } from "./plugins/pipeline";
+export { assertSafeRegex, unsafeRegexReason, MAX_REGEX_LENGTH } from "./plugins/safe-regex";
 
 /** Declares a plugin; `ctx.config` in setup is typed by the `config` schema. */
 export function definePlugin<Schema extends TSchema = TSchema>(definition: PluginDefinition<Schema>): PluginDefinition<Schema> {

@@ -23,6 +23,11 @@ export const configSchema = t.Object({
   redaction: t.String({ default: "[REDACTED:{name}]" }),
   /** Streams: characters held back per choice so a match split across chunks is still caught. */
   stream_holdback: t.Integer({ minimum: 0, maximum: 4096, default: 64 }),
+  /**
+   * The longest text (one field) scanned, in characters. A longer one is refused (400
+   * guardrail_scan_limit) rather than passed unscanned: scanning time stays bounded whatever the patterns.
+   */
+  max_scan_chars: t.Integer({ minimum: 1024, maximum: 16_777_216, default: 262_144 }),
 });
 
 export type GuardrailsConfig = Static<typeof configSchema>;

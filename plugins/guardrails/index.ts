@@ -2,8 +2,9 @@
  * guardrails: redacts or blocks PII and configured patterns in what goes to the model and in what
  * comes back, streams included. See README.md.
  */
-import { definePlugin, type ChatRequest, type ChatResponse, type EmbeddingRequest, type PostResult, type PreResult, type ResponseExtraFields } from "bifrost/plugin";
+import { definePlugin, type AnyRequest, type ChatResponse, type PostResult, type PreResult, type ResponseExtraFields } from "bifrost/plugin";
 import { configSchema } from "./config";
+import { mapTexts } from "./fields";
 import { compileRules, type Rule } from "./rules";
 import { check, type Verdict } from "./scan";
 import { StreamGuard } from "./stream";
@@ -15,28 +16,35 @@ export default definePlugin({
   name: "guardrails",
   description: "Redacts or blocks PII and configured patterns in requests and responses, streams included",
   config: configSchema,
+  // A guardrail that is skipped is no guardrail: a failed or overrunning hook fails the request.
+  fail: "closed",
 
   setup(ctx) {
     const cfg = ctx.config;
     const rules: Rule[] = compileRules(cfg);
     const blockError = (rule: Rule, what: "request" | "response") =>
       ctx.error({ status: 400, type: "guardrail_blocked", code: rule.name, message: `${what} blocked by guardrail "${rule.name}"`, param: what === "request" ? "messages" : null });
+    const tooLong = (what: "request" | "response") =>
+      ctx.error({ status: 400, type: "guardrail_blocked", code: "guardrail_scan_limit", message: `${what} has a text longer than guardrails' max_scan_chars (${cfg.max_scan_chars}); it was refused unscanned`, param: null });
+    /** One text checked; null when it is too long to scan. */
+    const verdict = (text: string): Verdict | null => (text.length > cfg.max_scan_chars ? null : check(text, rules, cfg.redaction));
 
     return {
       preRequest(req, rctx): PreResult {
         if (!cfg.apply_to.input || !rules.length) return;
         const names = new Set<string>();
         let blockedBy: Rule | null = null;
+        let overLimit = false;
         const guard = (text: string): string => {
-          const v: Verdict = check(text, rules, cfg.redaction);
+          const v = verdict(text);
+          if (!v) return void (overLimit = true), text;
           blockedBy ??= v.blockedBy;
           for (const n of v.redacted) names.add(n);
           return v.text;
         };
-        const next =
-          rctx.op === "embeddings"
-            ? { ...req, input: mapInput((req as EmbeddingRequest).input, guard) }
-            : { ...req, messages: (req as ChatRequest).messages.map((m) => mapMessage(m, guard)) };
+        // Every op's texts: chat, completions, embeddings, images, speech, transcriptions, rerank, responses.
+        const next = mapTexts(req, guard) as AnyRequest;
+        if (overLimit) return { error: tooLong("request"), allowFallbacks: false };
         if (blockedBy) return { error: blockError(blockedBy, "request"), allowFallbacks: false };
         if (!names.size) return;
         rctx.values.set(INPUT, [...names]);
@@ -50,7 +58,8 @@ export default definePlugin({
         if (cfg.apply_to.output && rules.length) {
           for (const ch of Array.isArray(chat.choices) ? chat.choices : []) {
             if (typeof ch.message?.content !== "string") continue;
-            const v = check(ch.message.content, rules, cfg.redaction);
+            const v = verdict(ch.message.content);
+            if (!v) return { error: tooLong("response") };
             if (v.blockedBy) return { error: blockError(v.blockedBy, "response") };
             ch.message.content = v.text;
             for (const n of v.redacted) output.add(n);
@@ -71,15 +80,3 @@ export default definePlugin({
     };
   },
 });
-
-/** A message with its text (a string, or text parts) passed through `guard`; other parts untouched. */
-function mapMessage(m: any, guard: (s: string) => string): any {
-  if (typeof m.content === "string") return { ...m, content: guard(m.content) };
-  if (!Array.isArray(m.content)) return m;
-  return { ...m, content: m.content.map((p: any) => (p?.type === "text" && typeof p.text === "string" ? { ...p, text: guard(p.text) } : p)) };
-}
-
-function mapInput(input: unknown, guard: (s: string) => string): unknown {
-  if (typeof input === "string") return guard(input);
-  return Array.isArray(input) ? input.map((x) => (typeof x === "string" ? guard(x) : x)) : input;
-}

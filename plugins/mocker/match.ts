@@ -1,5 +1,5 @@
 /** Which rule answers a request: globs and regexes compiled once, at setup. */
-import type { ChatMessage, RequestContext } from "bifrost/plugin";
+import { assertSafeRegex, type ChatMessage, type RequestContext } from "bifrost/plugin";
 import type { Rule } from "./config";
 
 export interface CompiledRule {
@@ -13,10 +13,17 @@ export interface CompiledRule {
 /** "/source/flags" is a regex; anything else is a glob (* and ?), matched whole. */
 export function toPattern(text: string, glob: boolean): RegExp {
   const re = /^\/(.+)\/([a-z]*)$/s.exec(text);
-  if (re) return new RegExp(re[1]!, re[2]);
-  if (!glob) return new RegExp(text);
+  // A regex from config or the admin API runs on every request: refused when it could backtrack catastrophically.
+  if (re) return checked(new RegExp(re[1]!, re[2]));
+  if (!glob) return checked(new RegExp(text));
   const source = text.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
   return new RegExp(`^${source}$`);
+}
+
+/** A compiled regex whose source passed the backtracking check (else it throws saying why). */
+function checked(regex: RegExp): RegExp {
+  assertSafeRegex(regex.source);
+  return regex;
 }
 
 /** Throws with the rule's position when a pattern does not compile (the plugin then fails to load, saying why). */

@@ -66,8 +66,9 @@ export async function runRequest(gw: GatewayParts, op: UnaryOp | StreamOp, body:
   const pipe = gw.pipeline; // a reload swaps gw.pipeline; this request keeps the one it started with
   const stream = isStreamOp(op);
   const list = candidates(op, body.model, body.fallbacks, gw.config.providers, pipe.hasPre);
-  // Audio bytes have no JSON for hooks to read: speech skips the plugins.
-  const ctx = pipe.empty || op === "speech" ? null : requestContext(op, opts);
+  // Every inference op goes through the pre-hooks; speech answers audio bytes, which post-hooks (JSON) never see.
+  const ctx = pipe.empty ? null : requestContext(op, opts);
+  const bytesAnswer = op === "speech";
   const tally: Tally = { retries: 0 };
   let request = body;
   let primaryError: BifrostError | null = null;
@@ -99,7 +100,10 @@ export async function runRequest(gw: GatewayParts, op: UnaryOp | StreamOp, body:
             error = BifrostError.from(e);
           }
         }
-      } else if (out.kind === "respond") answer = Answer.of(out.response);
+      } else if (out.kind === "respond") {
+        if (bytesAnswer) error = new BifrostError({ status: 500, type: "server_error", code: "plugin_invalid_answer", message: `a plugin answered a ${op} request with JSON; it may only rewrite or refuse it` });
+        else answer = Answer.of(out.response);
+      }
       else if (out.kind === "stream") {
         if (stream) chunks = chunksOf(out.stream);
         else error = BifrostError.badRequest("a plugin answered a non-streaming request with a stream");
@@ -119,8 +123,8 @@ export async function runRequest(gw: GatewayParts, op: UnaryOp | StreamOp, body:
       }
     }
 
-    // 3. Post-hooks, for the plugins whose pre-hook ran: every unary outcome; a stream only when it has no stream to give.
-    if (ctx && pipe.hasPost && !chunks) {
+    // 3. Post-hooks, for the plugins whose pre-hook ran: every unary outcome but audio bytes; a stream only when it has no stream to give.
+    if (ctx && pipe.hasPost && !chunks && !bytesAnswer) {
       const after = await pipe.runPost(ran, answer ? answer.value : null, error, ctx);
       answer = after.res ? Answer.of(after.res) : null;
       error = after.err;

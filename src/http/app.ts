@@ -38,16 +38,11 @@ export function createApp(bf: Bifrost, opts: AppOptions = {}) {
     guard.auditChange(a.who, request, path);
   };
 
-  // Management routes: the guard, the answer headers and the plugins' HTTP hooks by hooks local to this group.
+  // Management routes: the guard and the answer headers by hooks local to this group. The plugins'
+  // HTTP hooks never run here: a plugin must not be able to answer, alter or break the admin API.
   const management = new Elysia({ name: "management" })
     .onBeforeHandle(({ request }) => admitAdmin(request))
-    .onBeforeHandle(({ request }) => (bf.pipeline.hasHttpRequest ? bf.pipeline.runHttpRequest(request).then((r) => r && withHeaders(r, answerHeaders(request, NO_CORS))) : undefined))
-    .onAfterHandle(async ({ request, response }) => {
-      if (!(response instanceof Response)) return;
-      const headers = answerHeaders(request, NO_CORS);
-      const after = bf.pipeline.hasHttpResponse ? await bf.pipeline.runHttpResponse(request, response) : response;
-      return withHeaders(after, headers);
-    })
+    .onAfterHandle(({ request, response }) => (response instanceof Response ? withHeaders(response, answerHeaders(request, NO_CORS)) : undefined))
     .use(sessionRoutes(guard, addressOfRequest))
     .use(adminRoutes(bf))
     .use(pluginAdminRoutes(bf));
@@ -62,12 +57,15 @@ export function createApp(bf: Bifrost, opts: AppOptions = {}) {
         const refused = await admitAdmin(request);
         if (refused) return refused;
       }
-      if (code === "NOT_FOUND") return withHttpHooks(bf, request, headers, () => errorResponse(new BifrostError({ status: 404, type: "not_found_error", code: "route_not_found", message: "no such route" }), headers));
+      if (code === "NOT_FOUND") {
+        const notFound = () => errorResponse(new BifrostError({ status: 404, type: "not_found_error", code: "route_not_found", message: "no such route" }), headers);
+        return isAdmin ? notFound() : withHttpHooks(bf, request, headers, notFound);
+      }
       if (code === "PARSE" || code === "VALIDATION") return errorResponse(BifrostError.badRequest(String((error as Error).message ?? "invalid request")), headers);
       return errorResponse(error, headers);
     })
     .options("/*", ({ request }) => (isAdminPath(pathOf(request.url)) ? NO_CORS : cors).preflight(request.headers.get("origin"), request.headers.get("access-control-request-headers")))
-    .get("/health", route(async (r) => jsonResponse(HEALTH, 200, r.headers)))
+    .get("/health", route(async (r) => jsonResponse(HEALTH, 200, r.headers), { pluginHooks: false }))
     .use(inferenceRoutes(bf, route, maxBody))
     .use(integrationRoutes(bf, route, maxBody))
     .use(management);

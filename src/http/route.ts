@@ -1,8 +1,8 @@
 /**
  * The one route helper: every inference and integration route is `route(serve)` (from `routeMaker`). It gives
  * the answer's own headers (x-request-id, CORS) up front, runs the plugins' HTTP hooks when any are
- * loaded, and turns anything thrown into the gateway's JSON error. Route-local, so routes that don't
- * need it (GET /health) pay nothing.
+ * loaded (not for GET /health, which no plugin may answer or break), and turns anything thrown into
+ * the gateway's JSON error.
  */
 import { refusalHeaders, type AuthGuard } from "../auth/guard";
 import type { Bifrost, RequestOptions } from "../core/bifrost";
@@ -41,7 +41,12 @@ export function withHeaders(response: Response, headers: Record<string, string>)
   return response;
 }
 
-export type Route = (serve: (r: RouteRequest) => Promise<Response>) => (c: { request: Request; params?: Record<string, string | undefined> }) => Promise<Response>;
+export interface RouteOptions {
+  /** false: the plugins' HTTP hooks never see this route (GET /health), so no plugin can take it down. */
+  pluginHooks?: boolean;
+}
+
+export type Route = (serve: (r: RouteRequest) => Promise<Response>, options?: RouteOptions) => (c: { request: Request; params?: Record<string, string | undefined> }) => Promise<Response>;
 
 /**
  * The route maker for one app. `server` is read when a request needs it (not taken from Elysia's
@@ -50,7 +55,8 @@ export type Route = (serve: (r: RouteRequest) => Promise<Response>) => (c: { req
  */
 export function routeMaker(bf: Bifrost, cors: CorsPolicy, server: () => Server, guard?: AuthGuard): Route {
   const gate = guard?.inferenceNeedsAuth ? guard : null;
-  return (serve) => async ({ request, params }) => {
+  return (serve, options) => async ({ request, params }) => {
+    const hooked = options?.pluginHooks !== false;
     const headers = answerHeaders(request, cors);
     if (gate !== null) {
       const refused = await gate.admitInference(request, addressOf(server(), request));
@@ -65,7 +71,7 @@ export function routeMaker(bf: Bifrost, cors: CorsPolicy, server: () => Server, 
     };
     try {
       const pipe = bf.pipeline;
-      return await (pipe.hasHttpRequest || pipe.hasHttpResponse ? withHttpHooks(bf, request, headers, () => serve(r)) : serve(r));
+      return await (hooked && (pipe.hasHttpRequest || pipe.hasHttpResponse) ? withHttpHooks(bf, request, headers, () => serve(r)) : serve(r));
     } catch (err) {
       return errorResponse(err, headers);
     }

@@ -9,7 +9,7 @@ import { MemoryKv } from "./kv";
 import { describeDirs, discoverPlugins, packageDirOf, readPluginPackage, type PluginPackage } from "./manifest";
 import { Pipeline, type LoadedPlugin } from "./pipeline";
 import { provideContractModule } from "./provide-module";
-import { assertDefinition, setupPlugin } from "./setup";
+import { assertDefinition, FailClosedLoadError, setupPlugin } from "./setup";
 import { HOOK_NAMES, type HookName, type Placement, type Plugin, type PluginDefinition, type PluginEntry } from "./types";
 
 export type PluginState = "active" | "failed" | "disabled";
@@ -76,6 +76,7 @@ export class PluginHost {
         rec.state = "failed";
         rec.error = (e as Error).message;
         if (rec.entry.required) throw new PluginLoadError(`plugin ${rec.entry.name} is required and failed to load: ${rec.error}`);
+        if (e instanceof FailClosedLoadError) throw new PluginLoadError(`plugin ${rec.entry.name} fails closed and failed to load: ${rec.error}`);
         log.error(`plugin ${rec.entry.name} failed to load; starting without it`, { error: rec.error });
       }
     }

@@ -3,7 +3,9 @@
  * request pays only for the hooks that are there. Pre-hooks run in order, post-hooks in reverse; on a
  * short-circuit only the plugins that already ran get their post-hook. A hook that throws, runs
  * past its time budget or returns something the contract (types.ts) does not know is logged with
- * its plugin's name and skipped, unless the plugin is critical.
+ * its plugin's name and skipped, unless the plugin fails closed (then the request fails). An error
+ * a plugin gives must carry a 4xx/5xx status: any other is logged and becomes a 500. A short-circuit
+ * stream must yield each chunk within the plugin's budget.
  */
 import { log } from "../log";
 import type { ChatChunk } from "../schemas/chat";
@@ -15,7 +17,8 @@ export interface LoadedPlugin {
   plugin: Plugin;
   placement: Placement;
   order: number;
-  critical?: boolean;
+  /** fail: "closed" (or the legacy critical: true): a failed hook fails the request instead of being skipped. */
+  failClosed?: boolean;
   /** Per-hook budget in ms (default DEFAULT_BUDGET_MS). */
   timeoutMs?: number;
 }
@@ -76,8 +79,8 @@ export class Pipeline {
       if (!isObject(r)) unknownResult(lp, "preRequest", PRE_KEYS);
       else if ("request" in r) request = r.request;
       else if ("response" in r) return { kind: "respond", response: r.response, ran };
-      else if ("stream" in r) return { kind: "stream", stream: r.stream, ran };
-      else if ("error" in r) return { kind: "error", error: toError(r.error), allowFallbacks: r.allowFallbacks ?? true, ran };
+      else if ("stream" in r) return { kind: "stream", stream: boundedStream(lp, r.stream), ran };
+      else if ("error" in r) return { kind: "error", error: toError(lp, r.error), allowFallbacks: r.allowFallbacks ?? true, ran };
       else unknownResult(lp, "preRequest", PRE_KEYS);
     }
     return { kind: "continue", request, ran: this.plugins.length };
@@ -92,7 +95,7 @@ export class Pipeline {
       if (r === SKIPPED || r === undefined) continue;
       if (!isObject(r)) unknownResult(lp, "postResponse", POST_KEYS);
       else if ("response" in r) (res = r.response), (err = null);
-      else if ("error" in r) (err = toError(r.error)), (res = null);
+      else if ("error" in r) (err = toError(lp, r.error)), (res = null);
       else unknownResult(lp, "postResponse", POST_KEYS);
     }
     return { res, err };
@@ -149,8 +152,34 @@ export class Pipeline {
   }
 }
 
-function toError(e: BifrostError | BifrostErrorInit): BifrostError {
-  return e instanceof BifrostError ? e : new BifrostError(e);
+/**
+ * A plugin's error as the gateway sends it. Its status must be an HTTP error status (400–599): a
+ * plugin's 999 or 204 would make the answer unbuildable, so it becomes a 500, logged with the plugin's name.
+ */
+function toError(lp: LoadedPlugin, e: BifrostError | BifrostErrorInit): BifrostError {
+  const status = (e as { status?: unknown })?.status;
+  if (Number.isInteger(status) && (status as number) >= 400 && (status as number) <= 599) return e instanceof BifrostError ? e : new BifrostError(e);
+  log.error(`plugin ${lp.name}: gave an error with status ${String(status)} (not 400–599); answering 500`, { message: String((e as { message?: unknown })?.message ?? "") });
+  return new BifrostError({ status: 500, type: "server_error", code: "plugin_invalid_error", message: `plugin ${lp.name} failed: it gave an error without a valid status` });
+}
+
+/** A plugin's short-circuit stream, each chunk within the plugin's budget: a stream that stalls ends with a 504, not a hung client. */
+function boundedStream<C>(lp: LoadedPlugin, src: AsyncIterable<C>): AsyncIterable<C> {
+  const budget = lp.timeoutMs ?? DEFAULT_BUDGET_MS;
+  return {
+    [Symbol.asyncIterator]() {
+      const it = src[Symbol.asyncIterator]();
+      return {
+        next: () =>
+          within(it.next(), budget, () => {
+            log.warn(`plugin ${lp.name}: its stream yielded nothing for ${budget} ms; ending it`);
+            void it.return?.();
+            return new BifrostError({ status: 504, type: "timeout_error", code: "plugin_stream_timeout", message: `plugin ${lp.name}'s stream yielded nothing for ${budget} ms` });
+          }),
+        return: async () => (await it.return?.()) ?? { done: true, value: undefined },
+      };
+    },
+  };
 }
 
 function isObject(r: unknown): r is object {
@@ -163,7 +192,7 @@ function unknownResult(lp: LoadedPlugin, hook: HookName, expected: string): void
 }
 
 /**
- * Run one hook: isolated, within its time budget. SKIPPED when it failed and the plugin is not critical.
+ * Run one hook: isolated, within its time budget. SKIPPED when it failed and the plugin fails open.
  * A synchronous hook's result comes back synchronously (no promise on the hot path).
  */
 function guard<T>(lp: LoadedPlugin, hook: HookName, call: () => T | Promise<T>): T | typeof SKIPPED | Promise<T | typeof SKIPPED> {
@@ -175,26 +204,28 @@ function guard<T>(lp: LoadedPlugin, hook: HookName, call: () => T | Promise<T>):
   }
   if (!(r instanceof Promise)) return r;
   const budget = lp.timeoutMs ?? DEFAULT_BUDGET_MS;
+  return within(r, budget, () => new Error(`exceeded its ${budget} ms budget`)).catch((e) => onFailure(lp, hook, e));
+}
+
+/** `p`, or a rejection with `late()` once `ms` have passed (the timer never outlives the race). */
+export function within<T>(p: Promise<T>, ms: number, late: () => Error): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`exceeded its ${budget} ms budget`)), budget);
+    timer = setTimeout(() => reject(late()), ms);
   });
-  return Promise.race([r, timeout]).then(
-    (v) => (clearTimeout(timer), v),
-    (e) => (clearTimeout(timer), onFailure(lp, hook, e)),
-  );
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
 function onFailure(lp: LoadedPlugin, hook: HookName, e: unknown): typeof SKIPPED {
-  if (e instanceof BifrostError) throw e; // a deliberate gateway error from the plugin
+  if (e instanceof BifrostError) throw toError(lp, e); // a deliberate gateway error from the plugin
   failed(lp, hook, e);
   return SKIPPED;
 }
 
 function failed(lp: LoadedPlugin, hook: HookName, e: unknown): void {
   const message = (e as Error)?.message ?? String(e);
-  log.warn(`plugin ${lp.name}: ${hook} failed, ${lp.critical ? "failing the request" : "skipped"}`, { error: message });
-  if (lp.critical) {
-    throw new BifrostError({ status: 500, type: "server_error", code: "plugin_failed", message: `plugin ${lp.name} failed in ${hook}` });
+  log.warn(`plugin ${lp.name}: ${hook} failed, ${lp.failClosed ? "failing the request (fail: closed)" : "skipped (fail: open)"}`, { error: message });
+  if (lp.failClosed) {
+    throw new BifrostError({ status: 500, type: "server_error", code: "plugin_failed", message: `plugin ${lp.name} failed in ${hook} and fails closed: ${message}` });
   }
 }

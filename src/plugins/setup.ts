@@ -8,7 +8,7 @@ import { Value } from "@sinclair/typebox/value";
 import { createLogger } from "../log";
 import { schemaProblems } from "../schemas/check";
 import { BifrostError } from "../schemas/error";
-import { DEFAULT_BUDGET_MS, type LoadedPlugin } from "./pipeline";
+import { DEFAULT_BUDGET_MS, within, type LoadedPlugin } from "./pipeline";
 import type { KvStore, Placement, PluginContext, PluginDefinition } from "./types";
 
 /** Throws unless `value` is what definePlugin returns; `where` names its source in the message. */
@@ -20,6 +20,7 @@ export function assertDefinition(value: unknown, where: string): asserts value i
   if (!d || typeof d !== "object" || typeof d.name !== "string" || typeof d.setup !== "function") {
     throw new Error(`${where} is not a plugin definition (expected definePlugin({ name, config, setup }) from "bifrost/plugin")`);
   }
+  if (d.fail !== undefined && d.fail !== "open" && d.fail !== "closed") throw new Error(`${where}: fail must be "open" or "closed", not ${JSON.stringify(d.fail)}`);
 }
 
 /** plugins[].config checked against the definition's schema, defaults applied; `at` is its JSON path for errors. */
@@ -42,8 +43,19 @@ export interface SetupOptions {
   order?: number;
 }
 
-/** The plugin ready for a pipeline, and the config its setup saw. */
+/** A plugin that fails closed could not load: like a required one, the gateway must not start without it. */
+export class FailClosedLoadError extends Error {}
+
+/** The plugin ready for a pipeline, and the config its setup saw. A fail-closed plugin's failure is a FailClosedLoadError. */
 export async function setupPlugin(def: PluginDefinition, o: SetupOptions): Promise<{ loaded: LoadedPlugin; config: unknown }> {
+  try {
+    return await setupOnce(def, o);
+  } catch (e) {
+    throw failsClosed(def) ? new FailClosedLoadError((e as Error).message) : e;
+  }
+}
+
+async function setupOnce(def: PluginDefinition, o: SetupOptions): Promise<{ loaded: LoadedPlugin; config: unknown }> {
   const ctx: PluginContext = {
     name: o.name,
     config: pluginConfig(def, o.config, o.at),
@@ -52,9 +64,22 @@ export async function setupPlugin(def: PluginDefinition, o: SetupOptions): Promi
     stores: { kv: o.kv },
     error: (init) => new BifrostError(init),
   };
-  const plugin = await def.setup(ctx);
+  const plugin = await withinSetupBudget(def, ctx);
   if (!plugin || typeof plugin !== "object") throw new Error("setup did not return the plugin's hooks (an object)");
   const budget = plugin.timeoutMs ?? def.timeoutMs ?? DEFAULT_BUDGET_MS;
-  const loaded: LoadedPlugin = { name: o.name, plugin, placement: o.placement ?? "builtin", order: o.order ?? 0, critical: def.critical ?? false, timeoutMs: budget };
+  const loaded: LoadedPlugin = { name: o.name, plugin, placement: o.placement ?? "builtin", order: o.order ?? 0, failClosed: failsClosed(def), timeoutMs: budget };
   return { loaded, config: ctx.config };
+}
+
+export const DEFAULT_SETUP_TIMEOUT_MS = 10_000;
+
+/** fail: "closed", or the older critical: true. */
+export function failsClosed(def: PluginDefinition): boolean {
+  return def.fail === "closed" || (def.fail === undefined && def.critical === true);
+}
+
+/** setup, bounded: one that never resolves fails the load with a clear error instead of hanging start-up or a reconfigure. */
+function withinSetupBudget(def: PluginDefinition, ctx: PluginContext): Promise<Awaited<ReturnType<PluginDefinition["setup"]>>> {
+  const budget = def.setupTimeoutMs ?? DEFAULT_SETUP_TIMEOUT_MS;
+  return within(Promise.resolve().then(() => def.setup(ctx)), budget, () => new Error(`setup did not finish within ${budget} ms`));
 }

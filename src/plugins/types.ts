@@ -14,7 +14,9 @@
  *                   should not allocate)
  * - onHttpRequest:  { response } answer before the route runs
  * - onHttpResponse: { response } replace the answer
- * Anything else is a failed hook: logged with the plugin's name and skipped, unless it is critical.
+ * Anything else is a failed hook: logged with the plugin's name, then skipped (`fail: "open"`, the
+ * default) or the request fails with 500 `plugin_failed` (`fail: "closed"`, for security plugins).
+ * An error a hook returns or throws must have a 4xx/5xx status; any other becomes a 500.
  */
 import type { Static, TSchema, Type } from "@sinclair/typebox";
 import type { Logger } from "../log";
@@ -75,7 +77,7 @@ export type PreResult =
   | void
   /** Continue with this (rewritten) request; a changed model re-routes it. */
   | { request: AnyRequest }
-  /** Short-circuit: answer with this response (stream requests get it as a stream). */
+  /** Short-circuit: answer with this response (stream requests get it as a stream; a speech request cannot be answered so: 500). */
   | { response: AnyResponse }
   /** Short-circuit a stream request with these chunks. */
   | { stream: AsyncIterable<ChatChunk> }
@@ -96,7 +98,7 @@ export interface Plugin {
   /** Per-hook time budget in ms, when it depends on config (else the definition's, else 1000). */
   timeoutMs?: number;
   preRequest?(req: AnyRequest, rctx: RequestContext): Maybe<PreResult>;
-  /** Runs in reverse order for the plugins whose pre-hook ran; `res` or `err` is set. */
+  /** Runs in reverse order for the plugins whose pre-hook ran; `res` or `err` is set. Not run for speech (its answer is audio bytes). */
   postResponse?(res: AnyResponse | null, err: BifrostError | null, rctx: RequestContext): Maybe<PostResult>;
   /** Synchronous: it runs on every chunk. */
   onStreamChunk?(chunk: ChatChunk, rctx: RequestContext): ChunkResult;
@@ -112,10 +114,18 @@ export interface PluginDefinition<Schema extends TSchema = TSchema> {
   description?: string;
   /** TypeBox schema of plugins[].config (build it with `t`); validated, defaults applied, before setup. */
   config?: Schema;
-  /** A failure of a critical plugin fails the request instead of being skipped. */
+  /**
+   * What a failed hook (throws, overruns its budget, returns something unknown) does: "open" (the
+   * default) logs and skips it; "closed" fails the request with 500 plugin_failed. Security plugins
+   * (guardrails) declare "closed".
+   */
+  fail?: "open" | "closed";
+  /** @deprecated the same as `fail: "closed"`. */
   critical?: boolean;
-  /** Per-hook time budget in ms (default 1000); setup may return its own. */
+  /** Per-hook time budget in ms (default 1000); setup may return its own. A short-circuit stream gets it per chunk. */
   timeoutMs?: number;
+  /** How long setup may take, in ms (default 10000): a setup that never resolves fails the load. */
+  setupTimeoutMs?: number;
   setup(ctx: PluginContext<Static<Schema>>): Maybe<Plugin>;
 }
 
