@@ -119,7 +119,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   // Idle connections are closed after this; inference requests lift it for themselves (src/http/inference.ts).
   const idleTimeout = Number(env.BIFROST_HTTP_IDLE_TIMEOUT_SECONDS ?? 30);
   const reusePort = env.BIFROST_REUSE_PORT === "1";
-  app.listen({ port, hostname, idleTimeout, reusePort, maxRequestBodySize: config.client.maxRequestBodyBytes + 1024 });
+  // Bun's own limit would answer a bare 413: the routes enforce client.max_request_body_size_mb in the gateway's shape (src/http/body.ts).
+  app.listen({ port, hostname, idleTimeout, reusePort, maxRequestBodySize: Number.MAX_SAFE_INTEGER });
   const server = app.server!;
   const url = `http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${server.port}`;
   const names = bifrost.providers().map((p) => p.name);
