@@ -231,7 +231,7 @@ export class Bifrost implements GatewayParts {
       }));
     if (!getAdapter(p.type).capabilities.has("listModels")) return fromKeys();
     try {
-      const call = providerCall("listModels", { provider: p, model: "", requested: "" }, p.keys[0]!);
+      const call = providerCall("listModels", { provider: p, model: "", requested: "" }, p.keys[0]!, this.config.client.maxUpstreamResponseBytes);
       const listed: ModelEntry[] = (await callProvider(call, null, opts.signal)).value;
       const allowed = p.keys.some((k) => k.models === null) ? null : new Set(p.keys.flatMap((k) => k.models ?? []));
       const seen = new Set(listed.map((m) => m.id));

@@ -155,7 +155,7 @@ async function attempts<T>(gw: GatewayParts, op: Op, c: Candidate, req: unknown,
     const breaker = gw.breakers.of(p, key, c.model);
     breaker.begin();
     try {
-      const out = await once(gw, providerCall(op, c, key), p, req, opts);
+      const out = await once(gw, providerCall(op, c, key, gw.config.client.maxUpstreamResponseBytes), p, req, opts);
       breaker.success();
       return out;
     } catch (err) {
@@ -174,7 +174,7 @@ async function attempts<T>(gw: GatewayParts, op: Op, c: Candidate, req: unknown,
 }
 
 /** Everything one attempt needs, for the transport. */
-export function providerCall(op: Op, c: Candidate, key: ResolvedKey): ProviderCall {
+export function providerCall(op: Op, c: Candidate, key: ResolvedKey, maxResponseBytes?: number): ProviderCall {
   const p = c.provider;
   return {
     op,
@@ -183,6 +183,7 @@ export function providerCall(op: Op, c: Candidate, key: ResolvedKey): ProviderCa
     modelRequested: c.requested,
     timeoutMs: op === "listModels" ? Math.min(p.timeoutMs, 10_000) : p.timeoutMs,
     idleTimeoutMs: p.streamIdleTimeoutMs,
+    maxResponseBytes,
   };
 }
 
