@@ -142,6 +142,9 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     (stopping ??= (async () => {
       const drained = server.stop(false);
       await Promise.race([drained, Bun.sleep(graceMs)]);
+      // Out of grace: queued requests get a 503 and live streams a final error event, given a moment to be written.
+      bifrost.interrupt();
+      await Promise.race([drained, Bun.sleep(Math.min(1000, Math.max(50, graceMs)))]);
       await server.stop(true);
       await bifrost.shutdown();
       await sessions?.store.close();

@@ -14,7 +14,7 @@ import type { AnyRequest, PluginDefinition } from "../plugins/types";
 import { getAdapter } from "../providers";
 import type { ChatChunk, ChatRequest, ChatResponse } from "../schemas/chat";
 import type { EmbeddingRequest, EmbeddingResponse } from "../schemas/embeddings";
-import type { BifrostError } from "../schemas/error";
+import { BifrostError } from "../schemas/error";
 import type { ModelEntry, ModelList } from "../schemas/models";
 import type { TokenCountResponse } from "../schemas/tokens";
 import type { Op, StreamOp, UnaryOp } from "../schemas/ops";
@@ -49,6 +49,10 @@ export class Bifrost implements GatewayParts {
   readonly queues = new Map<string, ProviderQueue>();
   readonly breakers = new CircuitBreakers();
   closed = false;
+  /** Set once the shutdown grace period is over: no request is admitted any more. */
+  private cutOff = false;
+  /** The streams being served, each to be ended with an error when the grace period runs out. */
+  readonly liveStreams = new Set<(e: BifrostError) => void>();
   /** The compiled plugin pipeline; swapped whole on reload, so a request keeps the one it started with. */
   pipeline: Pipeline = Pipeline.EMPTY;
   /** The loaded plugins (their state, reconfiguration). */
@@ -210,6 +214,22 @@ export class Bifrost implements GatewayParts {
     } catch {
       return null;
     }
+  }
+
+  /** Admission is over once shutdown began or the grace period ran out. */
+  get refusing(): boolean {
+    return this.closed || this.cutOff;
+  }
+
+  /**
+   * The shutdown grace period is over: every queued request is answered 503 and every live stream
+   * ends with an error event (instead of a cut connection), before the server closes what is left.
+   */
+  interrupt(): void {
+    this.cutOff = true;
+    const err = () => new BifrostError({ status: 503, type: "server_error", code: "shutting_down", message: "the gateway is shutting down (the grace period ran out)" });
+    for (const q of this.queues.values()) q.rejectAll(err());
+    for (const cut of [...this.liveStreams]) cut(err());
   }
 
   async shutdown(): Promise<void> {
