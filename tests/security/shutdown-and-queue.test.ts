@@ -6,10 +6,7 @@ import { eventually } from "../support/wait";
 
 let mock: MockUpstream | undefined;
 let gw: Gateway | undefined;
-let release: () => void = () => {};
-
 afterEach(async () => {
-  release();
   await gw?.close();
   await mock?.stop();
   gw = mock = undefined;
@@ -29,16 +26,17 @@ const chat = (stream = false) => ({ method: "POST", body: JSON.stringify({ model
 test("finding 6: a request queued behind a slow one gets a 504 when the request timeout passes in the queue", async () => {
   mock = await startMockUpstream();
   gw = await openGateway(oneAtATime(mock.url, 1));
-  mock.fault({ until: new Promise<void>((r) => (release = r)) }); // the first request's upstream never answers by itself
-  const first = gw.fetch("/v1/chat/completions", chat());
-  await eventually(() => mock!.requests.length === 1);
+  // The first request is a stream that stalls: it holds the one slot (the request timeout ended when it started).
+  mock.fault({ stallAfterChunks: 1 });
+  const first = await fetch(gw.url + "/v1/chat/completions", chat(true));
+  expect(first.status).toBe(200);
   const second = await gw.fetch("/v1/chat/completions", chat());
   expect(second.status).toBe(504);
   const j = (await second.json()) as any;
   expect(j.error.type).toBe("timeout_error");
   expect(j.error.code).toBe("queue_timeout");
   expect(mock.requests.length).toBe(1); // it never reached the upstream
-  expect((await first).status).toBe(504);
+  await first.body!.cancel();
 });
 
 test("finding 5: past the shutdown grace period a stream ends with an error event and a queued request gets a 503", async () => {
