@@ -49,9 +49,8 @@ function busy(): BifrostError {
  * `held` back with bodyBudget.give once done with the bytes.
  */
 export async function readBodyBytes(request: Request, maxBytes: number): Promise<{ raw: ArrayBuffer; held: number }> {
-  const header = request.headers.get("content-length");
-  if (header !== null) {
-    const declared = Number(header);
+  const declared = Number(request.headers.get("content-length") ?? NaN);
+  if (declared >= 0) {
     if (declared > maxBytes) throw tooLarge(maxBytes);
     bodyBudget.take(declared);
     try {
