@@ -120,7 +120,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   // Idle connections are closed after this; inference requests lift it for themselves (src/http/inference.ts).
   const idleTimeout = Number(env.BIFROST_HTTP_IDLE_TIMEOUT_SECONDS ?? 30);
   const reusePort = env.BIFROST_REUSE_PORT === "1";
-  app.listen({ port, hostname, idleTimeout, reusePort, maxRequestBodySize: config.client.maxRequestBodyBytes + 1024 });
+  // Bun's own limit would answer a bare 413: the routes enforce client.max_request_body_size_mb in the gateway's shape (src/http/body.ts).
+  app.listen({ port, hostname, idleTimeout, reusePort, maxRequestBodySize: Number.MAX_SAFE_INTEGER });
   const server = app.server!;
   const url = `http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${server.port}`;
   const names = bifrost.providers().map((p) => p.name);
@@ -142,6 +143,9 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     (stopping ??= (async () => {
       const drained = server.stop(false);
       await Promise.race([drained, Bun.sleep(graceMs)]);
+      // Out of grace: queued requests get a 503 and live streams a final error event, given a moment to be written.
+      bifrost.interrupt();
+      await Promise.race([drained, Bun.sleep(Math.min(1000, Math.max(50, graceMs)))]);
       await server.stop(true);
       await bifrost.shutdown();
       await sessions?.store.close();

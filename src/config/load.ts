@@ -59,6 +59,8 @@ export function resolveConfig(raw: unknown, env: Env = process.env, source = "ob
       allowedOrigins: c.allowed_origins ?? ["*"],
       allowedHeaders: c.allowed_headers ?? [],
       maxRequestBodyBytes: Math.floor((c.max_request_body_size_mb ?? DEFAULTS.maxRequestBodyMb) * 1024 * 1024),
+      maxBufferedRequestBytes: Math.floor((c.max_buffered_request_mb ?? Math.max(DEFAULTS.maxBufferedRequestMb, c.max_request_body_size_mb ?? 0)) * 1024 * 1024),
+      maxUpstreamResponseBytes: Math.floor((c.max_upstream_response_mb ?? DEFAULTS.maxUpstreamResponseMb) * 1024 * 1024),
       workerPoolSize: c.worker_pool_size ?? null,
       initialPoolSize: c.initial_pool_size ?? DEFAULTS.initialPoolSize,
     },

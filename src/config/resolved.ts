@@ -1,4 +1,5 @@
 /** The runtime view of the config: every default applied, every env.X read, every provider typed. */
+import { totalmem } from "node:os";
 import type { ResolvedAuth } from "../auth/config";
 import type { BifrostConfig } from "./schema";
 
@@ -41,6 +42,10 @@ export interface ResolvedClient {
   allowedOrigins: string[];
   allowedHeaders: string[];
   maxRequestBodyBytes: number;
+  /** Request bytes buffered at once across requests (client.max_buffered_request_mb). */
+  maxBufferedRequestBytes: number;
+  /** The largest non-streaming upstream answer read (client.max_upstream_response_mb). */
+  maxUpstreamResponseBytes: number;
   /** null = the default (0: provider calls on the server thread). */
   workerPoolSize: number | null;
   initialPoolSize: number;
@@ -68,6 +73,17 @@ export const DEFAULTS = {
   retryBackoffMaxMs: 5000,
   concurrency: 1000,
   bufferSize: 5000,
-  maxRequestBodyMb: 100,
+  /** Fits the machine: 100 MB, or 1/32 of the memory available to the process when that is less. */
+  maxRequestBodyMb: Math.min(100, Math.floor(memoryMb() / 32)),
+  /** 256 MB, or 1/8 of the memory available to the process when that is less. */
+  maxBufferedRequestMb: Math.min(256, Math.floor(memoryMb() / 8)),
+  maxUpstreamResponseMb: 64,
   initialPoolSize: 300,
 } as const;
+
+/** The memory this process may use (a container's limit when there is one), in MB. */
+function memoryMb(): number {
+  const total = totalmem();
+  const limit = (process as { constrainedMemory?: () => number }).constrainedMemory?.() ?? 0;
+  return Math.max(64, (limit > 0 && limit < total ? limit : total) / 1048576);
+}

@@ -79,6 +79,10 @@ export const ClientSchema = t.Object({
   allowed_origins: t.Optional(t.Array(t.String())),
   allowed_headers: t.Optional(t.Array(t.String())),
   max_request_body_size_mb: t.Optional(t.Number({ exclusiveMinimum: 0 })),
+  /** Ours: request bytes the process buffers at once, across requests; past it a request gets 503 + Retry-After (default min(256, memory/8) MB). */
+  max_buffered_request_mb: t.Optional(t.Number({ exclusiveMinimum: 0 })),
+  /** Ours: the largest non-streaming answer read from an upstream; past it a 502 (default 64). */
+  max_upstream_response_mb: t.Optional(t.Number({ exclusiveMinimum: 0 })),
   /** Ours: provider calls run on this many Bun Workers; 0 (the default) runs them on the server's own thread. */
   worker_pool_size: t.Optional(t.Integer({ minimum: 0, maximum: 64 })),
   prometheus_labels: t.Optional(Any),

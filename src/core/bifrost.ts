@@ -15,7 +15,7 @@ import type { AnyRequest, PluginDefinition } from "../plugins/types";
 import { getAdapter } from "../providers";
 import type { ChatChunk, ChatRequest, ChatResponse } from "../schemas/chat";
 import type { EmbeddingRequest, EmbeddingResponse } from "../schemas/embeddings";
-import type { BifrostError } from "../schemas/error";
+import { BifrostError } from "../schemas/error";
 import type { ModelEntry, ModelList } from "../schemas/models";
 import type { TokenCountResponse } from "../schemas/tokens";
 import type { Op, StreamOp, UnaryOp } from "../schemas/ops";
@@ -50,6 +50,10 @@ export class Bifrost implements GatewayParts {
   readonly queues = new Map<string, ProviderQueue>();
   readonly breakers = new CircuitBreakers();
   closed = false;
+  /** Set once the shutdown grace period is over: no request is admitted any more. */
+  private cutOff = false;
+  /** The streams being served, each to be ended with an error when the grace period runs out. */
+  readonly liveStreams = new Set<(e: BifrostError) => void>();
   /** The compiled plugin pipeline; swapped whole on reload, so a request keeps the one it started with. */
   pipeline: Pipeline = Pipeline.EMPTY;
   /** The loaded plugins (their state, reconfiguration). */
@@ -213,6 +217,22 @@ export class Bifrost implements GatewayParts {
     }
   }
 
+  /** Admission is over once shutdown began or the grace period ran out. */
+  get refusing(): boolean {
+    return this.closed || this.cutOff;
+  }
+
+  /**
+   * The shutdown grace period is over: every queued request is answered 503 and every live stream
+   * ends with an error event (instead of a cut connection), before the server closes what is left.
+   */
+  interrupt(): void {
+    this.cutOff = true;
+    const err = () => new BifrostError({ status: 503, type: "server_error", code: "shutting_down", message: "the gateway is shutting down (the grace period ran out)" });
+    for (const q of this.queues.values()) q.rejectAll(err());
+    for (const cut of [...this.liveStreams]) cut(err());
+  }
+
   async shutdown(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -232,7 +252,7 @@ export class Bifrost implements GatewayParts {
       }));
     if (!getAdapter(p.type).capabilities.has("listModels")) return fromKeys();
     try {
-      const call = providerCall("listModels", { provider: p, model: "", requested: "" }, p.keys[0]!);
+      const call = providerCall("listModels", { provider: p, model: "", requested: "" }, p.keys[0]!, this.config.client.maxUpstreamResponseBytes);
       const listed: ModelEntry[] = (await callProvider(call, null, opts.signal)).value;
       const allowed = p.keys.some((k) => k.models === null) ? null : new Set(p.keys.flatMap((k) => k.models ?? []));
       const seen = new Set(listed.map((m) => m.id));

@@ -16,6 +16,7 @@ import { estimateInputTokens } from "./token-estimate";
 import { sentCredentials } from "./key-secrets";
 import { redactValues, registerSecret } from "../log";
 import { tokenCount } from "../schemas/tokens";
+import { log } from "../log";
 
 /** Everything one attempt needs, resolved by the router and key choice. */
 export interface ProviderCall {
@@ -27,7 +28,11 @@ export interface ProviderCall {
   modelRequested: string;
   timeoutMs: number;
   idleTimeoutMs: number;
+  /** The largest non-streaming answer read from the upstream (client.max_upstream_response_mb); default 64 MB. */
+  maxResponseBytes?: number;
 }
+
+const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 /**
  * A started stream: batches of canonical chunks as the upstream sends them, null at the end. A responsesStream
@@ -48,11 +53,11 @@ export async function callProvider(call: ProviderCall, req: unknown, signal?: Ab
     if (call.op === "countTokens" && !adapter.countTokensRequest) return estimatedCount(call, req as ChatRequest, started);
     const res = await send(adapter, call, req, timer, sent);
     if (call.op === "speech") {
-      const audio = adapter.speechResponse!(new Uint8Array(await res.arrayBuffer()), res.headers.get("content-type") ?? "application/octet-stream", call.target);
+      const audio = adapter.speechResponse!(await readCapped(res, call, timer), res.headers.get("content-type") ?? "application/octet-stream", call.target);
       const b = audio.body;
       return Answer.ofBytes({ contentType: audio.contentType, body: (b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b.buffer : b.slice().buffer) as ArrayBuffer });
     }
-    const text = await res.text();
+    const text = lenient.decode(await readCapped(res, call, timer));
     const wire = call.op === "transcription" && !isJson(res) ? text : parseJson(text, call.target.provider);
     const out = fromWire(adapter, call, wire, req);
     if (call.op === "listModels") return Answer.of(out);
@@ -171,11 +176,56 @@ async function send(adapter: ProviderAdapter, call: ProviderCall, req: unknown, 
     });
   }
   if (!res.ok) {
-    const e = adapter.errorFromResponse(res.status, await res.text(), call.target);
+    const e = adapter.errorFromResponse(res.status, lenient.decode(await readCapped(res, call, timer)), call.target);
     e.retryAfterMs = parseRetryAfter(res.headers.get("retry-after"));
     throw e;
   }
   return res;
+}
+
+const lenient = new TextDecoder();
+
+/**
+ * An upstream's whole body, read with the cap (never all of it first and then checked): past it, or
+ * cut part-way, a 502 naming the provider; the cause of a cut is logged (redacted), not sent.
+ */
+async function readCapped(res: Response, call: ProviderCall, timer: CallTimer): Promise<Uint8Array> {
+  const max = call.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const provider = call.target.provider;
+  const tooBig = () => {
+    void res.body?.cancel().catch(() => {});
+    return new BifrostError({ status: 502, type: "upstream_error", code: "upstream_response_too_large", message: `provider ${provider} answered with more than ${Math.round((max / 1048576) * 100) / 100} MB (client.max_upstream_response_mb)`, extra: { provider } });
+  };
+  try {
+    const declared = res.headers.get("content-length");
+    // A declared length holds the body to it, unless it is compressed (then it says nothing of the decoded size).
+    if (declared !== null && !res.headers.has("content-encoding")) {
+      if (Number(declared) > max) throw tooBig();
+      return new Uint8Array(await res.arrayBuffer());
+    }
+    if (!res.body) return new Uint8Array(0);
+    const parts: Uint8Array[] = [];
+    let size = 0;
+    const reader = res.body.getReader();
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > max) throw (reader.cancel().catch(() => {}), tooBig());
+      parts.push(value);
+    }
+    if (parts.length === 1) return parts[0]!;
+    const out = new Uint8Array(size);
+    let at = 0;
+    for (const p of parts) out.set(p, at), (at += p.byteLength);
+    return out;
+  } catch (err) {
+    if (err instanceof BifrostError || timer.signal.aborted) throw err;
+    const key = call.target.apiKey;
+    const cause = String((err as Error)?.message ?? err);
+    log.warn(`provider ${provider}: the answer's body was cut part-way`, { provider, cause: key.length >= 6 ? cause.split(key).join("[REDACTED]") : cause });
+    throw new BifrostError({ status: 502, type: "upstream_error", code: "upstream_body_interrupted", message: `provider ${provider} cut its answer off part-way`, extra: { provider } });
+  }
 }
 
 function toWire(adapter: ProviderAdapter, call: ProviderCall, req: any): WireRequest {

@@ -9,6 +9,7 @@ interface Waiter {
   reject: (e: BifrostError) => void;
   signal?: AbortSignal;
   onAbort?: () => void;
+  timer?: ReturnType<typeof setTimeout>;
 }
 
 export class ProviderQueue {
@@ -29,8 +30,11 @@ export class ProviderQueue {
     return this.waiting.length;
   }
 
-  /** null when a slot was free (the hot path allocates nothing); else a promise that settles when one is. */
-  acquire(signal?: AbortSignal): Promise<void> | null {
+  /**
+   * null when a slot was free (the hot path allocates nothing); else a promise that settles when one
+   * is, or rejects with a 504 once `timeoutMs` (the request timeout, which queueing counts toward) passed.
+   */
+  acquire(signal?: AbortSignal, timeoutMs = Infinity): Promise<void> | null {
     if (this.inflight < this.concurrency) {
       this.inflight++;
       return null;
@@ -49,12 +53,24 @@ export class ProviderQueue {
     return new Promise<void>((resolve, reject) => {
       const w: Waiter = { resolve, reject, signal };
       if (signal) {
-        w.onAbort = () => {
-          const i = this.waiting.indexOf(w);
-          if (i !== -1) this.waiting.splice(i, 1);
-          reject(new BifrostError({ status: 499, code: "client_closed_request", message: "request aborted while queued" }));
-        };
+        w.onAbort = () => this.leave(w, new BifrostError({ status: 499, code: "client_closed_request", message: "request aborted while queued" }));
         signal.addEventListener("abort", w.onAbort, { once: true });
+      }
+      if (timeoutMs !== Infinity) {
+        w.timer = setTimeout(
+          () =>
+            this.leave(
+              w,
+              new BifrostError({
+                status: 504,
+                type: "timeout_error",
+                code: "queue_timeout",
+                message: `provider ${this.provider} had no free slot within the request timeout (${timeoutMs / 1000}s; ${this.concurrency} in flight)`,
+                extra: { provider: this.provider },
+              }),
+            ),
+          timeoutMs,
+        );
       }
       this.waiting.push(w);
     });
@@ -66,7 +82,26 @@ export class ProviderQueue {
       this.inflight--;
       return;
     }
-    if (next.onAbort) next.signal!.removeEventListener("abort", next.onAbort);
+    this.forget(next);
     next.resolve(); // the slot passes straight to the next waiter
+  }
+
+  /** Every waiter answered with `err` (the gateway is stopping): none is left hanging without a reply. */
+  rejectAll(err: BifrostError): void {
+    for (const w of this.waiting.splice(0)) this.forget(w), w.reject(err);
+  }
+
+  /** A waiter leaves the line (aborted, timed out) with `err`. */
+  private leave(w: Waiter, err: BifrostError): void {
+    const i = this.waiting.indexOf(w);
+    if (i === -1) return;
+    this.waiting.splice(i, 1);
+    this.forget(w);
+    w.reject(err);
+  }
+
+  private forget(w: Waiter): void {
+    if (w.onAbort) w.signal!.removeEventListener("abort", w.onAbort);
+    if (w.timer) clearTimeout(w.timer);
   }
 }

@@ -31,7 +31,10 @@ export interface GatewayParts {
   readonly transport: ProviderTransport;
   readonly queues: Map<string, ProviderQueue>;
   readonly breakers: CircuitBreakers;
-  readonly closed: boolean;
+  /** No more admissions: the gateway is stopping. */
+  readonly refusing: boolean;
+  /** Streams being served: each entry ends its stream with the given error (shutdown past its grace period). */
+  readonly liveStreams?: Set<(e: BifrostError) => void>;
 }
 
 export interface RequestOptions {
@@ -135,12 +138,12 @@ export async function runRequest(gw: GatewayParts, op: UnaryOp | StreamOp, body:
       chunks ??= op === "responsesStream" ? (chunksOf(responseAsEvents(answer!.value)) as unknown as ChunkStream) : chunksOf(responseAsChunks(answer!.value as ChatResponse));
       // Chunk hooks read chat chunks: a Responses event stream passes them by.
       const hooked = ctx && pipe.hasChunk && op !== "responsesStream";
-      return { chunks: hooked ? withChunkHooks(pipe, ctx, chunks) : chunks, retries: tally.retries };
+      return { chunks: interruptible(gw, hooked ? withChunkHooks(pipe, ctx, chunks) : chunks), retries: tally.retries };
     }
 
     // 4. Fall back, unless the client left, the gateway is stopping, or a plugin said no.
     primaryError ??= error;
-    if (!fallbacksAllowed || error.status === 499 || opts.signal?.aborted || gw.closed) throw i === 0 ? error : primaryError;
+    if (!fallbacksAllowed || error.status === 499 || opts.signal?.aborted || gw.refusing) throw i === 0 ? error : primaryError;
   }
   throw primaryError!;
 }
@@ -161,7 +164,7 @@ async function attempts<T>(gw: GatewayParts, op: Op, c: Candidate, req: unknown,
     const breaker = gw.breakers.of(p, key, c.model);
     breaker.begin();
     try {
-      const out = await once(gw, providerCall(op, c, key), p, req, opts);
+      const out = await once(gw, providerCall(op, c, key, gw.config.client.maxUpstreamResponseBytes), p, req, opts);
       breaker.success();
       return out;
     } catch (err) {
@@ -169,7 +172,7 @@ async function attempts<T>(gw: GatewayParts, op: Op, c: Candidate, req: unknown,
       if (countsAsFailure(e)) breaker.failure();
       else breaker.success(); // a 4xx says the key's upstream is alive; don't leave a half-open probe hanging
       const verdict = verdictFor(e);
-      if (verdict === "stop" || n >= p.maxRetries || opts.signal?.aborted || gw.closed) throw e;
+      if (verdict === "stop" || n >= p.maxRetries || opts.signal?.aborted || gw.refusing) throw e;
       const others = !opts.keyName && p.keys.some((k) => k !== key && keyServesModel(k, c.model) && usable(k));
       if (verdict === "drop_key" && !others) throw e;
       if (verdict === "drop_key" || (verdict === "rotate_key" && others)) (dropped ??= new Set()).add(key);
@@ -180,7 +183,7 @@ async function attempts<T>(gw: GatewayParts, op: Op, c: Candidate, req: unknown,
 }
 
 /** Everything one attempt needs, for the transport. */
-export function providerCall(op: Op, c: Candidate, key: ResolvedKey): ProviderCall {
+export function providerCall(op: Op, c: Candidate, key: ResolvedKey, maxResponseBytes?: number): ProviderCall {
   const p = c.provider;
   return {
     op,
@@ -189,14 +192,15 @@ export function providerCall(op: Op, c: Candidate, key: ResolvedKey): ProviderCa
     modelRequested: c.requested,
     timeoutMs: op === "listModels" ? Math.min(p.timeoutMs, 10_000) : p.timeoutMs,
     idleTimeoutMs: p.streamIdleTimeoutMs,
+    maxResponseBytes,
   };
 }
 
 /** A unary call inside the provider's admission queue. */
 async function callOnce(gw: GatewayParts, call: ProviderCall, p: ResolvedProvider, req: unknown, opts: RequestOptions): Promise<Answer> {
   const queue = gw.queues.get(p.name)!;
-  const wait = admit(gw, queue, opts.signal);
-  if (wait) await wait;
+  const wait = admit(gw, queue, call, opts.signal);
+  if (wait) call = await wait;
   try {
     return await gw.transport.call(call, req, opts.signal, takeRawBody(gw, opts));
   } finally {
@@ -207,8 +211,8 @@ async function callOnce(gw: GatewayParts, call: ProviderCall, p: ResolvedProvide
 /** A stream holds its queue slot until it ends, fails or is cancelled. */
 async function openStreamOnce(gw: GatewayParts, call: ProviderCall, p: ResolvedProvider, req: unknown, opts: RequestOptions): Promise<ChunkStream> {
   const queue = gw.queues.get(p.name)!;
-  const wait = admit(gw, queue, opts.signal);
-  if (wait) await wait;
+  const wait = admit(gw, queue, call, opts.signal);
+  if (wait) call = await wait;
   let src: ChunkStream;
   try {
     src = await gw.transport.stream(call, req, opts.signal, takeRawBody(gw, opts));
@@ -238,11 +242,21 @@ async function openStreamOnce(gw: GatewayParts, call: ProviderCall, p: ResolvedP
   };
 }
 
-/** A slot in the provider's queue: at once when one is free (no promise on the hot path), else a promise of one. */
-function admit(gw: GatewayParts, queue: ProviderQueue, signal?: AbortSignal): Promise<void> | null {
-  if (gw.closed) throw new BifrostError({ status: 503, type: "server_error", code: "shutting_down", message: "the gateway is shutting down" });
+/**
+ * A slot in the provider's queue: at once when one is free (no promise on the hot path), else a
+ * promise of one. The wait counts toward the request timeout: it is 504 when the timeout passes in
+ * the queue, and the call then gets only what is left of it.
+ */
+function admit(gw: GatewayParts, queue: ProviderQueue, call: ProviderCall, signal?: AbortSignal): Promise<ProviderCall> | null {
+  if (gw.refusing) throw shuttingDown();
   if (signal?.aborted) throw aborted();
-  return queue.acquire(signal);
+  const started = performance.now();
+  const wait = queue.acquire(signal, call.timeoutMs);
+  return wait && wait.then(() => ({ ...call, timeoutMs: Math.max(1, call.timeoutMs - (performance.now() - started)) }));
+}
+
+export function shuttingDown(): BifrostError {
+  return new BifrostError({ status: 503, type: "server_error", code: "shutting_down", message: "the gateway is shutting down" });
 }
 
 /** The worker transport may send the client's bytes once (they are transferred); on this thread they are not needed. */
@@ -265,6 +279,45 @@ function requestContext(op: Op, opts: RequestOptions): RequestContext {
       return (headers ??= opts.headers ? Object.fromEntries(opts.headers) : {});
     },
     values: new Map(),
+  };
+}
+
+/** A served stream the gateway can end with an error (its last event) when shutdown runs out of grace. */
+function interruptible<C>(gw: GatewayParts, src: ChunkStream<C>): ChunkStream<C> {
+  const live = gw.liveStreams;
+  if (!live) return src;
+  let cut: BifrostError | null = null;
+  let fail: ((e: BifrostError) => void) | null = null;
+  const end = (e: BifrostError) => {
+    cut = e;
+    live.delete(end);
+    src.cancel();
+    fail?.(e);
+  };
+  live.add(end);
+  return {
+    next() {
+      if (cut) return Promise.reject(cut);
+      return new Promise<C[] | null>((resolve, reject) => {
+        fail = reject;
+        src.next().then(
+          (batch) => {
+            fail = null;
+            if (batch === null) live.delete(end);
+            resolve(batch);
+          },
+          (e) => {
+            fail = null;
+            live.delete(end);
+            reject(e);
+          },
+        );
+      });
+    },
+    cancel() {
+      live.delete(end);
+      src.cancel();
+    },
   };
 }
 

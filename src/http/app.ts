@@ -9,6 +9,7 @@ import { AuthGuard, pathOf, refusalHeaders } from "../auth/guard";
 import type { Bifrost } from "../core/bifrost";
 import { BifrostError } from "../schemas/error";
 import { adminRoutes } from "./admin";
+import { bodyBudget } from "./body";
 import { NO_CORS, corsPolicy } from "./cors";
 import { inferenceRoutes } from "./inference";
 import { integrationRoutes } from "./integrations";
@@ -28,6 +29,7 @@ export function createApp(bf: Bifrost, opts: AppOptions = {}) {
   const client = bf.config.client;
   const cors = corsPolicy(client.allowedOrigins, client.allowedHeaders);
   const maxBody = client.maxRequestBodyBytes;
+  bodyBudget.capacity = client.maxBufferedRequestBytes;
   const guard = opts.guard ?? new AuthGuard(bf.config.auth, { sessions: bf.sessions ?? undefined });
   const addressOfRequest = (request: Request): string => addressOf(app.server as Parameters<typeof addressOf>[0], request);
   /** An /api/* request through the guard: undefined to go on (its change audited), or the refusal. */

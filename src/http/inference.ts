@@ -4,7 +4,7 @@ import type { Bifrost } from "../core/bifrost";
 import { completionsDialect } from "../dialects/completions";
 import { BifrostError } from "../schemas/error";
 import type { UnaryOp } from "../schemas/ops";
-import { readJsonBody, tooLarge } from "./body";
+import { bodyBudget, readBodyBytes, readJsonBody } from "./body";
 import { azureSdkRoutes } from "./azure-sdk";
 import { serveDialect } from "./dialect";
 import { jsonResponse, sseResponse } from "./respond";
@@ -103,15 +103,18 @@ function openAIRoutes(bf: Bifrost, route: Route, ops: OpenAIOperations, maxBodyB
 
 /** multipart/form-data (file + fields) → the canonical transcription request, the file base64-encoded. */
 async function readTranscription(request: Request, maxBytes: number): Promise<Record<string, unknown> & { response_format?: string }> {
-  if (Number(request.headers.get("content-length")) > maxBytes) throw tooLarge(maxBytes);
-  if (!(request.headers.get("content-type") ?? "").includes("multipart/form-data")) {
+  const type = request.headers.get("content-type") ?? "";
+  if (!type.includes("multipart/form-data")) {
     throw BifrostError.badRequest("expected a multipart/form-data body with a file field", "file", "invalid_content_type");
   }
+  const { raw, held } = await readBodyBytes(request, maxBytes);
   let form: Awaited<ReturnType<Request["formData"]>>;
   try {
-    form = await request.formData();
+    form = await new Response(raw, { headers: { "content-type": type } }).formData();
   } catch {
     throw BifrostError.badRequest("could not read the multipart body", "file", "invalid_multipart");
+  } finally {
+    bodyBudget.give(held);
   }
   const out: Record<string, unknown> = {};
   for (const [k, v] of form.entries() as Iterable<[string, string | Blob]>) {

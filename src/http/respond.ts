@@ -24,6 +24,7 @@ export function errorResponse(err: unknown, headers?: Record<string, string>): R
   if (!(err instanceof BifrostError) && e.type === "server_error") log.error("internal error", { error: String((err as Error)?.stack ?? err) });
   // A 413 leaves the body unread; closing the connection keeps it from holding a graceful stop open.
   if (e.status === 413) headers = { ...headers, connection: "close" };
+  else if (e.status === 503 && e.retryAfterMs !== undefined) headers = { ...headers, "retry-after": String(Math.max(1, Math.ceil(e.retryAfterMs / 1000))) };
   return jsonResponse(JSON.stringify(e.toJSON()), e.status, headers);
 }
 
