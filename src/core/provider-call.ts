@@ -47,7 +47,7 @@ export interface ChunkStream<C = ChatChunk> {
 export async function callProvider(call: ProviderCall, req: unknown, signal?: AbortSignal): Promise<Answer> {
   const started = performance.now();
   const timer = new CallTimer(signal, call.timeoutMs);
-  const sent = credentialsOf(call);
+  const sent = new SentRequest(call);
   try {
     const adapter = getAdapter(call.type);
     if (call.op === "countTokens" && !adapter.countTokensRequest) return estimatedCount(call, req as ChatRequest, started);
@@ -57,7 +57,7 @@ export async function callProvider(call: ProviderCall, req: unknown, signal?: Ab
       const b = audio.body;
       return Answer.ofBytes({ contentType: audio.contentType, body: (b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b.buffer : b.slice().buffer) as ArrayBuffer });
     }
-    const text = lenient.decode(await readCapped(res, call, timer));
+    const text = await readCapped(res, call, timer, true);
     const wire = call.op === "transcription" && !isJson(res) ? text : parseJson(text, call.target.provider);
     const out = fromWire(adapter, call, wire, req);
     if (call.op === "listModels") return Answer.of(out);
@@ -77,7 +77,7 @@ export async function openStream(call: ProviderCall, req: unknown, signal?: Abor
   const timer = new CallTimer(signal, call.timeoutMs);
   let res: Response;
   const adapter = getAdapter(call.type);
-  const sent = credentialsOf(call);
+  const sent = new SentRequest(call);
   try {
     res = await send(adapter, call, req, timer, sent);
     if (!res.body) throw new BifrostError({ status: 502, type: "upstream_error", message: "upstream stream has no body" });
@@ -137,19 +137,16 @@ export async function openStream(call: ProviderCall, req: unknown, signal?: Abor
 }
 
 /**
- * Build the wire request, sign it, send it; a non-2xx answer becomes the gateway's error. The credentials
- * the signed request carries (OAuth token, SigV4 authorization, extra headers) are added to `sent`, so that
- * whatever the upstream echoes of them is masked; redirects are never followed (they would carry them on).
+ * Build the wire request, sign it, send it; a non-2xx answer becomes the gateway's error. The headers sent
+ * are kept in `sent`, so that whatever the upstream echoes of their credentials is masked; redirects are
+ * never followed (they would carry them on).
  */
-async function send(adapter: ProviderAdapter, call: ProviderCall, req: unknown, timer: CallTimer, sent: string[]): Promise<Response> {
+async function send(adapter: ProviderAdapter, call: ProviderCall, req: unknown, timer: CallTimer, sent: SentRequest): Promise<Response> {
   let wire = toWire(adapter, call, req);
   if (adapter.authorize) wire = await adapter.authorize(wire, call.target, new Date());
-  for (const c of sentCredentials(wire.headers, call.target)) {
-    if (sent.includes(c)) continue;
-    sent.push(c);
-    // Minted per call (an OAuth token): the logger learns it too.
-    registerSecret(c);
-  }
+  sent.headers = wire.headers;
+  // Signing mints credentials per call (an OAuth token, a SigV4 signature): the logger learns them too.
+  if (adapter.authorize) for (const c of sent.credentials()) registerSecret(c);
   let res: Response;
   try {
     res = await fetch(wire.url, { method: wire.method, headers: wire.headers, body: wire.body, signal: timer.signal, redirect: "manual" });
@@ -176,7 +173,7 @@ async function send(adapter: ProviderAdapter, call: ProviderCall, req: unknown, 
     });
   }
   if (!res.ok) {
-    const e = adapter.errorFromResponse(res.status, lenient.decode(await readCapped(res, call, timer)), call.target);
+    const e = adapter.errorFromResponse(res.status, await readCapped(res, call, timer, true), call.target);
     e.retryAfterMs = parseRetryAfter(res.headers.get("retry-after"));
     throw e;
   }
@@ -189,7 +186,9 @@ const lenient = new TextDecoder();
  * An upstream's whole body, read with the cap (never all of it first and then checked): past it, or
  * cut part-way, a 502 naming the provider; the cause of a cut is logged (redacted), not sent.
  */
-async function readCapped(res: Response, call: ProviderCall, timer: CallTimer): Promise<Uint8Array> {
+async function readCapped(res: Response, call: ProviderCall, timer: CallTimer): Promise<Uint8Array>;
+async function readCapped(res: Response, call: ProviderCall, timer: CallTimer, asText: true): Promise<string>;
+async function readCapped(res: Response, call: ProviderCall, timer: CallTimer, asText = false): Promise<Uint8Array | string> {
   const max = call.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const provider = call.target.provider;
   const tooBig = () => {
@@ -201,9 +200,9 @@ async function readCapped(res: Response, call: ProviderCall, timer: CallTimer): 
     // A declared length holds the body to it, unless it is compressed (then it says nothing of the decoded size).
     if (declared !== null && !res.headers.has("content-encoding")) {
       if (Number(declared) > max) throw tooBig();
-      return new Uint8Array(await res.arrayBuffer());
+      return asText ? await res.text() : new Uint8Array(await res.arrayBuffer());
     }
-    if (!res.body) return new Uint8Array(0);
+    if (!res.body) return asText ? "" : new Uint8Array(0);
     const parts: Uint8Array[] = [];
     let size = 0;
     const reader = res.body.getReader();
@@ -214,11 +213,13 @@ async function readCapped(res: Response, call: ProviderCall, timer: CallTimer): 
       if (size > max) throw (reader.cancel().catch(() => {}), tooBig());
       parts.push(value);
     }
-    if (parts.length === 1) return parts[0]!;
-    const out = new Uint8Array(size);
-    let at = 0;
-    for (const p of parts) out.set(p, at), (at += p.byteLength);
-    return out;
+    let out = parts[0] ?? new Uint8Array(0);
+    if (parts.length > 1) {
+      out = new Uint8Array(size);
+      let at = 0;
+      for (const p of parts) out.set(p, at), (at += p.byteLength);
+    }
+    return asText ? lenient.decode(out) : out;
   } catch (err) {
     if (err instanceof BifrostError || timer.signal.aborted) throw err;
     const key = call.target.apiKey;
@@ -314,13 +315,23 @@ function parseJson(text: string, provider: string): unknown {
   }
 }
 
-function toError(err: unknown, timer: CallTimer, call: ProviderCall, sent: string[]): BifrostError {
+function toError(err: unknown, timer: CallTimer, call: ProviderCall, sent: SentRequest): BifrostError {
   return withoutSecrets(classify(err, timer, call), sent);
 }
 
-/** What the call carries before it is signed: the key, its settings' secrets, the extra headers. */
-function credentialsOf(call: ProviderCall): string[] {
-  return sentCredentials({}, call.target);
+/**
+ * What one call sent upstream. Its credentials (the key, its settings' secrets, the extra headers, and
+ * whatever signing added) are worked out only when an error needs masking: not on every request.
+ */
+class SentRequest {
+  headers: Record<string, string> = {};
+  private known: string[] | null = null;
+
+  constructor(private readonly call: ProviderCall) {}
+
+  credentials(): string[] {
+    return (this.known ??= sentCredentials(this.headers, this.call.target));
+  }
 }
 
 /**
@@ -328,7 +339,8 @@ function credentialsOf(call: ProviderCall): string[] {
  * error: none of it reaches the client or a log line, however short. The message and the extra fields
  * both hold upstream text.
  */
-function withoutSecrets(e: BifrostError, sent: string[]): BifrostError {
+function withoutSecrets(e: BifrostError, request: SentRequest): BifrostError {
+  const sent = request.credentials();
   e.message = redactValues(e.message, sent);
   if (e.extra) {
     try {

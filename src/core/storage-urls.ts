@@ -13,6 +13,30 @@ const URL_FIELDS = new Set(["url", "image_url", "file_url", "fileUri", "file_uri
 
 /** A 400 naming the first `gs://` or `file:` URL in the request (any depth), for a provider that does not allow them. */
 export function refuseStorageUrls(req: unknown, provider: string): void {
+  // Every request is checked: walk it once without building paths; name the field only when there is one.
+  if (hasStorageUrl(req)) refuseNamingTheField(req, provider);
+}
+
+function hasStorageUrl(req: unknown): boolean {
+  const stack: unknown[] = [req];
+  while (stack.length) {
+    const value = stack.pop();
+    if (Array.isArray(value)) {
+      for (const v of value) if (v && typeof v === "object") stack.push(v);
+      continue;
+    }
+    if (!value || typeof value !== "object") continue;
+    for (const k in value as Record<string, unknown>) {
+      const v = (value as Record<string, unknown>)[k];
+      if (typeof v === "string") {
+        if (URL_FIELDS.has(k) && REFUSED_SCHEME.test(v)) return true;
+      } else if (v && typeof v === "object") stack.push(v);
+    }
+  }
+  return false;
+}
+
+function refuseNamingTheField(req: unknown, provider: string): void {
   const stack: [unknown, string][] = [[req, ""]];
   while (stack.length) {
     const [value, path] = stack.pop()!;
