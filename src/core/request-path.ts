@@ -106,8 +106,7 @@ export async function runRequest(gw: GatewayParts, op: UnaryOp | StreamOp, body:
       } else if (out.kind === "respond") {
         if (bytesAnswer) error = new BifrostError({ status: 500, type: "server_error", code: "plugin_invalid_answer", message: `a plugin answered a ${op} request with JSON; it may only rewrite or refuse it` });
         else answer = Answer.of(out.response);
-      }
-      else if (out.kind === "stream") {
+      } else if (out.kind === "stream") {
         if (stream) chunks = chunksOf(out.stream);
         else error = BifrostError.badRequest("a plugin answered a non-streaming request with a stream");
       } else if (out.kind === "error") {
