@@ -12,7 +12,7 @@ import { assertDefinition } from "./plugins/setup";
 import type { PluginDefinition } from "./plugins/types";
 
 export { Type as t, type Static, type TSchema } from "@sinclair/typebox";
-export { testPlugin, type PluginUnderTest, type TestPluginOptions } from "./plugins/testing";
+export { testPlugin, testSummary, type PluginUnderTest, type TestPluginOptions } from "./plugins/testing";
 export type { PreOutcome } from "./plugins/pipeline";
 export { assertSafeRegex, unsafeRegexReason, MAX_REGEX_LENGTH } from "./plugins/safe-regex";
 
@@ -25,7 +25,12 @@ export function definePlugin<Schema extends TSchema = TSchema>(definition: Plugi
 export type {
   AnyRequest,
   AnyResponse,
+  AttemptRecord,
   ChunkResult,
+  Cost,
+  GatewayRuntime,
+  HookTiming,
+  HttpSummary,
   HttpRequestResult,
   HttpResponseResult,
   KvStore,
@@ -33,9 +38,11 @@ export type {
   Plugin,
   PluginContext,
   PluginDefinition,
+  PluginRoute,
   PostResult,
   PreResult,
   RequestContext,
+  RequestSummary,
 } from "./plugins/types";
 export type { Logger } from "./log";
 export type {

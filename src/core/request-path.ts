@@ -278,6 +278,7 @@ function requestContext(op: Op, opts: RequestOptions): RequestContext {
       return (headers ??= opts.headers ? Object.fromEntries(opts.headers) : {});
     },
     values: new Map(),
+    setUpstreamHeader: () => {},
   };
 }
 

@@ -10,7 +10,8 @@
 import { log } from "../log";
 import type { ChatChunk } from "../schemas/chat";
 import { BifrostError, type BifrostErrorInit } from "../schemas/error";
-import type { AnyRequest, AnyResponse, ChunkResult, HookName, HttpRequestResult, HttpResponseResult, Placement, Plugin, PostResult, PreResult, RequestContext } from "./types";
+import { RouteTable } from "./routes";
+import type { AnyRequest, AnyResponse, ChunkResult, HookName, HookTiming, HttpRequestResult, HttpResponseResult, HttpSummary, Placement, Plugin, PostResult, PreResult, RequestContext, RequestSummary } from "./types";
 
 export interface LoadedPlugin {
   name: string;
@@ -45,11 +46,18 @@ export class Pipeline {
   private readonly chunk: LoadedPlugin[];
   private readonly httpRequest: LoadedPlugin[];
   private readonly httpResponse: LoadedPlugin[];
+  private readonly requestEnd: LoadedPlugin[];
+  private readonly httpEnd: LoadedPlugin[];
+  /** Every plugin's routes, in pipeline order (the first plugin's route wins a clash). */
+  readonly routes: RouteTable;
   readonly hasPre: boolean;
   readonly hasPost: boolean;
   readonly hasChunk: boolean;
   readonly hasHttpRequest: boolean;
   readonly hasHttpResponse: boolean;
+  /** Someone observes requests' ends: the path keeps a record of each request (attempts, timings, usage). */
+  readonly hasRequestEnd: boolean;
+  readonly hasHttpEnd: boolean;
   readonly empty: boolean;
 
   constructor(plugins: LoadedPlugin[]) {
@@ -60,20 +68,28 @@ export class Pipeline {
     this.chunk = having("onStreamChunk").map((x) => x.lp);
     this.httpRequest = having("onHttpRequest").map((x) => x.lp);
     this.httpResponse = having("onHttpResponse").map((x) => x.lp);
+    this.requestEnd = having("onRequestEnd").map((x) => x.lp);
+    this.httpEnd = having("onHttpEnd").map((x) => x.lp);
+    this.routes = new RouteTable(this.plugins.flatMap((lp) => lp.plugin.routes ?? []));
     this.hasPre = this.pre.length > 0;
     this.hasPost = this.post.length > 0;
     this.hasChunk = this.chunk.length > 0;
     this.hasHttpRequest = this.httpRequest.length > 0;
     this.hasHttpResponse = this.httpResponse.length > 0;
+    this.hasRequestEnd = this.requestEnd.length > 0;
+    this.hasHttpEnd = this.httpEnd.length > 0;
     this.empty = this.plugins.length === 0;
   }
 
   static readonly EMPTY = new Pipeline([]);
 
-  async runPre(request: AnyRequest, ctx: RequestContext): Promise<PreOutcome> {
+  /** `timings`, when given, gets one entry per hook run (for traces). */
+  async runPre(request: AnyRequest, ctx: RequestContext, timings?: HookTiming[]): Promise<PreOutcome> {
     for (const { at, lp } of this.pre) {
+      const t0 = timings ? performance.now() : 0;
       let r = guard<PreResult>(lp, "preRequest", () => lp.plugin.preRequest!(request, ctx));
       if (r instanceof Promise) r = await r;
+      if (timings) timings.push(hookTiming(lp, "preRequest", t0));
       const ran = at + 1;
       if (r === SKIPPED || r === undefined) continue;
       if (!isObject(r)) unknownResult(lp, "preRequest", PRE_KEYS);
@@ -87,11 +103,13 @@ export class Pipeline {
   }
 
   /** Post-hooks of the plugins among the first `ran`, in reverse order. */
-  async runPost(ran: number, res: AnyResponse | null, err: BifrostError | null, ctx: RequestContext): Promise<{ res: AnyResponse | null; err: BifrostError | null }> {
+  async runPost(ran: number, res: AnyResponse | null, err: BifrostError | null, ctx: RequestContext, timings?: HookTiming[]): Promise<{ res: AnyResponse | null; err: BifrostError | null }> {
     for (const { at, lp } of this.post) {
       if (at >= ran) continue;
+      const t0 = timings ? performance.now() : 0;
       let r = guard<PostResult>(lp, "postResponse", () => lp.plugin.postResponse!(res, err, ctx));
       if (r instanceof Promise) r = await r;
+      if (timings) timings.push(hookTiming(lp, "postResponse", t0));
       if (r === SKIPPED || r === undefined) continue;
       if (!isObject(r)) unknownResult(lp, "postResponse", POST_KEYS);
       else if ("response" in r) (res = r.response), (err = null);
@@ -144,6 +162,36 @@ export class Pipeline {
     return response;
   }
 
+  /** The name of the plugin that ran `ran`-th (1-based): who short-circuited a request. */
+  pluginAt(ran: number): string | null {
+    return this.plugins[ran - 1]?.name ?? null;
+  }
+
+  /** Each observer of a request's end; not awaited, failures logged and dropped (an observer never fails a request). */
+  runRequestEnd(summary: RequestSummary): Promise<void> {
+    const pending: Promise<unknown>[] = [];
+    for (const lp of this.requestEnd) {
+      try {
+        const r = lp.plugin.onRequestEnd!(summary);
+        if (r instanceof Promise) pending.push(r.catch((e) => observerFailed(lp, "onRequestEnd", e)));
+      } catch (e) {
+        observerFailed(lp, "onRequestEnd", e);
+      }
+    }
+    return pending.length ? Promise.all(pending).then(() => {}) : Promise.resolve();
+  }
+
+  /** Each observer of an HTTP exchange's end (synchronous). */
+  runHttpEnd(summary: HttpSummary): void {
+    for (const lp of this.httpEnd) {
+      try {
+        lp.plugin.onHttpEnd!(summary);
+      } catch (e) {
+        observerFailed(lp, "onHttpEnd", e);
+      }
+    }
+  }
+
   async cleanup(): Promise<void> {
     for (const lp of this.plugins) {
       if (!lp.plugin.cleanup) continue;
@@ -180,6 +228,21 @@ function boundedStream<C>(lp: LoadedPlugin, src: AsyncIterable<C>): AsyncIterabl
       };
     },
   };
+}
+
+function hookTiming(lp: LoadedPlugin, hook: "preRequest" | "postResponse", t0: number): HookTiming {
+  const durationMs = performance.now() - t0;
+  return { plugin: lp.name, hook, startedAt: performance.timeOrigin + t0, durationMs };
+}
+
+/** An observer's failure is logged (once a minute per plugin and hook) and dropped: observing never fails a request. */
+const lastObserverWarning = new Map<string, number>();
+function observerFailed(lp: LoadedPlugin, hook: HookName, e: unknown): void {
+  const k = `${lp.name}:${hook}`;
+  const now = Date.now();
+  if ((lastObserverWarning.get(k) ?? 0) > now - 60_000) return;
+  lastObserverWarning.set(k, now);
+  log.warn(`plugin ${lp.name}: ${hook} failed (dropped)`, { error: String((e as Error)?.message ?? e) });
 }
 
 function isObject(r: unknown): r is object {

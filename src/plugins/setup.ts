@@ -9,7 +9,7 @@ import { createLogger } from "../log";
 import { schemaProblems } from "../schemas/check";
 import { BifrostError } from "../schemas/error";
 import { DEFAULT_BUDGET_MS, within, type LoadedPlugin } from "./pipeline";
-import type { KvStore, Placement, PluginContext, PluginDefinition } from "./types";
+import type { GatewayRuntime, KvStore, Placement, PluginContext, PluginDefinition } from "./types";
 
 /** Throws unless `value` is what definePlugin returns; `where` names its source in the message. */
 export function assertDefinition(value: unknown, where: string): asserts value is PluginDefinition {
@@ -39,6 +39,10 @@ export interface SetupOptions {
   /** The config's JSON path, e.g. "plugins[2].config". */
   at: string;
   kv: KvStore;
+  /** The running gateway, for gauges (default: an idle one). */
+  runtime?: GatewayRuntime;
+  /** The live feed (GET /ws): default, nobody listens. */
+  broadcast?(message: object): void;
   placement?: Placement;
   order?: number;
 }
@@ -63,6 +67,8 @@ async function setupOnce(def: PluginDefinition, o: SetupOptions): Promise<{ load
     t: Type,
     stores: { kv: o.kv },
     error: (init) => new BifrostError(init),
+    runtime: o.runtime ?? IDLE_RUNTIME,
+    broadcast: o.broadcast ?? (() => {}),
   };
   const plugin = await withinSetupBudget(def, ctx);
   if (!plugin || typeof plugin !== "object") throw new Error("setup did not return the plugin's hooks (an object)");
@@ -70,6 +76,9 @@ async function setupOnce(def: PluginDefinition, o: SetupOptions): Promise<{ load
   const loaded: LoadedPlugin = { name: o.name, plugin, placement: o.placement ?? "builtin", order: o.order ?? 0, failClosed: failsClosed(def), timeoutMs: budget };
   return { loaded, config: ctx.config };
 }
+
+/** A gateway doing nothing: what plugins see outside a gateway (tests). */
+export const IDLE_RUNTIME: GatewayRuntime = { activeRequests: () => 0, queues: () => [], keys: () => [] };
 
 export const DEFAULT_SETUP_TIMEOUT_MS = 10_000;
 

@@ -13,13 +13,16 @@ import { BifrostError, type BifrostErrorInit } from "../schemas/error";
 import { MemoryKv } from "./kv";
 import { Pipeline, type PreOutcome } from "./pipeline";
 import { assertDefinition, setupPlugin } from "./setup";
-import type { AnyRequest, AnyResponse, Plugin, PluginDefinition, RequestContext } from "./types";
+import { RouteTable } from "./routes";
+import type { AnyRequest, AnyResponse, GatewayRuntime, HttpSummary, Plugin, PluginDefinition, RequestContext, RequestSummary } from "./types";
 
 export interface TestPluginOptions {
   /** plugins[].config as a user would write it (validated, defaults applied). */
   config?: unknown;
   /** The configured name (default: the definition's). */
   name?: string;
+  /** What ctx.runtime reports (default: an idle gateway). */
+  runtime?: GatewayRuntime;
 }
 
 export interface PluginUnderTest<Config = unknown> {
@@ -43,19 +46,43 @@ export interface PluginUnderTest<Config = unknown> {
   httpRequest(request: Request): Promise<Response | undefined>;
   /** onHttpResponse: the answer as the hook leaves it. */
   httpResponse(request: Request, response: Response): Promise<Response>;
+  /** onRequestEnd with a summary: `summary()` builds one (a successful chat request unless told otherwise). */
+  end(summary: RequestSummary): Promise<void>;
+  /** onHttpEnd. */
+  httpEnd(summary: HttpSummary): void;
+  /** Call one of the plugin's routes as the gateway would (no auth here): 404 when none matches. */
+  route(method: string, url: string, init?: RequestInit): Promise<Response>;
+  /** What the plugin sent to the live feed (ctx.broadcast). */
+  readonly broadcasts: object[];
+  /** Upstream headers set through rctx.setUpstreamHeader on the current request. */
+  readonly upstreamHeaders: Record<string, string>;
   cleanup(): Promise<void>;
 }
 
 export async function testPlugin<Schema extends TSchema>(definition: PluginDefinition<Schema>, options: TestPluginOptions = {}): Promise<PluginUnderTest<Static<Schema>>> {
   assertDefinition(definition, "testPlugin's definition");
   const name = options.name ?? definition.name;
-  const { loaded, config } = await setupPlugin(definition as PluginDefinition, { name, config: options.config, at: "config", kv: new MemoryKv() });
+  const broadcasts: object[] = [];
+  const { loaded, config } = await setupPlugin(definition as PluginDefinition, { name, config: options.config, at: "config", kv: new MemoryKv(), runtime: options.runtime, broadcast: (m) => broadcasts.push(m) });
   const pipeline = new Pipeline([loaded]);
+  const routes = new RouteTable(loaded.plugin.routes ?? []);
   let requests = 0;
+  let upstreamHeaders: Record<string, string> = {};
   let rctx = newContext({});
 
   function newContext(init: Partial<RequestContext>): RequestContext {
-    return { requestId: `test-${++requests}`, op: "chat", provider: "", model: "", isFallback: false, headers: {}, values: new Map(), ...init };
+    upstreamHeaders = {};
+    return {
+      requestId: `test-${++requests}`,
+      op: "chat",
+      provider: "",
+      model: "",
+      isFallback: false,
+      headers: {},
+      values: new Map(),
+      setUpstreamHeader: (k, v) => void (upstreamHeaders[k.toLowerCase()] = v),
+      ...init,
+    };
   }
 
   return {
@@ -83,6 +110,63 @@ export async function testPlugin<Schema extends TSchema>(definition: PluginDefin
     },
     httpRequest: (request) => pipeline.runHttpRequest(request),
     httpResponse: (request, response) => pipeline.runHttpResponse(request, response),
+    end: (summary) => pipeline.runRequestEnd(summary),
+    httpEnd: (summary) => pipeline.runHttpEnd(summary),
+    async route(method, url, init) {
+      const request = new Request(new URL(url, "http://localhost").href, { method, ...init });
+      return (await routes.dispatch(request)) ?? new Response(JSON.stringify({ error: { message: "no such route" } }), { status: 404 });
+    },
+    broadcasts,
+    get upstreamHeaders() {
+      return upstreamHeaders;
+    },
     cleanup: () => pipeline.cleanup(),
+  };
+}
+
+/**
+ * A RequestSummary for onRequestEnd tests: a successful, non-streaming chat request to
+ * openai/gpt-4o-mini with one attempt, unless `over` says otherwise.
+ */
+export function testSummary(over: Partial<RequestSummary> = {}): RequestSummary {
+  const startedAt = Date.now();
+  const provider = over.provider ?? "openai";
+  const model = over.model ?? "gpt-4o-mini";
+  return {
+    requestId: crypto.randomUUID(),
+    op: "chat",
+    stream: false,
+    startedAt,
+    latencyMs: 12,
+    firstChunkMs: null,
+    chunkGapsMs: [],
+    requestedModel: `${provider}/${model}`,
+    provider,
+    model,
+    outcome: "success",
+    status: 200,
+    error: null,
+    usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
+    cost: null,
+    costMissing: false,
+    retries: 0,
+    fallbackIndex: 0,
+    keyName: "key-1",
+    attempts: [{ provider, model, keyName: "key-1", fallbackIndex: 0, startedAt, durationMs: 10, status: 200, error: null }],
+    hooks: [],
+    answeredBy: null,
+    cacheHit: null,
+    request: { model: `${provider}/${model}`, messages: [{ role: "user", content: "hello" }] },
+    response: {
+      id: "chatcmpl-test",
+      object: "chat.completion",
+      created: Math.floor(startedAt / 1000),
+      model,
+      choices: [{ index: 0, message: { role: "assistant", content: "hi there" }, finish_reason: "stop" }],
+      usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
+    },
+    headers: {},
+    values: new Map(),
+    ...over,
   };
 }

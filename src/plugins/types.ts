@@ -20,7 +20,7 @@
  */
 import type { Static, TSchema, Type } from "@sinclair/typebox";
 import type { Logger } from "../log";
-import type { ChatChunk, ChatRequest, ChatResponse } from "../schemas/chat";
+import type { ChatChunk, ChatRequest, ChatResponse, Usage } from "../schemas/chat";
 import type { EmbeddingRequest, EmbeddingResponse } from "../schemas/embeddings";
 import type { BifrostError, BifrostErrorInit } from "../schemas/error";
 import type { Op } from "../schemas/ops";
@@ -28,8 +28,8 @@ import type { Op } from "../schemas/ops";
 export const PLUGIN_API_VERSION = 1;
 
 export type Placement = "pre_builtin" | "builtin" | "post_builtin";
-export type HookName = "preRequest" | "postResponse" | "onStreamChunk" | "onHttpRequest" | "onHttpResponse" | "cleanup";
-export const HOOK_NAMES: readonly HookName[] = ["preRequest", "postResponse", "onStreamChunk", "onHttpRequest", "onHttpResponse", "cleanup"];
+export type HookName = "preRequest" | "postResponse" | "onStreamChunk" | "onHttpRequest" | "onHttpResponse" | "onRequestEnd" | "onHttpEnd" | "cleanup";
+export const HOOK_NAMES: readonly HookName[] = ["preRequest", "postResponse", "onStreamChunk", "onHttpRequest", "onHttpResponse", "onRequestEnd", "onHttpEnd", "cleanup"];
 
 /** A small key-value store a plugin may keep state in (in memory; shared stores come with later issues). */
 export interface KvStore {
@@ -51,6 +51,133 @@ export interface PluginContext<Config = unknown> {
   readonly stores: { kv: KvStore };
   /** Build a gateway error (status, message, type, code, param) to return from a hook. */
   error(init: BifrostErrorInit): BifrostError;
+  /** What the gateway is doing now (for gauges): read when asked, never pushed. */
+  readonly runtime: GatewayRuntime;
+  /**
+   * Send a message to every authenticated client of the live feed (`GET /ws`, the dashboard's): it is
+   * serialised once, as JSON; nothing happens when nobody listens. Go Bifrost's log feed sends
+   * `{ type: "log", operation: "create", payload: <log entry> }`.
+   */
+  broadcast(message: object): void;
+}
+
+/** A read-only view of the running gateway, for plugins that report on it (metrics). */
+export interface GatewayRuntime {
+  /** Requests being served now (a stream counts until it ends). */
+  activeRequests(): number;
+  /** Each provider's admission queue: calls running and calls waiting. */
+  queues(): Array<{ provider: string; inFlight: number; queued: number }>;
+  /** Each key's circuit, per model that had traffic: up unless its circuit is open. Key names only, never values. */
+  keys(): Array<{ provider: string; key: string; model: string; up: boolean }>;
+}
+
+/** USD, by what was charged for. */
+export interface Cost {
+  total_cost: number;
+  input_tokens_cost: number;
+  output_tokens_cost: number;
+  cache_read_cost: number;
+  cache_write_cost: number;
+  reasoning_cost: number;
+  image_cost: number;
+  audio_cost: number;
+}
+
+/** One attempt at a provider: the first, each retry, each fallback. */
+export interface AttemptRecord {
+  provider: string;
+  model: string;
+  /** The key's name (never its value); null when no key was chosen. */
+  keyName: string | null;
+  /** 0 for the primary, n for the n-th fallback. */
+  fallbackIndex: number;
+  /** Epoch ms. */
+  startedAt: number;
+  durationMs: number;
+  /** 200, or the error's status (a stream: 200 once it started; a later failure is the request's error). */
+  status: number;
+  error: { type: string; code: string | null; message: string } | null;
+}
+
+/** One plugin hook's run, for traces. */
+export interface HookTiming {
+  plugin: string;
+  hook: "preRequest" | "postResponse";
+  /** Epoch ms. */
+  startedAt: number;
+  durationMs: number;
+}
+
+/**
+ * A request as it ended, for observers (request logs, metrics, traces): `onRequestEnd` gets one per
+ * inference request, after its answer went out (a stream: after its last chunk, or when it was cut
+ * off). The objects are the request's own: read them, do not change them.
+ */
+export interface RequestSummary {
+  requestId: string;
+  op: Op;
+  stream: boolean;
+  /** Epoch ms. */
+  startedAt: number;
+  /** From the start to the answer (a stream: to its end), ms. */
+  latencyMs: number;
+  /** Streams: from the start to the first chunk, ms. */
+  firstChunkMs: number | null;
+  /** Streams: the gaps between consecutive chunk batches, ms (the first 1000). */
+  chunkGapsMs: number[];
+  /** The model as the client named it. */
+  requestedModel: string;
+  /** Who answered (or was tried last). */
+  provider: string;
+  model: string;
+  /** "cancelled": the client went away before the end. */
+  outcome: "success" | "error" | "cancelled";
+  /** HTTP-like status: 200, the error's, or 499 when cancelled. */
+  status: number;
+  error: BifrostError | null;
+  /** The final usage (a stream's last; a cancelled stream's is estimated from what was delivered). */
+  usage: Usage | null;
+  cost: Cost | null;
+  /** A provider answered but its model has no price (catalog or pricing_overrides): the cost is unknown, not 0. */
+  costMissing: boolean;
+  /** Attempts beyond the first, across fallbacks. */
+  retries: number;
+  fallbackIndex: number;
+  keyName: string | null;
+  attempts: AttemptRecord[];
+  hooks: HookTiming[];
+  /** The plugin that answered without a provider (a cache, a mock), else null. */
+  answeredBy: string | null;
+  /** Set by a plugin that answered from a cache (RequestContext.cacheHit). */
+  cacheHit: "direct" | "semantic" | null;
+  /** The request as last sent on (after plugins' rewrites). */
+  request: AnyRequest;
+  /** The answer (a stream's: assembled from its chunks); null for an error or audio bytes. */
+  response: AnyResponse | null;
+  headers: Readonly<Record<string, string>>;
+  /** The request's scratch space, as the hooks left it. */
+  values: ReadonlyMap<string, unknown>;
+}
+
+/** One HTTP exchange as it ended (every route but /health and /metrics), for HTTP metrics. */
+export interface HttpSummary {
+  method: string;
+  /** The route's template ("/v1/chat/completions", "/api/logs/:id"), or "unmatched"; never the raw URL. */
+  route: string;
+  status: number;
+  durationMs: number;
+  /** Declared request body size (content-length), else null. */
+  requestBytes: number | null;
+  /** Declared answer size (content-length), else null (a stream's). */
+  responseBytes: number | null;
+}
+
+/** An HTTP route a plugin serves, always behind the admin authentication (auth_config). */
+export interface PluginRoute {
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  /** Under /api/ (e.g. "/api/logs/:id"), or "/metrics". `:name` segments are parameters. */
+  path: string;
+  handle(request: Request, params: Record<string, string>): Response | Promise<Response>;
 }
 
 /** The request's kind, in the one vocabulary of operations. */
@@ -71,6 +198,10 @@ export interface RequestContext {
   readonly headers: Readonly<Record<string, string>>;
   /** Scratch space for plugins, e.g. a pre-hook leaving a note for its post-hook. */
   readonly values: Map<string, unknown>;
+  /** Add a header to every provider call this request makes from now on (e.g. a trace's `traceparent`). */
+  setUpstreamHeader(name: string, value: string): void;
+  /** A plugin that answers from a cache says so here (metrics count it, governance charges nothing). */
+  cacheHit?: "direct" | "semantic" | null;
 }
 
 export type PreResult =
@@ -105,6 +236,16 @@ export interface Plugin {
   onHttpRequest?(request: Request): Maybe<HttpRequestResult>;
   /** Runs in reverse order. */
   onHttpResponse?(request: Request, response: Response): Maybe<HttpResponseResult>;
+  /**
+   * Once per inference request, when it ended (RequestSummary): for request logs, metrics, traces.
+   * It runs after the answer went out and is not awaited: it must not block (queue, then write in the
+   * background). What it throws is logged and dropped.
+   */
+  onRequestEnd?(summary: RequestSummary): void | Promise<void>;
+  /** Once per HTTP exchange (HttpSummary), after the answer was handed to the server; synchronous. */
+  onHttpEnd?(summary: HttpSummary): void;
+  /** HTTP routes the plugin serves (admin API under /api/, or /metrics), behind the admin authentication. */
+  routes?: PluginRoute[];
   cleanup?(): Maybe<void>;
 }
 

@@ -1,0 +1,31 @@
+/**
+ * Prices and costs: the interface the request path uses (src/pricing/catalog.ts builds it from the
+ * pricing package and `pricing_overrides`; src/pricing/cost.ts turns usage into a Cost).
+ * All prices are USD. A ModelPrice is plain data: it crosses the worker boundary as it is.
+ */
+export interface ModelPrice {
+  /** Per input (prompt) token not read from a cache. */
+  input: number;
+  /** Per output token. */
+  output: number;
+  /** Per input token read from the provider's prompt cache (default: input). */
+  cacheRead?: number;
+  /** Per input token written to the provider's prompt cache (default: input). */
+  cacheWrite?: number;
+  /** Per reasoning token, where it differs from output (default: output; reasoning tokens are part of output). */
+  reasoning?: number;
+  /** Per audio input / output token (default: input / output). */
+  inputAudio?: number;
+  outputAudio?: number;
+  /** Per generated image (image generation). */
+  perImage?: number;
+  /** Per second of audio (transcription). */
+  perSecond?: number;
+  /** Per character of input (speech synthesis). */
+  perCharacter?: number;
+  /** Above this many input tokens, the `above` prices apply (tiered models: Gemini 1.5/2.5 Pro). */
+  tierThreshold?: number;
+  above?: Omit<ModelPrice, "tierThreshold" | "above">;
+  /** Where the price came from: "catalog" or "override". */
+  source?: "catalog" | "override";
+}
