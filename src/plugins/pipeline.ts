@@ -181,6 +181,21 @@ export class Pipeline {
     return pending.length ? Promise.all(pending).then(() => {}) : Promise.resolve();
   }
 
+  /** GET /metrics: every plugin's part, joined; a plugin whose part fails is left out (logged). */
+  async metricsText(): Promise<string> {
+    const parts: string[] = [];
+    for (const lp of this.plugins) {
+      if (!lp.plugin.metrics) continue;
+      try {
+        const text = await lp.plugin.metrics();
+        if (text) parts.push(text.endsWith("\n") ? text : `${text}\n`);
+      } catch (e) {
+        observerFailed(lp, "metrics", e);
+      }
+    }
+    return parts.join("");
+  }
+
   /** Each observer of an HTTP exchange's end (synchronous). */
   runHttpEnd(summary: HttpSummary): void {
     for (const lp of this.httpEnd) {

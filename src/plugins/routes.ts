@@ -1,7 +1,7 @@
 /**
  * The plugins' own HTTP routes (PluginRoute): a small table of method + path templates
  * ("/api/logs/:id"), matched segment by segment. The HTTP app mounts it behind the admin guard; a
- * route's path must lie under /api/ or be /metrics, so a plugin cannot take an inference path.
+ * route's path must lie under /api/, so a plugin cannot take an inference path.
  */
 import type { PluginRoute } from "./types";
 
@@ -62,9 +62,9 @@ function matchParts(template: string[], parts: string[]): Record<string, string>
   return params;
 }
 
-/** A plugin route lives under /api/ or is /metrics. */
+/** A plugin route lives under /api/. */
 export function assertRoutePath(path: string): void {
-  if (typeof path !== "string" || !(path === "/metrics" || /^\/api\/[A-Za-z0-9_\-./:]+$/.test(path)) || path.includes("..")) {
-    throw new Error(`a plugin route's path must be under /api/ or be /metrics, not ${JSON.stringify(path)}`);
+  if (typeof path !== "string" || !/^\/api\/[A-Za-z0-9_\-./:]+$/.test(path) || path.includes("..")) {
+    throw new Error(`a plugin route's path must be under /api/, not ${JSON.stringify(path)}`);
   }
 }

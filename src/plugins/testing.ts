@@ -50,6 +50,8 @@ export interface PluginUnderTest<Config = unknown> {
   end(summary: RequestSummary): Promise<void>;
   /** onHttpEnd. */
   httpEnd(summary: HttpSummary): void;
+  /** The plugin's part of GET /metrics ("" when it has none). */
+  metrics(): Promise<string>;
   /** Call one of the plugin's routes as the gateway would (no auth here): 404 when none matches. */
   route(method: string, url: string, init?: RequestInit): Promise<Response>;
   /** What the plugin sent to the live feed (ctx.broadcast). */
@@ -112,6 +114,7 @@ export async function testPlugin<Schema extends TSchema>(definition: PluginDefin
     httpResponse: (request, response) => pipeline.runHttpResponse(request, response),
     end: (summary) => pipeline.runRequestEnd(summary),
     httpEnd: (summary) => pipeline.runHttpEnd(summary),
+    metrics: () => pipeline.metricsText(),
     async route(method, url, init) {
       const request = new Request(new URL(url, "http://localhost").href, { method, ...init });
       return (await routes.dispatch(request)) ?? new Response(JSON.stringify({ error: { message: "no such route" } }), { status: 404 });

@@ -28,8 +28,8 @@ import type { Op } from "../schemas/ops";
 export const PLUGIN_API_VERSION = 1;
 
 export type Placement = "pre_builtin" | "builtin" | "post_builtin";
-export type HookName = "preRequest" | "postResponse" | "onStreamChunk" | "onHttpRequest" | "onHttpResponse" | "onRequestEnd" | "onHttpEnd" | "cleanup";
-export const HOOK_NAMES: readonly HookName[] = ["preRequest", "postResponse", "onStreamChunk", "onHttpRequest", "onHttpResponse", "onRequestEnd", "onHttpEnd", "cleanup"];
+export type HookName = "preRequest" | "postResponse" | "onStreamChunk" | "onHttpRequest" | "onHttpResponse" | "onRequestEnd" | "onHttpEnd" | "metrics" | "cleanup";
+export const HOOK_NAMES: readonly HookName[] = ["preRequest", "postResponse", "onStreamChunk", "onHttpRequest", "onHttpResponse", "onRequestEnd", "onHttpEnd", "metrics", "cleanup"];
 
 /** A small key-value store a plugin may keep state in (in memory; shared stores come with later issues). */
 export interface KvStore {
@@ -175,7 +175,7 @@ export interface HttpSummary {
 /** An HTTP route a plugin serves, always behind the admin authentication (auth_config). */
 export interface PluginRoute {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-  /** Under /api/ (e.g. "/api/logs/:id"), or "/metrics". `:name` segments are parameters. */
+  /** Under /api/ (e.g. "/api/logs/:id"). `:name` segments are parameters. */
   path: string;
   handle(request: Request, params: Record<string, string>): Response | Promise<Response>;
 }
@@ -244,8 +244,13 @@ export interface Plugin {
   onRequestEnd?(summary: RequestSummary): void | Promise<void>;
   /** Once per HTTP exchange (HttpSummary), after the answer was handed to the server; synchronous. */
   onHttpEnd?(summary: HttpSummary): void;
-  /** HTTP routes the plugin serves (admin API under /api/, or /metrics), behind the admin authentication. */
+  /** HTTP routes the plugin serves (admin API under /api/), behind the admin authentication. */
   routes?: PluginRoute[];
+  /**
+   * The plugin's part of `GET /metrics`, in the Prometheus text format (0.0.4): the gateway serves the
+   * parts of every plugin, joined, behind the admin authentication. Each plugin keeps its own registry.
+   */
+  metrics?(): string | Promise<string>;
   cleanup?(): Maybe<void>;
 }
 
