@@ -11,7 +11,9 @@ import { log } from "../log";
 import { PluginHost } from "../plugins/host";
 import { BUILTIN_PLUGINS_DIR } from "../plugins/manifest";
 import { Pipeline } from "../plugins/pipeline";
-import type { AnyRequest, PluginDefinition } from "../plugins/types";
+import type { AnyRequest, GatewayRuntime, PluginDefinition } from "../plugins/types";
+import type { Pricing } from "../pricing/types";
+import { LiveFeed } from "./live-feed";
 import { getAdapter } from "../providers";
 import type { ChatChunk, ChatRequest, ChatResponse } from "../schemas/chat";
 import type { EmbeddingRequest, EmbeddingResponse } from "../schemas/embeddings";
@@ -64,6 +66,13 @@ export class Bifrost implements GatewayParts {
 
   /** Admin sessions shared with the other processes (set by the server when a database holds them); null: each app keeps its own in memory. */
   sessions: SessionStore | null = null;
+
+  /** Requests in flight while a plugin observes them (the active-requests gauge). */
+  activeRequests = 0;
+  /** Model prices (catalog and pricing_overrides): every answer's cost. */
+  pricing?: Pricing;
+  /** The live feed (GET /ws): plugins' ctx.broadcast lands here; the HTTP app delivers it. */
+  readonly feed = new LiveFeed();
 
   private constructor(
     readonly config: ResolvedConfig,
@@ -131,6 +140,8 @@ export class Bifrost implements GatewayParts {
       baseDir: opts.baseDir ?? process.cwd(),
       onSwap: (p) => (bf.pipeline = p),
       inline: new Map(Object.entries(opts.plugins ?? {})),
+      runtime: bf.runtime(),
+      broadcast: (m) => bf.feed.publish(m),
     });
     try {
       await bf.plugins.load(resolved.plugins);
@@ -157,6 +168,22 @@ export class Bifrost implements GatewayParts {
   /** The state of each key+model circuit of a provider, for models that had traffic (key names only, never values). */
   circuitStates(provider: ResolvedProvider) {
     return provider.keys.flatMap((k) => this.breakers.models(k).map(([model, b]) => ({ key: k.name, model, ...b.snapshot() })));
+  }
+
+  /** What plugins see of the running gateway (ctx.runtime). */
+  private runtime(): GatewayRuntime {
+    return {
+      activeRequests: () => this.activeRequests,
+      queues: () => [...this.queues.values()].map((q) => ({ provider: q.provider, inFlight: q.inFlight, queued: q.queued })),
+      keys: () =>
+        this.providers().flatMap((p) =>
+          p.keys.flatMap((k) => {
+            const models = this.breakers.models(k);
+            if (!models.length) return [{ provider: p.name, key: k.name, model: "", up: true }];
+            return models.map(([model, b]) => ({ provider: p.name, key: k.name, model, up: b.snapshot().state !== "open" }));
+          }),
+        ),
+    };
   }
 
   // ── one request: validated, then down its path ─────────────────────

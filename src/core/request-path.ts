@@ -16,6 +16,8 @@ import { BifrostError } from "../schemas/error";
 import { isStreamOp, type Op, type StreamOp, type UnaryOp } from "../schemas/ops";
 import { Answer } from "./answer";
 import type { CircuitBreakers } from "./circuit-breaker";
+import type { Pricing } from "../pricing/types";
+import { Observation } from "./observation";
 import { keyServesModel, selectKey } from "./keys";
 import type { ChunkStream, ProviderCall } from "./provider-call";
 import type { ProviderQueue } from "./provider-queue";
@@ -35,6 +37,10 @@ export interface GatewayParts {
   readonly refusing: boolean;
   /** Streams being served: each entry ends its stream with the given error (shutdown past its grace period). */
   readonly liveStreams?: Set<(e: BifrostError) => void>;
+  /** Requests in flight, counted while a plugin observes them (a gauge). */
+  activeRequests: number;
+  /** Model prices: each answer's cost. */
+  readonly pricing?: Pricing;
 }
 
 export interface RequestOptions {
@@ -68,13 +74,24 @@ export function runRequest(gw: GatewayParts, op: StreamOp, body: AnyRequest, opt
 export async function runRequest(gw: GatewayParts, op: UnaryOp | StreamOp, body: AnyRequest, opts: RequestOptions): Promise<Unary | Streamed> {
   const pipe = gw.pipeline; // a reload swaps gw.pipeline; this request keeps the one it started with
   const stream = isStreamOp(op);
-  const list = candidates(op, body.model, body.fallbacks, gw.config.providers, pipe.hasPre);
   // Every inference op goes through the pre-hooks; speech answers audio bytes, which post-hooks (JSON) never see.
   const ctx = pipe.empty ? null : requestContext(op, opts);
+  // Observers (logs, metrics, traces) get the request's record when it ended.
+  const obs = ctx && pipe.hasRequestEnd ? new Observation(gw, pipe, op, ctx, body.model) : null;
   const bytesAnswer = op === "speech";
   const tally: Tally = { retries: 0 };
   let request = body;
   let primaryError: BifrostError | null = null;
+  const fail = (e: BifrostError): never => {
+    obs?.endUnary(request, null, e, tally.retries);
+    throw e;
+  };
+  let list: Candidate[];
+  try {
+    list = candidates(op, body.model, body.fallbacks, gw.config.providers, pipe.hasPre);
+  } catch (e) {
+    return fail(BifrostError.from(e));
+  }
 
   for (let i = 0; i < list.length; i++) {
     let target = list[i]!;
@@ -90,7 +107,7 @@ export async function runRequest(gw: GatewayParts, op: UnaryOp | StreamOp, body:
       ctx.model = target.model;
       (ctx as { isFallback: boolean }).isFallback = i > 0;
       const input = i === 0 ? request : { ...request, model: target.requested };
-      const out = await pipe.runPre(input, ctx);
+      const out = await pipe.runPre(input, ctx, obs?.hooks);
       ran = out.ran;
       if (out.kind === "continue" && out.request !== input) {
         const before = input.model;
@@ -104,9 +121,11 @@ export async function runRequest(gw: GatewayParts, op: UnaryOp | StreamOp, body:
           }
         }
       } else if (out.kind === "respond") {
+        if (obs) obs.answeredBy = pipe.pluginAt(out.ran);
         if (bytesAnswer) error = new BifrostError({ status: 500, type: "server_error", code: "plugin_invalid_answer", message: `a plugin answered a ${op} request with JSON; it may only rewrite or refuse it` });
         else answer = Answer.of(out.response);
       } else if (out.kind === "stream") {
+        if (obs) obs.answeredBy = pipe.pluginAt(out.ran);
         if (stream) chunks = chunksOf(out.stream);
         else error = BifrostError.badRequest("a plugin answered a non-streaming request with a stream");
       } else if (out.kind === "error") {
@@ -116,10 +135,11 @@ export async function runRequest(gw: GatewayParts, op: UnaryOp | StreamOp, body:
     }
 
     // 2. The provider: attempts with retries, key rotation and circuit breakers.
+    obs?.candidate(i, target.provider.name, target.model);
     if (!answer && !chunks && !error) {
       try {
-        if (stream) chunks = await attempts(gw, op, target, request, opts, tally, openStreamOnce);
-        else answer = await attempts(gw, op, target, request, opts, tally, callOnce);
+        if (stream) chunks = await attempts(gw, op, target, request, opts, tally, openStreamOnce, ctx, obs);
+        else answer = await attempts(gw, op, target, request, opts, tally, callOnce, ctx, obs);
       } catch (e) {
         error = BifrostError.from(e);
       }
@@ -127,30 +147,34 @@ export async function runRequest(gw: GatewayParts, op: UnaryOp | StreamOp, body:
 
     // 3. Post-hooks, for the plugins whose pre-hook ran: every unary outcome but audio bytes; a stream only when it has no stream to give.
     if (ctx && pipe.hasPost && !chunks && !bytesAnswer) {
-      const after = await pipe.runPost(ran, answer ? answer.value : null, error, ctx);
+      const after = await pipe.runPost(ran, answer ? answer.value : null, error, ctx, obs?.hooks);
       answer = after.res ? Answer.of(after.res) : null;
       error = after.err;
     }
 
     if (!error) {
-      if (!stream) return { answer: answer!, retries: tally.retries };
+      if (!stream) {
+        obs?.endUnary(request, answer!, null, tally.retries);
+        return { answer: answer!, retries: tally.retries };
+      }
       chunks ??= op === "responsesStream" ? (chunksOf(responseAsEvents(answer!.value)) as unknown as ChunkStream) : chunksOf(responseAsChunks(answer!.value as ChatResponse));
       // Chunk hooks read chat chunks: a Responses event stream passes them by.
       const hooked = ctx && pipe.hasChunk && op !== "responsesStream";
-      return { chunks: interruptible(gw, hooked ? withChunkHooks(pipe, ctx, chunks) : chunks), retries: tally.retries };
+      const served = interruptible(gw, hooked ? withChunkHooks(pipe, ctx, chunks) : chunks);
+      return { chunks: obs ? obs.stream(served, request, tally.retries) : served, retries: tally.retries };
     }
 
     // 4. Fall back, unless the client left, the gateway is stopping, or a plugin said no.
     primaryError ??= error;
-    if (!fallbacksAllowed || error.status === 499 || opts.signal?.aborted || gw.refusing) throw i === 0 ? error : primaryError;
+    if (!fallbacksAllowed || error.status === 499 || opts.signal?.aborted || gw.refusing) return fail(i === 0 ? error : primaryError);
   }
-  throw primaryError!;
+  return fail(primaryError!);
 }
 
 type Once<T> = (gw: GatewayParts, call: ProviderCall, provider: ResolvedProvider, req: unknown, opts: RequestOptions) => Promise<T>;
 
-/** One candidate's attempts: up to max_retries more, each on a usable key. */
-async function attempts<T>(gw: GatewayParts, op: Op, c: Candidate, req: unknown, opts: RequestOptions, tally: Tally, once: Once<T>): Promise<T> {
+/** One candidate's attempts: up to max_retries more, each on a usable key; each noted for the observers. */
+async function attempts<T>(gw: GatewayParts, op: Op, c: Candidate, req: unknown, opts: RequestOptions, tally: Tally, once: Once<T>, ctx: PathContext | null, obs: Observation | null): Promise<T> {
   if (c.unrouted) throw c.unrouted;
   const p = c.provider;
   if (!p.allowClientStorageUrls) refuseStorageUrls(req, p.name);
@@ -161,13 +185,17 @@ async function attempts<T>(gw: GatewayParts, op: Op, c: Candidate, req: unknown,
     // A retry stays on its key; a new key is chosen at the start, after a drop or rotation, or when its circuit opened.
     if (!key || !usable(key)) key = selectKey(p, c.model, opts.keyName, Math.random, usable);
     const breaker = gw.breakers.of(p, key, c.model);
+    const price = gw.pricing?.priceOf(p.name, p.type, c.model) ?? null;
+    const t0 = obs ? performance.now() : 0;
     breaker.begin();
     try {
-      const out = await once(gw, providerCall(op, c, key, gw.config.client.maxUpstreamResponseBytes), p, req, opts);
+      const out = await once(gw, providerCall(op, c, key, gw.config.client.maxUpstreamResponseBytes, ctx?.upstreamHeaders), p, req, opts);
       breaker.success();
+      obs?.attempt(p.name, c.model, key.name, t0, null, price);
       return out;
     } catch (err) {
       const e = BifrostError.from(err);
+      obs?.attempt(p.name, c.model, key.name, t0, e, price);
       if (countsAsFailure(e)) breaker.failure();
       else breaker.success(); // a 4xx says the key's upstream is alive; don't leave a half-open probe hanging
       const verdict = verdictFor(e);
@@ -181,13 +209,14 @@ async function attempts<T>(gw: GatewayParts, op: Op, c: Candidate, req: unknown,
   }
 }
 
-/** Everything one attempt needs, for the transport. */
-export function providerCall(op: Op, c: Candidate, key: ResolvedKey, maxResponseBytes?: number): ProviderCall {
+/** Everything one attempt needs, for the transport; `headers` are the plugins' additions (rctx.setUpstreamHeader). */
+export function providerCall(op: Op, c: Candidate, key: ResolvedKey, maxResponseBytes?: number, headers?: Record<string, string> | null): ProviderCall {
   const p = c.provider;
+  const extraHeaders = headers ? { ...p.extraHeaders, ...headers } : p.extraHeaders;
   return {
     op,
     type: p.type,
-    target: { provider: p.name, model: c.model, baseUrl: p.baseUrl, apiKey: key.value, extraHeaders: p.extraHeaders, keyConfig: key.config ?? undefined },
+    target: { provider: p.name, model: c.model, baseUrl: p.baseUrl, apiKey: key.value, extraHeaders, keyConfig: key.config ?? undefined },
     modelRequested: c.requested,
     timeoutMs: op === "listModels" ? Math.min(p.timeoutMs, 10_000) : p.timeoutMs,
     idleTimeoutMs: p.streamIdleTimeoutMs,
@@ -266,7 +295,14 @@ function takeRawBody(gw: GatewayParts, opts: RequestOptions): ArrayBuffer | unde
   return raw;
 }
 
-function requestContext(op: Op, opts: RequestOptions): RequestContext {
+const RESERVED_UPSTREAM_HEADERS = new Set(["authorization", "x-api-key", "api-key", "x-goog-api-key", "host", "content-length", "content-type", "transfer-encoding", "connection", "cookie"]);
+
+/** The plugins' view of the request, and the headers they add to its provider calls. */
+interface PathContext extends RequestContext {
+  upstreamHeaders: Record<string, string> | null;
+}
+
+function requestContext(op: Op, opts: RequestOptions): PathContext {
   let headers: Record<string, string> | null = null;
   return {
     requestId: opts.requestId ?? crypto.randomUUID(),
@@ -278,7 +314,14 @@ function requestContext(op: Op, opts: RequestOptions): RequestContext {
       return (headers ??= opts.headers ? Object.fromEntries(opts.headers) : {});
     },
     values: new Map(),
-    setUpstreamHeader: () => {},
+    upstreamHeaders: null,
+    setUpstreamHeader(name, value) {
+      const k = typeof name === "string" ? name.toLowerCase() : "";
+      if (!/^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(k) || typeof value !== "string" || /[\r\n]/.test(value)) throw new Error("setUpstreamHeader: a header name and a one-line value");
+      // The provider's credentials and framing are the gateway's own.
+      if (RESERVED_UPSTREAM_HEADERS.has(k)) throw new Error(`setUpstreamHeader: ${k} is set by the gateway`);
+      (this.upstreamHeaders ??= {})[k] = value;
+    },
   };
 }
 

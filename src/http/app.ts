@@ -13,6 +13,9 @@ import { bodyBudget } from "./body";
 import { NO_CORS, corsPolicy } from "./cors";
 import { inferenceRoutes } from "./inference";
 import { integrationRoutes } from "./integrations";
+import { observabilityRoutes } from "./observability";
+import { httpEnded } from "./observe";
+import { pluginRouteTemplate, pluginRoutes } from "./plugin-routes";
 import { pluginAdminRoutes } from "./plugins";
 import { errorResponse, jsonResponse } from "./respond";
 import { addressOf, answerHeaders, routeMaker, withHeaders, withHttpHooks } from "./route";
@@ -42,13 +45,26 @@ export function createApp(bf: Bifrost, opts: AppOptions = {}) {
 
   // Management routes: the guard and the answer headers by hooks local to this group. The plugins'
   // HTTP hooks never run here: a plugin must not be able to answer, alter or break the admin API.
+  // Plugins' own admin routes (/api/logs, …) come last: a built-in route always wins.
   const management = new Elysia({ name: "management" })
-    .onBeforeHandle(({ request }) => admitAdmin(request))
-    .onAfterHandle(({ request, response }) => (response instanceof Response ? withHeaders(response, answerHeaders(request, NO_CORS)) : undefined))
+    .onBeforeHandle(({ request }) => {
+      if (bf.pipeline.hasHttpEnd) started.set(request, performance.now());
+      return admitAdmin(request);
+    })
+    .onAfterHandle(({ request, response, route }) => {
+      if (!(response instanceof Response)) return;
+      withHeaders(response, answerHeaders(request, NO_CORS));
+      const t0 = started.get(request);
+      if (t0 !== undefined) httpEnded(bf, request, route === "/api/*" ? pluginRouteTemplate(bf, request) : route, t0, response);
+    })
     .use(sessionRoutes(guard, addressOfRequest))
     .use(adminRoutes(bf))
-    .use(pluginAdminRoutes(bf));
+    .use(pluginAdminRoutes(bf))
+    .use(pluginRoutes(bf));
 
+  const serverOf = (): Bun.Server<unknown> | null => (app.server as unknown as Bun.Server<unknown> | null) ?? null;
+  /** When each management request began (only while a plugin observes HTTP exchanges). */
+  const started = new WeakMap<Request, number>();
   const route = routeMaker(bf, cors, () => app.server, guard);
   const app = new Elysia({ name: "bifrost" })
     .onError({ as: "global" }, async ({ code, error, request }) => {
@@ -61,7 +77,11 @@ export function createApp(bf: Bifrost, opts: AppOptions = {}) {
       }
       if (code === "NOT_FOUND") {
         const notFound = () => errorResponse(new BifrostError({ status: 404, type: "not_found_error", code: "route_not_found", message: "no such route" }), headers);
-        return isAdmin ? notFound() : withHttpHooks(bf, request, headers, notFound);
+        if (isAdmin) return notFound();
+        const t0 = performance.now();
+        const response = await withHttpHooks(bf, request, headers, notFound);
+        httpEnded(bf, request, "unmatched", t0, response);
+        return response;
       }
       if (code === "PARSE" || code === "VALIDATION") return errorResponse(BifrostError.badRequest(String((error as Error).message ?? "invalid request")), headers);
       return errorResponse(error, headers);
@@ -70,6 +90,7 @@ export function createApp(bf: Bifrost, opts: AppOptions = {}) {
     .get("/health", route(async (r) => jsonResponse(HEALTH, 200, r.headers), { pluginHooks: false }))
     .use(inferenceRoutes(bf, route, maxBody))
     .use(integrationRoutes(bf, route, maxBody))
+    .use(observabilityRoutes(bf, guard, addressOfRequest, serverOf))
     .use(management);
   return app;
 }

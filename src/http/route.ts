@@ -7,6 +7,7 @@
 import { refusalHeaders, type AuthGuard } from "../auth/guard";
 import type { Bifrost, RequestOptions } from "../core/bifrost";
 import type { CorsPolicy } from "./cors";
+import { httpEnded } from "./observe";
 import { requestIdOf } from "./request-id";
 import { errorResponse } from "./respond";
 
@@ -46,7 +47,10 @@ export interface RouteOptions {
   pluginHooks?: boolean;
 }
 
-export type Route = (serve: (r: RouteRequest) => Promise<Response>, options?: RouteOptions) => (c: { request: Request; params?: Record<string, string | undefined> }) => Promise<Response>;
+type Serve = (r: RouteRequest) => Promise<Response>;
+type Params = Record<string, string | undefined> | undefined;
+
+export type Route = (serve: (r: RouteRequest) => Promise<Response>, options?: RouteOptions) => (c: { request: Request; params?: Record<string, string | undefined>; route?: string }) => Promise<Response>;
 
 /**
  * The route maker for one app. `server` is read when a request needs it (not taken from Elysia's
@@ -55,8 +59,21 @@ export type Route = (serve: (r: RouteRequest) => Promise<Response>, options?: Ro
  */
 export function routeMaker(bf: Bifrost, cors: CorsPolicy, server: () => Server, guard?: AuthGuard): Route {
   const gate = guard?.inferenceNeedsAuth ? guard : null;
-  return (serve, options) => async ({ request, params }) => {
+  return (serve, options) => {
     const hooked = options?.pluginHooks !== false;
+    return ({ request, params, route }) =>
+      // Plugins observing HTTP exchanges (metrics) get this one when it ended.
+      hooked && bf.pipeline.hasHttpEnd ? observed(serve, request, params, hooked, route ?? "unmatched") : answer(serve, request, params, hooked);
+  };
+
+  async function observed(serve: Serve, request: Request, params: Params, hooked: boolean, route: string): Promise<Response> {
+    const t0 = performance.now();
+    const response = await answer(serve, request, params, hooked);
+    httpEnded(bf, request, route, t0, response);
+    return response;
+  }
+
+  async function answer(serve: Serve, request: Request, params: Params, hooked: boolean): Promise<Response> {
     const headers = answerHeaders(request, cors);
     if (gate !== null) {
       const refused = await gate.admitInference(request, addressOf(server(), request));
@@ -75,7 +92,7 @@ export function routeMaker(bf: Bifrost, cors: CorsPolicy, server: () => Server, 
     } catch (err) {
       return errorResponse(err, headers);
     }
-  };
+  }
 }
 
 /**

@@ -10,7 +10,7 @@ import { describeDirs, discoverPlugins, packageDirOf, readPluginPackage, type Pl
 import { Pipeline, type LoadedPlugin } from "./pipeline";
 import { provideContractModule } from "./provide-module";
 import { assertDefinition, FailClosedLoadError, setupPlugin } from "./setup";
-import { HOOK_NAMES, type HookName, type Placement, type Plugin, type PluginDefinition, type PluginEntry } from "./types";
+import { HOOK_NAMES, type GatewayRuntime, type HookName, type Placement, type Plugin, type PluginDefinition, type PluginEntry } from "./types";
 
 export type PluginState = "active" | "failed" | "disabled";
 
@@ -49,6 +49,10 @@ export interface HostOptions {
   onSwap(p: Pipeline): void;
   /** Plugins given as code (library use, tests), by name: no package needed. */
   inline?: Map<string, PluginDefinition>;
+  /** What plugins see of the running gateway (ctx.runtime). */
+  runtime?: GatewayRuntime;
+  /** The live feed plugins send to (ctx.broadcast). */
+  broadcast?(message: object): void;
 }
 
 export class PluginHost {
@@ -175,7 +179,7 @@ export class PluginHost {
     const def: unknown = inline ?? (await importPlugin(rec.pkg!)).default;
     assertDefinition(def, inline ? `inline plugin ${name}` : `the default export of ${rec.pkg!.entryPath}`);
     rec.description = def.description ?? null;
-    const { loaded } = await setupPlugin(def, { name, config, at: `plugins[${rec.index}].config`, kv: this.kv(name), placement, order: order ?? rec.index });
+    const { loaded } = await setupPlugin(def, { name, config, at: `plugins[${rec.index}].config`, kv: this.kv(name), runtime: this.opts.runtime, broadcast: this.opts.broadcast, placement, order: order ?? rec.index });
     return loaded;
   }
 

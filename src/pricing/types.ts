@@ -3,6 +3,10 @@
  * pricing package and `pricing_overrides`; src/pricing/cost.ts turns usage into a Cost).
  * All prices are USD. A ModelPrice is plain data: it crosses the worker boundary as it is.
  */
+import type { Cost } from "../plugins/types";
+import type { Usage } from "../schemas/chat";
+import type { Op } from "../schemas/ops";
+
 export interface ModelPrice {
   /** Per input (prompt) token not read from a cache. */
   input: number;
@@ -28,4 +32,10 @@ export interface ModelPrice {
   above?: Omit<ModelPrice, "tierThreshold" | "above">;
   /** Where the price came from: "catalog" or "override". */
   source?: "catalog" | "override";
+}
+
+/** What the request path asks of prices: a model's price (null: unknown, never 0) and the cost of a usage. */
+export interface Pricing {
+  priceOf(provider: string, providerType: string, model: string): ModelPrice | null;
+  costOf(price: ModelPrice, op: Op, usage: Usage | null, request?: unknown, response?: unknown): Cost;
 }

@@ -1,0 +1,187 @@
+/**
+ * A request's record for the observers (plugins' onRequestEnd): kept only when a plugin observes.
+ * The path notes each attempt and hook as it goes; a unary request hands its record over when its
+ * answer is ready, a stream when its last chunk went out, it failed, or the client left (then the
+ * usage delivered so far is estimated and charged).
+ */
+import type { Pipeline } from "../plugins/pipeline";
+import type { AnyRequest, AttemptRecord, Cost, HookTiming, RequestContext, RequestSummary } from "../plugins/types";
+import type { ModelPrice, Pricing } from "../pricing/types";
+import type { ChatChunk, ChatRequest, Usage } from "../schemas/chat";
+import { BifrostError } from "../schemas/error";
+import type { Op } from "../schemas/ops";
+import type { Answer } from "./answer";
+import type { ChunkStream } from "./provider-call";
+import { ChatAssembly, ResponsesAssembly } from "./stream-assembly";
+import { CHARS_PER_TOKEN, estimateInputTokens } from "./token-estimate";
+
+/** What an observation needs of the gateway: the count of requests in flight, and prices. */
+export interface ObservedGateway {
+  activeRequests: number;
+  readonly pricing?: Pricing;
+}
+
+const MAX_GAPS = 1000;
+/** Operations a provider bills for: a model without a price there is "missing cost". */
+const BILLED: ReadonlySet<Op> = new Set<Op>(["chat", "chatStream", "textCompletion", "textCompletionStream", "embeddings", "rerank", "speech", "transcription", "imageGeneration", "responses", "responsesStream"]);
+
+export class Observation {
+  readonly hooks: HookTiming[] = [];
+  readonly attempts: AttemptRecord[] = [];
+  private readonly t0 = performance.now();
+  private readonly startedAt = Date.now();
+  private ended = false;
+  /** The candidate being tried: 0 for the primary. */
+  fallbackIndex = 0;
+  /** The price of the model the last successful call used (null: unknown; undefined: no call answered). */
+  private price: ModelPrice | null | undefined = undefined;
+  private provider = "";
+  private model = "";
+  private keyName: string | null = null;
+  answeredBy: string | null = null;
+
+  constructor(
+    private readonly gw: ObservedGateway,
+    private readonly pipe: Pipeline,
+    readonly op: Op,
+    private readonly ctx: RequestContext,
+    private readonly requestedModel: string,
+  ) {
+    gw.activeRequests++;
+  }
+
+  /** The candidate now being tried. */
+  candidate(index: number, provider: string, model: string): void {
+    this.fallbackIndex = index;
+    this.provider = provider;
+    this.model = model;
+  }
+
+  /** One attempt ended: `t0` its start (performance.now()), `error` null when it answered. */
+  attempt(provider: string, model: string, keyName: string | null, t0: number, error: BifrostError | null, price: ModelPrice | null): void {
+    const durationMs = performance.now() - t0;
+    this.attempts.push({
+      provider,
+      model,
+      keyName,
+      fallbackIndex: this.fallbackIndex,
+      startedAt: performance.timeOrigin + t0,
+      durationMs,
+      status: error ? error.status : 200,
+      error: error ? { type: error.type, code: error.code ?? null, message: error.message } : null,
+    });
+    if (!error) (this.price = price), (this.keyName = keyName);
+  }
+
+  /** A unary request ended: its answer, or its error. */
+  endUnary(request: AnyRequest, answer: Answer | null, error: BifrostError | null, retries: number): void {
+    const value = answer && !answer.bytes ? answer.value : null;
+    const usage = (value?.usage as Usage | undefined) ?? null;
+    let cost = (value?.extra_fields?.cost as Cost | undefined) ?? null;
+    // Audio bytes carry no extra_fields: their cost is worked out here.
+    if (!cost && answer?.bytes && this.price && this.gw.pricing) cost = this.gw.pricing.costOf(this.price, this.op, null, request, null);
+    this.emit(request, error ? "error" : "success", error, usage, cost, value, retries, null, []);
+  }
+
+  /** A started stream, watched: its timings, usage and cost, and its answer assembled for the record. */
+  stream<C>(src: ChunkStream<C>, request: AnyRequest, retries: number): ChunkStream<C> {
+    const responses = this.op === "responsesStream";
+    const assembly = responses ? new ResponsesAssembly() : new ChatAssembly();
+    const gaps: number[] = [];
+    let first: number | null = null;
+    let last = 0;
+    let usage: Usage | null = null;
+    let cost: Cost | null = null;
+    const finish = (outcome: RequestSummary["outcome"], error: BifrostError | null) => {
+      if (this.ended) return;
+      if (responses) usage = (assembly as ResponsesAssembly).usage();
+      let response = responses ? (assembly as ResponsesAssembly).final : (assembly as ChatAssembly).response(usage);
+      if (outcome === "cancelled" && !usage) {
+        usage = this.deliveredUsage(request, assembly.chars);
+        if (usage && this.price && this.gw.pricing) cost = this.gw.pricing.costOf(this.price, this.op, usage, request, null);
+      }
+      if (outcome !== "success" && response && !responses && !(response as { choices?: unknown[] }).choices?.length) response = null;
+      this.emit(request, outcome, error, usage, cost, response, retries, first, gaps);
+    };
+    return {
+      next: async () => {
+        let batch: C[] | null;
+        try {
+          batch = await src.next();
+        } catch (e) {
+          finish("error", BifrostError.from(e));
+          throw e;
+        }
+        if (batch === null) {
+          finish("success", null);
+          return null;
+        }
+        const now = performance.now();
+        if (first === null) first = now - this.t0;
+        else if (gaps.length < MAX_GAPS) gaps.push(now - last);
+        last = now;
+        for (const c of batch) {
+          if (responses) (assembly as ResponsesAssembly).add(c as never);
+          else {
+            const chunk = c as ChatChunk;
+            (assembly as ChatAssembly).add(chunk);
+            if (chunk.usage) usage = chunk.usage;
+            const cst = chunk.extra_fields?.cost as Cost | undefined;
+            if (cst) cost = cst;
+          }
+        }
+        return batch;
+      },
+      cancel: () => {
+        finish("cancelled", new BifrostError({ status: 499, code: "client_closed_request", message: "the client left before the stream ended" }));
+        src.cancel();
+      },
+    };
+  }
+
+  /** A cut stream is charged for what it delivered: the prompt (estimated) and the characters sent. */
+  private deliveredUsage(request: AnyRequest, chars: number): Usage | null {
+    if (this.price === undefined) return null;
+    const messages = (request as Partial<ChatRequest>).messages;
+    const prompt = Array.isArray(messages) ? estimateInputTokens(request as ChatRequest) : 0;
+    const completion = Math.ceil(chars / CHARS_PER_TOKEN);
+    return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion, estimated: true };
+  }
+
+  private emit(request: AnyRequest, outcome: RequestSummary["outcome"], error: BifrostError | null, usage: Usage | null, cost: Cost | null, response: unknown, retries: number, first: number | null, gaps: number[]): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.gw.activeRequests--;
+    const called = this.price !== undefined;
+    const summary: RequestSummary = {
+      requestId: this.ctx.requestId,
+      op: this.op,
+      stream: first !== null || this.op.endsWith("Stream"),
+      startedAt: this.startedAt,
+      latencyMs: performance.now() - this.t0,
+      firstChunkMs: first,
+      chunkGapsMs: gaps,
+      requestedModel: this.requestedModel,
+      provider: this.provider,
+      model: this.model,
+      outcome,
+      status: outcome === "success" ? 200 : outcome === "cancelled" ? 499 : (error?.status ?? 500),
+      error,
+      usage,
+      cost,
+      costMissing: called && this.price === null && outcome !== "error" && BILLED.has(this.op),
+      retries,
+      fallbackIndex: this.fallbackIndex,
+      keyName: this.keyName,
+      attempts: this.attempts,
+      hooks: this.hooks,
+      answeredBy: this.answeredBy,
+      cacheHit: this.ctx.cacheHit ?? null,
+      request,
+      response: (response as RequestSummary["response"]) ?? null,
+      headers: this.ctx.headers,
+      values: this.ctx.values,
+    };
+    void this.pipe.runRequestEnd(summary);
+  }
+}
