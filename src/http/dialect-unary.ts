@@ -4,7 +4,7 @@ import type { IngressParams } from "../dialects/types";
 import type { UnaryIngress } from "../dialects/unary";
 import { BifrostError } from "../schemas/error";
 import { readJsonBody } from "./body";
-import { jsonResponse } from "./respond";
+import { costHeader, jsonResponse } from "./respond";
 import type { RouteRequest } from "./route";
 
 export async function serveUnaryIngress(bf: Bifrost, ingress: UnaryIngress, maxBodyBytes: number, r: RouteRequest, params: IngressParams): Promise<Response> {
@@ -13,7 +13,7 @@ export async function serveUnaryIngress(bf: Bifrost, ingress: UnaryIngress, maxB
     const canonical = ingress.toRequest(value, params);
     r.holdOpen();
     const { answer, retries } = await bf.request(ingress.op, canonical, r.options());
-    const headers: Record<string, string> = { ...r.headers, "x-bf-retries": String(retries) };
+    const headers = costHeader(answer, { ...r.headers, "x-bf-retries": String(retries) });
     // Vendor shapes have no room for it: a count the gateway estimated says so in a header.
     if (answer.value?.extra_fields?.estimated) headers["x-bf-estimated"] = "true";
     return jsonResponse(JSON.stringify(ingress.fromAnswer(answer.value, params)), 200, headers);

@@ -7,7 +7,8 @@ import type { UnaryOp } from "../schemas/ops";
 import { bodyBudget, readBodyBytes, readJsonBody } from "./body";
 import { azureSdkRoutes } from "./azure-sdk";
 import { serveDialect } from "./dialect";
-import { jsonResponse, sseResponse } from "./respond";
+import { costHeader, jsonResponse, sseResponse } from "./respond";
+import { asksForUsage, withoutUsage } from "./stream-usage";
 import type { Route, RouteRequest } from "./route";
 
 /** The answer's headers (its own object, per request) with x-bf-retries. */
@@ -35,7 +36,7 @@ export function openAIOperations(bf: Bifrost, maxBodyBytes: number) {
     async (r, value, raw) => {
       r.holdOpen();
       const { answer, retries: n } = await bf.request(op, value, r.options(raw));
-      return jsonResponse(answer.json(), 200, retries(n, r.headers));
+      return jsonResponse(answer.json(), 200, costHeader(answer, retries(n, r.headers)));
     };
 
   /** `stream: true` in the body picks the stream op. */
@@ -45,10 +46,10 @@ export function openAIOperations(bf: Bifrost, maxBodyBytes: number) {
       r.holdOpen();
       if ((value as { stream?: unknown } | null)?.stream === true) {
         const { chunks, retries: n } = await bf.stream(streamOp, value, r.options(raw));
-        return sseResponse(chunks, retries(n, r.headers));
+        return sseResponse(asksForUsage(value) ? chunks : withoutUsage(chunks), retries(n, r.headers));
       }
       const { answer, retries: n } = await bf.request(op, value, r.options(raw));
-      return jsonResponse(answer.json(), 200, retries(n, r.headers));
+      return jsonResponse(answer.json(), 200, costHeader(answer, retries(n, r.headers)));
     };
   const textCompletion = streamable("textCompletion", "textCompletionStream");
 
@@ -91,7 +92,7 @@ function openAIRoutes(bf: Bifrost, route: Route, ops: OpenAIOperations, maxBodyB
         r.holdOpen();
         const { answer, retries: n } = await bf.request("transcription", body, r.options());
         if (body.response_format === "text") return new Response(answer.value.text, { headers: { ...r.headers, "content-type": "text/plain; charset=utf-8" } });
-        return jsonResponse(answer.json(), 200, retries(n, r.headers));
+        return jsonResponse(answer.json(), 200, costHeader(answer, retries(n, r.headers)));
       }),
       NO_PARSE,
     )

@@ -1,4 +1,5 @@
 /** Building answers: JSON, the error shape, and the SSE stream. Canonical objects are serialised here, once. */
+import type { Answer } from "../core/answer";
 import type { ChunkStream } from "../core/provider-call";
 import { log } from "../log";
 import { SSE_DONE } from "../providers/sse";
@@ -13,6 +14,13 @@ const SSE_HEADERS = {
   "x-accel-buffering": "no",
 } as const;
 
+
+/** x-bf-cost: the answer's cost in USD (extra_fields.cost.total_cost), when it has one. */
+export function costHeader(answer: Answer, headers: Record<string, string>): Record<string, string> {
+  const cost = answer.bytes ? undefined : (answer.value?.extra_fields?.cost as { total_cost?: unknown } | undefined)?.total_cost;
+  if (typeof cost === "number") headers["x-bf-cost"] = String(cost);
+  return headers;
+}
 
 export function jsonResponse(json: string, status = 200, headers?: Record<string, string>): Response {
   return new Response(json, { status, headers: headers ? { "content-type": JSON_TYPE, ...headers } : { "content-type": JSON_TYPE } });

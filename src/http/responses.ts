@@ -13,7 +13,7 @@ import type { ResponsesEvent } from "../providers/types";
 import { BifrostError } from "../schemas/error";
 import { readJsonBody } from "./body";
 import { serveDialect } from "./dialect";
-import { framedBody } from "./respond";
+import { framedBody, costHeader } from "./respond";
 import type { RouteRequest } from "./route";
 
 export async function serveResponses(bf: Bifrost, maxBodyBytes: number, r: RouteRequest): Promise<Response> {
@@ -34,7 +34,7 @@ export async function serveResponses(bf: Bifrost, maxBodyBytes: number, r: Route
     r.holdOpen();
     if (body.stream !== true) {
       const { answer, retries } = await bf.request("responses", body, r.options());
-      return new Response(answer.json(), { status: 200, headers: { ...r.headers, "content-type": "application/json", "x-bf-retries": String(retries) } });
+      return new Response(answer.json(), { status: 200, headers: costHeader(answer, { ...r.headers, "content-type": "application/json", "x-bf-retries": String(retries) }) });
     }
     const { chunks, retries } = await bf.stream("responsesStream", body, r.options());
     return new Response(framedBody(chunks as unknown as ChunkStream<ResponsesEvent>, passThrough), {

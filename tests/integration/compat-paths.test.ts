@@ -63,7 +63,7 @@ describe("the OpenAI SDK at baseURL <gateway>/openai (Go Bifrost's base URL)", (
   });
 
   test("stream: true yields the reply chunk by chunk, usage at the end", async () => {
-    const { text, usage } = await collect(await client.chat.completions.create({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "Stream me" }], stream: true }));
+    const { text, usage } = await collect(await client.chat.completions.create({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "Stream me" }], stream: true, stream_options: { include_usage: true } }));
     expect(text).toStartWith("mock reply to: Stream me");
     expect(usage.total_tokens).toBe(usage.prompt_tokens + usage.completion_tokens);
   });
@@ -126,7 +126,7 @@ describe("AzureOpenAI at the gateway → the azure provider", () => {
   });
 
   test("chat stream: the reply chunk by chunk, usage at the end", async () => {
-    const { text, usage } = await collect(await azure("gpt4o-prod").chat.completions.create({ model: "", messages: [{ role: "user", content: "Stream Azure" }], stream: true }));
+    const { text, usage } = await collect(await azure("gpt4o-prod").chat.completions.create({ model: "", messages: [{ role: "user", content: "Stream Azure" }], stream: true, stream_options: { include_usage: true } }));
     expect(text).toBe("mock reply to: Stream Azure");
     expect(usage).toMatchObject({ prompt_tokens: 2, completion_tokens: 5 });
     expect(expectUpstream("gpt4o-prod", "chat/completions").body.stream).toBe(true);

@@ -46,7 +46,7 @@ describe("/v1/completions", () => {
     expect(mock.requests.at(-1)!.body.model).toBe("meta-llama/Llama-3.1-8B");
     let text = "";
     let usage: any = null;
-    for await (const c of await client.completions.create({ model: "vllm/meta-llama/Llama-3.1-8B", prompt: "Once upon a time", stream: true })) {
+    for await (const c of await client.completions.create({ model: "vllm/meta-llama/Llama-3.1-8B", prompt: "Once upon a time", stream: true, stream_options: { include_usage: true } })) {
       text += c.choices[0]?.text ?? "";
       usage ??= c.usage;
     }

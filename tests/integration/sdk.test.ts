@@ -47,7 +47,7 @@ describe("openai SDK → openai provider", () => {
 
   test("stream: true yields chunks whose content joins to the reply, with usage at the end", async () => {
     const { text, usage, finish } = await collect(
-      await client.chat.completions.create({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "Stream me" }], stream: true }),
+      await client.chat.completions.create({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "Stream me" }], stream: true, stream_options: { include_usage: true } }),
     );
     expect(text).toStartWith("mock reply to: Stream me");
     expect(finish).toBe("stop");
@@ -88,7 +88,7 @@ describe("openai SDK → anthropic provider", () => {
 
   test("streaming is mapped to OpenAI chunks, usage included", async () => {
     const { text, usage, finish } = await collect(
-      await client.chat.completions.create({ model: "anthropic/claude-3-5-haiku-latest", messages: [{ role: "user", content: "Stream Claude" }], stream: true }),
+      await client.chat.completions.create({ model: "anthropic/claude-3-5-haiku-latest", messages: [{ role: "user", content: "Stream Claude" }], stream: true, stream_options: { include_usage: true } }),
     );
     expect(text).toStartWith("mock reply to: Stream Claude");
     expect(finish).toBe("stop");
