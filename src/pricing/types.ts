@@ -21,15 +21,21 @@ export interface ModelPrice {
   /** Per audio input / output token (default: input / output). */
   inputAudio?: number;
   outputAudio?: number;
+  /** Per image input / output token (gpt-image-1, realtime models; default: input / output). */
+  inputImage?: number;
+  outputImage?: number;
   /** Per generated image (image generation). */
   perImage?: number;
   /** Per second of audio (transcription). */
   perSecond?: number;
   /** Per character of input (speech synthesis). */
   perCharacter?: number;
-  /** Above this many input tokens, the `above` prices apply (tiered models: Gemini 1.5/2.5 Pro). */
+  /**
+   * Above this many input (prompt) tokens, the `above` prices apply (tiered models: Gemini 1.5/2.5 Pro, Claude
+   * Sonnet 4.5); a field `above` leaves out keeps its base price.
+   */
   tierThreshold?: number;
-  above?: Omit<ModelPrice, "tierThreshold" | "above">;
+  above?: Partial<Omit<ModelPrice, "tierThreshold" | "above" | "source">>;
   /** Where the price came from: "catalog" or "override". */
   source?: "catalog" | "override";
 }

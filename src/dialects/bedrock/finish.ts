@@ -17,12 +17,15 @@ export function toStopReason(finish: FinishReason | string | null | undefined, h
   }
 }
 
-/** OpenAI's prompt_tokens include cached tokens; Converse's inputTokens exclude them (cacheReadInputTokens has them). */
+/** OpenAI's prompt_tokens include cached tokens; Converse's inputTokens exclude them (cacheRead/WriteInputTokens have them). */
 export function toConverseUsage(u: Usage | null | undefined): ConverseUsage {
   const cached = u?.prompt_tokens_details?.cached_tokens ?? 0;
+  const written = u?.prompt_tokens_details?.cache_write_tokens;
+  const cacheWrite = typeof written === "number" ? written : 0;
   const prompt = u?.prompt_tokens ?? 0;
   const output = u?.completion_tokens ?? 0;
-  const usage: ConverseUsage = { inputTokens: Math.max(0, prompt - cached), outputTokens: output, totalTokens: prompt + output };
+  const usage: ConverseUsage = { inputTokens: Math.max(0, prompt - cached - cacheWrite), outputTokens: output, totalTokens: prompt + output };
   if (cached > 0) usage.cacheReadInputTokens = cached;
+  if (cacheWrite > 0) usage.cacheWriteInputTokens = cacheWrite;
   return usage;
 }

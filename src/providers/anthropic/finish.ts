@@ -31,16 +31,20 @@ export function nativeFinishReason(reason: AnthropicStopReason | string | null |
   return reason && !MAPPED.has(reason) ? { native_finish_reason: reason } : undefined;
 }
 
-/** Anthropic usage → OpenAI usage; Anthropic's input_tokens excludes cached tokens, OpenAI's prompt_tokens includes them. */
+/**
+ * Anthropic usage → OpenAI usage; Anthropic's input_tokens excludes cached tokens, OpenAI's prompt_tokens includes them.
+ * Cache writes (billed above the input price) stay apart as prompt_tokens_details.cache_write_tokens.
+ */
 export function toUsage(u: AnthropicUsage): Usage {
   const cacheRead = u.cache_read_input_tokens ?? 0;
-  const prompt = (u.input_tokens ?? 0) + cacheRead + (u.cache_creation_input_tokens ?? 0);
+  const cacheWrite = u.cache_creation_input_tokens ?? 0;
+  const prompt = (u.input_tokens ?? 0) + cacheRead + cacheWrite;
   const completion = u.output_tokens ?? 0;
   const usage: Usage = {
     prompt_tokens: prompt,
     completion_tokens: completion,
     total_tokens: prompt + completion,
-    prompt_tokens_details: { cached_tokens: cacheRead },
+    prompt_tokens_details: cacheWrite > 0 ? { cached_tokens: cacheRead, cache_write_tokens: cacheWrite } : { cached_tokens: cacheRead },
   };
   const thinking = u.output_tokens_details?.thinking_tokens;
   if (typeof thinking === "number") usage.completion_tokens_details = { reasoning_tokens: thinking };

@@ -76,9 +76,9 @@ describe("fromAnthropicResponse", () => {
     expect(r.choices[0]!.finish_reason).toBe("content_filter");
   });
 
-  test("cache tokens: prompt_tokens includes cache reads and writes, cached_tokens is the reads; max_tokens → length", () => {
+  test("cache tokens: prompt_tokens includes cache reads and writes, cached_tokens is the reads, cache_write_tokens the writes; max_tokens → length", () => {
     const r = translate("cache-usage.json");
-    expect(r.usage).toEqual({ prompt_tokens: 21 + 188 + 1920, completion_tokens: 17, total_tokens: 2129 + 17, prompt_tokens_details: { cached_tokens: 1920 } });
+    expect(r.usage).toEqual({ prompt_tokens: 21 + 188 + 1920, completion_tokens: 17, total_tokens: 2129 + 17, prompt_tokens_details: { cached_tokens: 1920, cache_write_tokens: 188 } });
     expect(r.choices[0]!.finish_reason).toBe("length");
   });
 

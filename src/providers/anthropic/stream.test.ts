@@ -123,10 +123,10 @@ describe("thinking stream", () => {
 });
 
 describe("usage with cache tokens", () => {
-  test("prompt_tokens includes cache reads and writes, cached_tokens is the reads; max_tokens → length", () => {
+  test("prompt_tokens includes cache reads and writes, cached_tokens is the reads, cache_write_tokens the writes; max_tokens → length", () => {
     const last = run([fixtureText("cache-usage.chunks.txt")]).chunks.at(-1)!;
     expect(last.choices[0]!.finish_reason).toBe("length");
-    expect(last.usage).toEqual({ prompt_tokens: 21 + 188 + 1920, completion_tokens: 8, total_tokens: 2137, prompt_tokens_details: { cached_tokens: 1920 } });
+    expect(last.usage).toEqual({ prompt_tokens: 21 + 188 + 1920, completion_tokens: 8, total_tokens: 2137, prompt_tokens_details: { cached_tokens: 1920, cache_write_tokens: 188 } });
   });
 
   test.each([
@@ -136,7 +136,7 @@ describe("usage with cache tokens", () => {
     const original = fixtureText("cache-usage.chunks.txt");
     const transcript = original.replace('"usage":{"input_tokens":21,"cache_creation_input_tokens":188,"cache_read_input_tokens":1920,"output_tokens":8}', `"usage":${usage}`);
     expect(transcript).not.toBe(original);
-    expect(run([transcript]).chunks.at(-1)!.usage).toEqual({ prompt_tokens: 2129, completion_tokens: 8, total_tokens: 2137, prompt_tokens_details: { cached_tokens: 1920 } });
+    expect(run([transcript]).chunks.at(-1)!.usage).toEqual({ prompt_tokens: 2129, completion_tokens: 8, total_tokens: 2137, prompt_tokens_details: { cached_tokens: 1920, cache_write_tokens: 188 } });
   });
 
   test("yields the same chunks for every split", () => {

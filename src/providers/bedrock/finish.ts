@@ -21,10 +21,15 @@ export function mapStopReason(reason: string | null | undefined): FinishReason {
   }
 }
 
-/** Converse's inputTokens exclude cache reads and writes (totalTokens includes them); OpenAI's prompt_tokens include them. */
+/**
+ * Converse's inputTokens exclude cache reads and writes (totalTokens includes them); OpenAI's prompt_tokens include them.
+ * Cache writes (billed above the input price) stay apart as prompt_tokens_details.cache_write_tokens.
+ */
 export function toUsage(u: Partial<ConverseUsage> | undefined): Usage {
   const cacheRead = u?.cacheReadInputTokens ?? 0;
-  const prompt = (u?.inputTokens ?? 0) + cacheRead + (u?.cacheWriteInputTokens ?? 0);
+  const cacheWrite = u?.cacheWriteInputTokens ?? 0;
+  const prompt = (u?.inputTokens ?? 0) + cacheRead + cacheWrite;
   const completion = u?.outputTokens ?? 0;
-  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion, prompt_tokens_details: { cached_tokens: cacheRead } };
+  const details = cacheWrite > 0 ? { cached_tokens: cacheRead, cache_write_tokens: cacheWrite } : { cached_tokens: cacheRead };
+  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion, prompt_tokens_details: details };
 }

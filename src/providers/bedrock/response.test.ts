@@ -64,7 +64,7 @@ describe("fromConverseResponse", () => {
   test("cache usage: prompt_tokens = input + cache reads + cache writes = totalTokens − output; max_tokens → length", () => {
     const r = decode("cache-usage.json");
     expect(r.choices[0]!.finish_reason).toBe("length");
-    expect(r.usage).toEqual({ prompt_tokens: 2129, completion_tokens: 8, total_tokens: 2137, prompt_tokens_details: { cached_tokens: 1920 } });
+    expect(r.usage).toEqual({ prompt_tokens: 2129, completion_tokens: 8, total_tokens: 2137, prompt_tokens_details: { cached_tokens: 1920, cache_write_tokens: 188 } });
     expect(r.usage!.total_tokens).toBe(fixtureJson("cache-usage.json").usage.totalTokens);
   });
 

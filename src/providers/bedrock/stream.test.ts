@@ -163,10 +163,10 @@ describe("reasoning stream", () => {
 });
 
 describe("usage and stop reasons", () => {
-  test("cache reads and writes count in prompt_tokens, cached_tokens is the reads; max_tokens → length", () => {
+  test("cache reads and writes count in prompt_tokens, cached_tokens is the reads, cache_write_tokens the writes; max_tokens → length", () => {
     const { chunks } = run([fixtureStream("cache-usage.events.txt")]);
     expect(chunks.at(-2)!.choices[0]!.finish_reason).toBe("length");
-    expect(chunks.at(-1)!.usage).toEqual({ prompt_tokens: 21 + 1920 + 188, completion_tokens: 8, total_tokens: 2137, prompt_tokens_details: { cached_tokens: 1920 } });
+    expect(chunks.at(-1)!.usage).toEqual({ prompt_tokens: 21 + 1920 + 188, completion_tokens: 8, total_tokens: 2137, prompt_tokens_details: { cached_tokens: 1920, cache_write_tokens: 188 } });
   });
 
   test("guardrail_intervened → content_filter, the blocked message is the content", () => {
