@@ -12,6 +12,7 @@ import { assertDefinition } from "./plugins/setup";
 import type { PluginDefinition } from "./plugins/types";
 
 export { Type as t, type Static, type TSchema } from "@sinclair/typebox";
+export { OP_REQUEST_TYPE } from "./schemas/ops";
 export { testPlugin, testSummary, type PluginUnderTest, type TestPluginOptions } from "./plugins/testing";
 export type { PreOutcome } from "./plugins/pipeline";
 export { assertSafeRegex, unsafeRegexReason, MAX_REGEX_LENGTH } from "./plugins/safe-regex";
