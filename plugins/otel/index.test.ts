@@ -1,6 +1,7 @@
 /** otel: spans received by a real OTLP/HTTP receiver, through the host's own pipeline (testPlugin). */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { testPlugin, testSummary, type AttemptRecord, type Cost } from "bifrost/plugin";
+import { Bifrost } from "../../src/index";
 import { BifrostError } from "../../src/schemas/error";
 import otel from "./index";
 import { parseResourceAttributes, resolveConfig } from "./config";
@@ -274,5 +275,17 @@ describe("config errors are clear", () => {
 
   test("OTEL_RESOURCE_ATTRIBUTES: k=v pairs, percent-decoded, malformed ones skipped", () => {
     expect(parseResourceAttributes("deployment.environment=prod, team.name=platform%20ops,broken,=x")).toEqual({ "deployment.environment": "prod", "team.name": "platform ops" });
+  });
+});
+
+describe("in a gateway", () => {
+  test("loads from plugins/ by name next to mocker, and a request through it is answered", async () => {
+    const bf = await Bifrost.create({ providers: {}, plugins: [{ name: "otel", config: { collector_url: rx.url } }, { name: "mocker" }] }, { workers: 0, pluginsDir: `${import.meta.dir}/..` });
+    try {
+      const res = await bf.chat({ model: "mock/gpt-4o-mini", messages: [{ role: "user", content: "hi" }] });
+      expect(res.choices[0]!.finish_reason).toBe("stop");
+    } finally {
+      await bf.shutdown();
+    }
   });
 });
