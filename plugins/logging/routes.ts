@@ -8,7 +8,7 @@ const json = (body: unknown, status = 200) => Response.json(body, { status });
 
 export function logRoutes(ctx: PluginContext, store: LogStore, dropped: () => number): PluginRoute[] {
   const fail = (status: number, message: string, param: string | null = null) =>
-    json(ctx.error({ status, message, type: status < 500 ? "invalid_request_error" : "api_error", param }).toJSON(), status);
+    json(ctx.error({ status, message, type: status < 500 ? "invalid_request_error" : "api_error", param, isBifrostError: status >= 500 }).toJSON(), status);
 
   /** Runs a handler, answering 400 for a bad query and 500 (without internals) when the store fails. */
   const guarded =
