@@ -12,6 +12,8 @@ export interface WriterOptions {
   flushIntervalMs: number;
   maxQueue: number;
   writeTimeoutMs: number;
+  /** How long an overdue write may still hold off the next one (default 4 × writeTimeoutMs). */
+  abandonAfterMs?: number;
   /** Called with each batch once it committed. */
   onWritten(rows: LogRow[]): void;
   logger: Logger;
@@ -74,7 +76,7 @@ export class LogWriter {
         timedOut = true;
         this.drop(batch.length, `a batch write took longer than ${this.opts.writeTimeoutMs} ms`);
         // The next write waits for this one to settle (or a few budgets more), so writes never pile up.
-        await Promise.race([write.catch(() => {}), Bun.sleep(4 * this.opts.writeTimeoutMs)]);
+        await Promise.race([write.catch(() => {}), Bun.sleep(this.opts.abandonAfterMs ?? 4 * this.opts.writeTimeoutMs)]);
         return;
       }
       this.written += batch.length;
