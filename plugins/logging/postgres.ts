@@ -14,10 +14,19 @@ export interface PostgresConfig {
   max_open_conns: number;
 }
 
+/** "env.X" (Go's way to keep a secret out of config.json) → the variable's value. */
+function secret(value: string, field: string, env: Record<string, string | undefined>): string {
+  if (!value.startsWith("env.")) return value;
+  const v = env[value.slice(4)];
+  if (!v) throw new Error(`logs store ${field}: environment variable ${value.slice(4)} is not set`);
+  return v;
+}
+
 /** Go's logs_store postgres fields as a connection URL (the password is percent-encoded, never logged). */
-export function postgresUrl(c: PostgresConfig): string {
-  if (c.url) return c.url;
-  const auth = c.password ? `${encodeURIComponent(c.user)}:${encodeURIComponent(c.password)}` : encodeURIComponent(c.user);
+export function postgresUrl(c: PostgresConfig, env: Record<string, string | undefined> = process.env): string {
+  if (c.url) return secret(c.url, "url", env);
+  const password = secret(c.password, "password", env);
+  const auth = password ? `${encodeURIComponent(c.user)}:${encodeURIComponent(password)}` : encodeURIComponent(c.user);
   return `postgres://${auth}@${c.host}:${c.port}/${encodeURIComponent(c.db_name)}?sslmode=${encodeURIComponent(c.ssl_mode)}`;
 }
 
