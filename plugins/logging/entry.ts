@@ -70,7 +70,7 @@ export function toRow(s: RequestSummary, logContent: boolean): LogRow {
     params: logContent ? jsonOrNull(paramsOf(s.request)) : null,
     attempt_trail: s.attempts.length ? JSON.stringify(s.attempts.map((a) => ({ ...a, error: a.error && { ...a.error, message: redactSecrets(a.error.message) } }))) : null,
     content_hidden: logContent ? 0 : 1,
-    search_text: logContent ? searchText(input, output, error?.error.message) : (error?.error.message.toLowerCase() ?? ""),
+    search_text: searchText(input, output, error?.error.message),
     created_at_ms: Date.now(),
   };
 }
@@ -170,5 +170,6 @@ function searchText(input: unknown, output: unknown, error: string | undefined):
   walk(input);
   walk(output);
   if (error) parts.push(error);
-  return parts.join("\n").toLowerCase();
+  // PostgreSQL's TEXT cannot hold NUL; one in a prompt must not cost the whole batch.
+  return parts.join("\n").toLowerCase().replaceAll("\0", "");
 }

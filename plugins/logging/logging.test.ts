@@ -59,6 +59,7 @@ async function body(p: PluginUnderTest, url: string): Promise<any> {
 }
 
 const ids = (b: any) => b.logs.map((l: any) => l.id);
+const dropped = async (p: PluginUnderTest) => ((await (await p.route("GET", "/api/logs/dropped")).json()) as any).dropped_requests as number;
 
 function logSuite(storeName: string, storeConfig: () => object) {
   describe(`logging on ${storeName}`, () => {
@@ -207,6 +208,16 @@ function logSuite(storeName: string, storeConfig: () => object) {
         expect(await r.json()).toMatchObject({ is_bifrost_error: false, status_code: 400, error: { type: "invalid_request_error", param } });
       }
       expect((await p.route("GET", "/api/logs/histogram?end_time=soon")).status).toBe(400);
+    });
+
+    test("a NUL character in a prompt is stored and found (PostgreSQL's TEXT rejects NUL: it must not cost the batch)", async () => {
+      await p.end(testSummary({ requestId: "req-nul", startedAt: T0 - HOUR, ...chat("nul\u0000here", "ok") }));
+      await eventually(async () => (await p.route("GET", "/api/logs/req-nul")).status === 200 || (await dropped(p)) > 0);
+      expect(await dropped(p)).toBe(0);
+      const e = await body(p, "/api/logs/req-nul");
+      expect(e.input_history[0].content).toBe("nul\u0000here");
+      expect(ids(await body(p, "/api/logs?content_search=nulhere"))).toEqual(["req-nul"]);
+      await p.route("DELETE", "/api/logs", { body: JSON.stringify({ ids: ["req-nul"] }) });
     });
 
     test("DELETE /api/logs removes the given ids; an empty list is 400", async () => {
