@@ -1,0 +1,175 @@
+/**
+ * A RequestSummary as a `logs` row, and a row as Go Bifrost's Log JSON (what /api/logs and the
+ * live feed return). Headers are never logged; error text is scrubbed of key-like strings.
+ */
+import type { Op, RequestSummary } from "bifrost/plugin";
+import type { LogRow } from "./store";
+
+/** Go Bifrost's request-type names (the `object` field and the `objects` filter). */
+const OBJECT_TYPE: Record<Op, string> = {
+  chat: "chat_completion",
+  chatStream: "chat_completion_stream",
+  textCompletion: "text_completion",
+  textCompletionStream: "text_completion_stream",
+  embeddings: "embedding",
+  listModels: "list_models",
+  rerank: "rerank",
+  speech: "speech",
+  transcription: "transcription",
+  imageGeneration: "image_generation",
+  countTokens: "count_tokens",
+  responses: "responses",
+  responsesStream: "responses_stream",
+};
+
+/** Provider keys and virtual keys (`sk-…`, `sk-bf-…`, `sk-ant-…`), Google keys (`AIza…`), bearer tokens. */
+const SECRET = /\b(?:sk-[A-Za-z0-9_-]{8,}|AIza[0-9A-Za-z_-]{20,})|(?<=bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi;
+
+export function redactSecrets(text: string): string {
+  return text.replace(SECRET, "[REDACTED]");
+}
+
+/** The x-bf-disable-content-logging header: "true" or "1" turns content logging off for this request. */
+export function contentLoggingOff(headers: Readonly<Record<string, string>>): boolean {
+  const v = headers["x-bf-disable-content-logging"]?.trim().toLowerCase();
+  return v === "true" || v === "1";
+}
+
+const STATUS = { success: "success", error: "error", cancelled: "cancelled" } as const;
+
+export function toRow(s: RequestSummary, logContent: boolean): LogRow {
+  const usage = s.usage;
+  const input = logContent ? inputOf(s.request) : null;
+  const output = logContent ? outputOf(s.response) : null;
+  const error = s.error ? errorDetails(s.error) : null;
+  return {
+    id: s.requestId,
+    timestamp_ms: s.startedAt,
+    object_type: OBJECT_TYPE[s.op] ?? s.op,
+    provider: s.provider,
+    model: s.model,
+    requested_model: s.requestedModel,
+    status: STATUS[s.outcome],
+    stream: s.stream ? 1 : 0,
+    latency: s.latencyMs,
+    time_to_first_token: s.firstChunkMs,
+    prompt_tokens: usage?.prompt_tokens ?? 0,
+    completion_tokens: usage?.completion_tokens ?? 0,
+    total_tokens: usage?.total_tokens ?? 0,
+    cached_read_tokens: usage?.prompt_tokens_details?.cached_tokens ?? 0,
+    token_usage: usage ? JSON.stringify(usage) : null,
+    cost: s.cost && !s.costMissing ? s.cost.total_cost : null,
+    number_of_retries: s.retries,
+    fallback_index: s.fallbackIndex,
+    selected_key_name: s.keyName ?? "",
+    cache_hit: s.cacheHit,
+    answered_by: s.answeredBy,
+    error_details: error ? JSON.stringify(error) : null,
+    input_history: input ? JSON.stringify(input) : null,
+    output_message: output ? JSON.stringify(output) : null,
+    params: logContent ? jsonOrNull(paramsOf(s.request)) : null,
+    attempt_trail: s.attempts.length ? JSON.stringify(s.attempts.map((a) => ({ ...a, error: a.error && { ...a.error, message: redactSecrets(a.error.message) } }))) : null,
+    content_hidden: logContent ? 0 : 1,
+    search_text: searchText(input, output, error?.error.message),
+    created_at_ms: Date.now(),
+  };
+}
+
+/** Go's Log JSON for a row: parsed JSON fields, an RFC 3339 timestamp, absent content left out. */
+export function toEntry(r: LogRow): Record<string, unknown> {
+  const entry: Record<string, unknown> = {
+    id: r.id,
+    timestamp: new Date(r.timestamp_ms).toISOString(),
+    object: r.object_type,
+    provider: r.provider,
+    model: r.model,
+    requested_model: r.requested_model,
+    status: r.status,
+    stream: r.stream === 1,
+    latency: r.latency,
+    time_to_first_token: r.time_to_first_token,
+    token_usage: parse(r.token_usage),
+    cost: r.cost,
+    number_of_retries: r.number_of_retries,
+    fallback_index: r.fallback_index,
+    // Keys are known by name here; Go's selected_key_id carries the same name.
+    selected_key_id: r.selected_key_name,
+    selected_key_name: r.selected_key_name,
+    cache_hit: r.cache_hit,
+    answered_by: r.answered_by,
+    error_details: parse(r.error_details),
+    input_history: parse(r.input_history),
+    output_message: parse(r.output_message),
+    params: parse(r.params),
+    attempt_trail: parse(r.attempt_trail),
+    content_hidden: r.content_hidden === 1,
+    created_at: new Date(r.created_at_ms).toISOString(),
+  };
+  for (const k of Object.keys(entry)) if (entry[k] === null || entry[k] === undefined) delete entry[k];
+  return entry;
+}
+
+function parse(text: string | null): unknown {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+function jsonOrNull(v: unknown): string | null {
+  return v === null || v === undefined ? null : JSON.stringify(v);
+}
+
+type Message = { role: string; content: unknown; [k: string]: unknown };
+
+/** Chat messages as sent; any other op's input as one user message (Go keeps `input_history` for both). */
+function inputOf(req: Record<string, unknown>): Message[] | null {
+  if (Array.isArray(req.messages)) return req.messages as Message[];
+  const input = req.input ?? req.prompt ?? req.query;
+  if (input === undefined) return null;
+  return [{ role: "user", content: input }];
+}
+
+/** The answer's message (chat), text (completions) or output items (responses); vectors and audio are not kept. */
+function outputOf(res: Record<string, unknown> | null): unknown {
+  if (!res) return null;
+  const choices = res.choices as Array<Record<string, unknown>> | undefined;
+  const first = choices?.[0];
+  if (first?.message) return first.message;
+  if (typeof first?.text === "string") return { role: "assistant", content: first.text };
+  if (Array.isArray(res.output)) return { role: "assistant", content: res.output };
+  if (Array.isArray(res.results)) return { role: "assistant", content: res.results };
+  return null;
+}
+
+const NOT_PARAMS = new Set(["model", "messages", "input", "prompt", "query", "fallbacks", "stream"]);
+
+function paramsOf(req: Record<string, unknown>): Record<string, unknown> | null {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(req)) if (!NOT_PARAMS.has(k)) out[k] = v;
+  return Object.keys(out).length ? out : null;
+}
+
+function errorDetails(e: { toJSON(): { is_bifrost_error: boolean; status_code: number; error: { type: string; code: string | null; message: string; param: string | null } } }) {
+  const j = e.toJSON();
+  return { is_bifrost_error: j.is_bifrost_error, status_code: j.status_code, error: { ...j.error, message: redactSecrets(j.error.message) } };
+}
+
+const NOT_TEXT = new Set(["role", "type", "id", "tool_call_id", "finish_reason"]);
+
+/** The text content_search looks in: every string in the input and output (JSON keys left out), and the error. */
+function searchText(input: unknown, output: unknown, error: string | undefined): string {
+  const parts: string[] = [];
+  const walk = (v: unknown) => {
+    if (typeof v === "string") parts.push(v);
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) if (!NOT_TEXT.has(k)) walk(x);
+  };
+  walk(input);
+  walk(output);
+  if (error) parts.push(error);
+  // PostgreSQL's TEXT cannot hold NUL; one in a prompt must not cost the whole batch.
+  return parts.join("\n").toLowerCase().replaceAll("\0", "");
+}

@@ -1,0 +1,108 @@
+/**
+ * The store contract: one row per request in the `logs` table, searched with Go Bifrost's filters.
+ * sqlite.ts and postgres.ts implement it over the SQL that sql.ts builds for both dialects.
+ */
+
+/** One row of `logs`, as stored. JSON columns hold serialised text (null when absent or not logged). */
+export interface LogRow {
+  id: string;
+  /** Epoch ms. */
+  timestamp_ms: number;
+  object_type: string;
+  provider: string;
+  model: string;
+  requested_model: string;
+  status: string;
+  stream: number;
+  latency: number;
+  time_to_first_token: number | null;
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  cached_read_tokens: number;
+  token_usage: string | null;
+  cost: number | null;
+  number_of_retries: number;
+  fallback_index: number;
+  selected_key_name: string;
+  cache_hit: string | null;
+  answered_by: string | null;
+  error_details: string | null;
+  input_history: string | null;
+  output_message: string | null;
+  params: string | null;
+  attempt_trail: string | null;
+  content_hidden: number;
+  /** Lower-cased input and output text, searched by content_search. */
+  search_text: string;
+  created_at_ms: number;
+}
+
+export const COLUMNS = [
+  "id", "timestamp_ms", "object_type", "provider", "model", "requested_model", "status", "stream", "latency", "time_to_first_token",
+  "prompt_tokens", "completion_tokens", "total_tokens", "cached_read_tokens", "token_usage", "cost", "number_of_retries", "fallback_index",
+  "selected_key_name", "cache_hit", "answered_by", "error_details", "input_history", "output_message", "params", "attempt_trail",
+  "content_hidden", "search_text", "created_at_ms",
+] as const satisfies readonly (keyof LogRow)[];
+
+/** Go Bifrost's SearchFilters (the subset this gateway records). Times are epoch ms. */
+export interface LogFilters {
+  providers?: string[];
+  models?: string[];
+  status?: string[];
+  objects?: string[];
+  selectedKeys?: string[];
+  startTime?: number;
+  endTime?: number;
+  minLatency?: number;
+  maxLatency?: number;
+  minTokens?: number;
+  maxTokens?: number;
+  minCost?: number;
+  maxCost?: number;
+  missingCostOnly?: boolean;
+  contentSearch?: string;
+}
+
+export type SortBy = "timestamp" | "latency" | "tokens" | "cost";
+
+export interface Page {
+  limit: number;
+  offset: number;
+  sortBy: SortBy;
+  order: "asc" | "desc";
+}
+
+/** Go's SearchStats (the fields this gateway can fill). */
+export interface LogStats {
+  total_requests: number;
+  success_rate: number;
+  average_latency: number;
+  total_tokens: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_cost: number;
+}
+
+export interface HistogramBucket {
+  /** Epoch ms of the bucket's start. */
+  timestamp: number;
+  count: number;
+  success: number;
+  error: number;
+}
+
+export interface LogStore {
+  /** Creates the table and indexes when missing. */
+  init(): Promise<void>;
+  /** One transaction; rows whose id exists already are skipped. */
+  insertBatch(rows: LogRow[]): Promise<void>;
+  query(filters: LogFilters, page: Page): Promise<{ rows: LogRow[]; total: number }>;
+  get(id: string): Promise<LogRow | null>;
+  stats(filters: LogFilters): Promise<LogStats>;
+  histogram(filters: LogFilters, bucketSeconds: number): Promise<HistogramBucket[]>;
+  deleteIds(ids: string[]): Promise<number>;
+  /** Deletes rows older than `ms` (epoch); returns how many. */
+  deleteOlderThan(ms: number): Promise<number>;
+  close(): Promise<void>;
+}
