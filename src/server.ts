@@ -2,6 +2,7 @@
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { ConfigError, envProviders, readConfigFile, resolveConfig } from "./config/load";
+import { withDefaultPlugins } from "./config/default-plugins";
 import type { ResolvedConfig } from "./config/resolved";
 import type { BifrostConfig } from "./config/schema";
 import { storedPart } from "./core/live-config";
@@ -58,13 +59,14 @@ async function loadWithStore(opts: ServerOptions): Promise<{ config: ResolvedCon
   const path = configPath(opts, env);
   const raw: BifrostConfig = path ? await readConfigFile(path, env) : { providers: envProviders(env) };
   const source = path ?? "environment";
-  const settings = configStoreSettings(raw.config_store, resolve(opts.appDir ?? env.BIFROST_APP_DIR ?? (path ? dirname(path) : ".")), env);
-  if (!settings) return { config: resolveConfig(raw, env, source), store: null, pollMs: 0 };
-  const fromFile = resolveConfig(raw, env, source);
+  const settings = configStoreSettings(raw.config_store, appDirOf(opts, env, path), env);
+  const serverConfig = (c: BifrostConfig) => withDefaultPlugins(c, appDirOf(opts, env, path));
+  if (!settings) return { config: resolveConfig(serverConfig(raw), env, source), store: null, pollMs: 0 };
+  const fromFile = resolveConfig(serverConfig(raw), env, source);
   const store = await settings.open();
   try {
     const stored = opts.resetStore ? null : await store.load();
-    if (stored) return { config: resolveConfig({ ...raw, ...stored }, env, `${source} + ${store.kind} config store`), store, pollMs: settings.pollMs, settings };
+    if (stored) return { config: resolveConfig(serverConfig({ ...raw, ...stored }), env, `${source} + ${store.kind} config store`), store, pollMs: settings.pollMs, settings };
     await store.replace(storedPart(raw));
     log.info(opts.resetStore ? `config store: reseeded from ${source}` : `config store: seeded from ${source}`, { type: store.kind });
     return { config: fromFile, store, pollMs: settings.pollMs, settings };
@@ -72,6 +74,11 @@ async function loadWithStore(opts: ServerOptions): Promise<{ config: ResolvedCon
     await store.close();
     throw e;
   }
+}
+
+/** Where the app's files live: --app-dir, BIFROST_APP_DIR, else the config file's folder, else the current one. */
+export function appDirOf(opts: ServerOptions, env: Record<string, string | undefined>, configFile: string | null): string {
+  return resolve(opts.appDir ?? env.BIFROST_APP_DIR ?? (configFile ? dirname(configFile) : "."));
 }
 
 /** SIGHUP: the config file again, validated whole; an invalid one is logged and the running config kept. */
@@ -112,6 +119,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     await store?.close();
     throw e;
   });
+  // A config applied later (SIGHUP, another replica's change) gets the same default plugins.
+  bifrost.live.prepare = (c) => withDefaultPlugins(c, appDirOf(opts, env, path));
   if (store) await bifrost.live.attachStore(store, pollMs);
   const sessions = config.auth.enabled ? await openSessionStore(settings, env) : null;
   bifrost.sessions = sessions?.store ?? null;

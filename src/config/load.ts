@@ -1,4 +1,5 @@
 /** Loading: a config.json of the Go Bifrost's format, or the environment alone; validated, env.X resolved. */
+import { parsePricingOverrides, type PricingOverride } from "../pricing/overrides";
 import { NOT_YET_SUPPORTED, PROVIDER_ALIASES, PROVIDERS } from "../providers/catalog";
 import { normalizeModelName } from "../core/model-name";
 import { ConfigSchema, ProviderSchema, type BifrostConfig, type ProviderConfig } from "./schema";
@@ -187,9 +188,16 @@ function resolveProvider(
   // Only providers whose origin comes from the key (Vertex: its region) may have none.
   if ((baseUrl || entry.baseUrl) && !/^https?:\/\/[^/]+/.test(baseUrl)) errors.push(`${path}.network_config.base_url: expected an http(s) URL`);
   const cb = pc.concurrency_and_buffer_size ?? {};
+  let pricingOverrides: PricingOverride[] = [];
+  try {
+    pricingOverrides = parsePricingOverrides(pc.pricing_overrides, `${path}.pricing_overrides`, name);
+  } catch (e) {
+    errors.push((e as Error).message);
+  }
   return {
     name,
     type,
+    pricingOverrides,
     baseUrl: baseUrl.replace(/\/+$/, ""),
     keys,
     keyless,

@@ -1,4 +1,5 @@
 /** The runtime view of the config: every default applied, every env.X read, every provider typed. */
+import type { PricingOverride } from "../pricing/overrides";
 import { totalmem } from "node:os";
 import type { ResolvedAuth } from "../auth/config";
 import type { BifrostConfig } from "./schema";
@@ -35,6 +36,8 @@ export interface ResolvedProvider {
   allowClientStorageUrls?: boolean;
   /** Ours: when a key's circuit opens and how long it rests; null = defaults. */
   circuitBreaker: { failureThreshold: number; cooldownMs: number } | null;
+  /** pricing_overrides: this provider's prices, over the catalog's. */
+  pricingOverrides: PricingOverride[];
 }
 
 export interface ResolvedClient {

@@ -12,7 +12,7 @@ import { PluginHost } from "../plugins/host";
 import { BUILTIN_PLUGINS_DIR } from "../plugins/manifest";
 import { Pipeline } from "../plugins/pipeline";
 import type { AnyRequest, GatewayRuntime, PluginDefinition } from "../plugins/types";
-import type { Pricing } from "../pricing/types";
+import { PricingCatalog } from "../pricing/catalog";
 import { LiveFeed } from "./live-feed";
 import { getAdapter } from "../providers";
 import type { ChatChunk, ChatRequest, ChatResponse } from "../schemas/chat";
@@ -69,8 +69,8 @@ export class Bifrost implements GatewayParts {
 
   /** Requests in flight while a plugin observes them (the active-requests gauge). */
   activeRequests = 0;
-  /** Model prices (catalog and pricing_overrides): every answer's cost. */
-  pricing?: Pricing;
+  /** Model prices (the catalog, and each provider's pricing_overrides over it): every answer's cost. */
+  pricing: PricingCatalog;
   /** The live feed (GET /ws): plugins' ctx.broadcast lands here; the HTTP app delivers it. */
   readonly feed = new LiveFeed();
 
@@ -82,6 +82,7 @@ export class Bifrost implements GatewayParts {
       this.queues.set(p.name, this.queueFor(p));
       registerProviderSecrets(p);
     }
+    this.pricing = pricingFor(config.providers);
   }
 
   // ── live changes: a request reads config.providers once and keeps the objects it found ──
@@ -98,6 +99,7 @@ export class Bifrost implements GatewayParts {
     const providers = new Map(this.config.providers);
     providers.set(next.name, next);
     this.config.providers = providers;
+    this.pricing = pricingFor(providers);
   }
 
   /** Remove a provider for the next request. Its queue stays: a request in flight on it may still retry through it. */
@@ -106,6 +108,7 @@ export class Bifrost implements GatewayParts {
     const providers = new Map(this.config.providers);
     providers.delete(name);
     this.config.providers = providers;
+    this.pricing = pricingFor(providers);
     return true;
   }
 
@@ -290,6 +293,13 @@ export class Bifrost implements GatewayParts {
       return fromKeys();
     }
   }
+}
+
+/** The catalog with every provider's pricing_overrides over it (the catalog's data loads once per process). */
+function pricingFor(providers: Map<string, ResolvedProvider>): PricingCatalog {
+  const catalog = PricingCatalog.create([...providers.values()].flatMap((p) => p.pricingOverrides ?? []));
+  catalog.preload();
+  return catalog;
 }
 
 function sameKey(a: ResolvedKey, b: ResolvedKey): boolean {

@@ -32,6 +32,8 @@ export class LiveConfig {
   private seen = -1;
   private timer: ReturnType<typeof setInterval> | null = null;
   private syncing: Promise<void> | null = null;
+  /** What a server adds to every whole config it applies (its default plugins). */
+  prepare: ((raw: BifrostConfig) => BifrostConfig) | null = null;
 
   constructor(
     private readonly bf: Bifrost,
@@ -115,6 +117,7 @@ export class LiveConfig {
    * first, so an invalid one changes nothing; `persist` writes it to the store too.
    */
   async apply(raw: BifrostConfig, source: string, persist: boolean): Promise<void> {
+    if (this.prepare) raw = this.prepare(raw);
     const stored = storedPart(raw);
     const resolved = resolveConfig({ ...raw, ...stored }, this.env, source);
     if (persist) await this.store?.replace(stored);

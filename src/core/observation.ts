@@ -77,9 +77,8 @@ export class Observation {
   endUnary(request: AnyRequest, answer: Answer | null, error: BifrostError | null, retries: number): void {
     const value = answer && !answer.bytes ? answer.value : null;
     const usage = (value?.usage as Usage | undefined) ?? null;
-    let cost = (value?.extra_fields?.cost as Cost | undefined) ?? null;
-    // Audio bytes carry no extra_fields: their cost is worked out here.
-    if (!cost && answer?.bytes && this.price && this.gw.pricing) cost = this.gw.pricing.costOf(this.price, this.op, null, request, null);
+    // Audio bytes (and answers without extra_fields) are priced here.
+    const cost = (value?.extra_fields?.cost as Cost | undefined) ?? (answer ? this.costOf(usage, request, value) : null);
     this.emit(request, error ? "error" : "success", error, usage, cost, value, retries, null, []);
   }
 
@@ -96,10 +95,9 @@ export class Observation {
       if (this.ended) return;
       if (responses) usage = (assembly as ResponsesAssembly).usage();
       let response = responses ? (assembly as ResponsesAssembly).final : (assembly as ChatAssembly).response(usage);
-      if (outcome === "cancelled" && !usage) {
-        usage = this.deliveredUsage(request, assembly.chars);
-        if (usage && this.price && this.gw.pricing) cost = this.gw.pricing.costOf(this.price, this.op, usage, request, null);
-      }
+      if (outcome === "cancelled" && !usage) usage = this.deliveredUsage(request, assembly.chars);
+      // A Responses stream's events have no room for extra_fields: its cost is worked out here, as a cut stream's.
+      cost ??= usage ? this.costOf(usage, request, null) : null;
       if (outcome !== "success" && response && !responses && !(response as { choices?: unknown[] }).choices?.length) response = null;
       this.emit(request, outcome, error, usage, cost, response, retries, first, gaps);
     };
@@ -139,6 +137,10 @@ export class Observation {
     };
   }
 
+  private costOf(usage: Usage | null, request: AnyRequest, response: unknown): Cost | null {
+    return this.price && this.gw.pricing ? this.gw.pricing.costOf(this.price, this.op, usage, request, response) : null;
+  }
+
   /** A cut stream is charged for what it delivered: the prompt (estimated) and the characters sent. */
   private deliveredUsage(request: AnyRequest, chars: number): Usage | null {
     if (this.price === undefined) return null;
@@ -169,7 +171,7 @@ export class Observation {
       error,
       usage,
       cost,
-      costMissing: called && this.price === null && outcome !== "error" && BILLED.has(this.op),
+      costMissing: called && cost === null && outcome !== "error" && BILLED.has(this.op),
       retries,
       fallbackIndex: this.fallbackIndex,
       keyName: this.keyName,

@@ -4,6 +4,8 @@
  * the upstream's JSON parse. Runs on the server thread, or inside a Bun Worker (src/workers).
  */
 import { getAdapter } from "../providers";
+import { costOf } from "../pricing/cost";
+import type { ModelPrice } from "../pricing/types";
 import type { ProviderAdapter, ProviderTarget, StreamDecoder, WireRequest } from "../providers/types";
 import type { ChatChunk, ChatRequest } from "../schemas/chat";
 import { BifrostError } from "../schemas/error";
@@ -30,6 +32,8 @@ export interface ProviderCall {
   idleTimeoutMs: number;
   /** The largest non-streaming answer read from the upstream (client.max_upstream_response_mb); default 64 MB. */
   maxResponseBytes?: number;
+  /** The model's price (null: unknown): the answer's extra_fields.cost is worked out where it is decoded. */
+  price?: ModelPrice | null;
 }
 
 const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
@@ -63,6 +67,8 @@ export async function callProvider(call: ProviderCall, req: unknown, signal?: Ab
     if (call.op === "listModels") return Answer.of(out);
     const reencoded = call.op === "embeddings" && toRequestedEncoding(out, (req as { encoding_format?: unknown }).encoding_format);
     out.extra_fields = { ...(out.extra_fields ?? {}), provider: call.target.provider, model_requested: call.modelRequested, latency_ms: Math.round((performance.now() - started) * 100) / 100 };
+    const cost = call.price ? costOf(call.price, call.op, out.usage, req, out) : null;
+    if (cost) out.extra_fields.cost = cost;
     // The adapter handed back the upstream's own object: its text is canonical, so it need not be serialised again.
     return out === wire && !reencoded ? Answer.spliced(out, text) : Answer.of(out);
   } catch (err) {
@@ -99,9 +105,18 @@ export async function openStream(call: ProviderCall, req: unknown, signal?: Abor
     timer.clear();
     reader.cancel().catch(() => {});
   };
+  const price = call.price;
   const tag = (chunks: ChatChunk[]) => {
     // Responses events pass through as the provider sent them; a chat chunk's own extra_fields (native_finish_reason) are kept.
-    if (!responses) for (const c of chunks) c.extra_fields = c.extra_fields ? { ...c.extra_fields, ...extra } : extra;
+    if (!responses)
+      for (const c of chunks) {
+        c.extra_fields = c.extra_fields ? { ...c.extra_fields, ...extra } : extra;
+        // The chunk with the usage carries the stream's cost.
+        if (c.usage && price) {
+          const cost = costOf(price, call.op, c.usage, req, null);
+          if (cost) c.extra_fields = { ...c.extra_fields, cost };
+        }
+      }
     return chunks;
   };
   return {

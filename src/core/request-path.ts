@@ -16,7 +16,7 @@ import { BifrostError } from "../schemas/error";
 import { isStreamOp, type Op, type StreamOp, type UnaryOp } from "../schemas/ops";
 import { Answer } from "./answer";
 import type { CircuitBreakers } from "./circuit-breaker";
-import type { Pricing } from "../pricing/types";
+import type { ModelPrice, Pricing } from "../pricing/types";
 import { Observation } from "./observation";
 import { keyServesModel, selectKey } from "./keys";
 import type { ChunkStream, ProviderCall } from "./provider-call";
@@ -185,11 +185,11 @@ async function attempts<T>(gw: GatewayParts, op: Op, c: Candidate, req: unknown,
     // A retry stays on its key; a new key is chosen at the start, after a drop or rotation, or when its circuit opened.
     if (!key || !usable(key)) key = selectKey(p, c.model, opts.keyName, Math.random, usable);
     const breaker = gw.breakers.of(p, key, c.model);
-    const price = gw.pricing?.priceOf(p.name, p.type, c.model) ?? null;
+    const price = gw.pricing?.priceOf(p.name, p.type, c.model, op) ?? null;
     const t0 = obs ? performance.now() : 0;
     breaker.begin();
     try {
-      const out = await once(gw, providerCall(op, c, key, gw.config.client.maxUpstreamResponseBytes, ctx?.upstreamHeaders), p, req, opts);
+      const out = await once(gw, providerCall(op, c, key, gw.config.client.maxUpstreamResponseBytes, ctx?.upstreamHeaders, price), p, req, opts);
       breaker.success();
       obs?.attempt(p.name, c.model, key.name, t0, null, price);
       return out;
@@ -210,7 +210,7 @@ async function attempts<T>(gw: GatewayParts, op: Op, c: Candidate, req: unknown,
 }
 
 /** Everything one attempt needs, for the transport; `headers` are the plugins' additions (rctx.setUpstreamHeader). */
-export function providerCall(op: Op, c: Candidate, key: ResolvedKey, maxResponseBytes?: number, headers?: Record<string, string> | null): ProviderCall {
+export function providerCall(op: Op, c: Candidate, key: ResolvedKey, maxResponseBytes?: number, headers?: Record<string, string> | null, price?: ModelPrice | null): ProviderCall {
   const p = c.provider;
   const extraHeaders = headers ? { ...p.extraHeaders, ...headers } : p.extraHeaders;
   return {
@@ -221,6 +221,7 @@ export function providerCall(op: Op, c: Candidate, key: ResolvedKey, maxResponse
     timeoutMs: op === "listModels" ? Math.min(p.timeoutMs, 10_000) : p.timeoutMs,
     idleTimeoutMs: p.streamIdleTimeoutMs,
     maxResponseBytes,
+    price,
   };
 }
 

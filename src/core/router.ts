@@ -67,6 +67,7 @@ export function unroutedProvider(name: string): ResolvedProvider {
     bufferSize: 0,
     allowedRequests: null,
     circuitBreaker: null,
+    pricingOverrides: [],
   };
 }
 

@@ -17,7 +17,10 @@ import { createRequire } from "node:module";
 import type { ConditionalPrice, ModelInfo, ModelPrice as CatalogPrice } from "@pydantic/genai-prices";
 import { OP_REQUEST_TYPE, type Op } from "../schemas/ops";
 import { applyOverride, selectOverride, type PricingOverride } from "./overrides";
-import type { ModelPrice } from "./types";
+import { costOf } from "./cost";
+import type { ModelPrice, Pricing } from "./types";
+import type { Cost } from "../plugins/types";
+import type { Usage } from "../schemas/chat";
 
 type GenaiPrices = typeof import("@pydantic/genai-prices");
 
@@ -65,7 +68,7 @@ interface CatalogEntry {
   fixed: ModelPrice | null;
 }
 
-export class PricingCatalog {
+export class PricingCatalog implements Pricing {
   private data: GenaiPrices | null = null;
   private readonly memo = new Map<string, ModelPrice | null>();
   private readonly catalogMemo = new Map<string, CatalogEntry | null>();
@@ -79,6 +82,10 @@ export class PricingCatalog {
   /** `overrides`: every provider's parsed `pricing_overrides` (and global ones), in config order. */
   static create(overrides: readonly PricingOverride[] = []): PricingCatalog {
     return new PricingCatalog(overrides);
+  }
+
+  costOf(price: ModelPrice, op: Op, usage: Usage | null, request?: unknown, response?: unknown): Cost | null {
+    return costOf(price, op, usage, request, response);
   }
 
   /** Loads the catalog now (it loads on the first lookup otherwise): call at start-up to keep it off a request. */

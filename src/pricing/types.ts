@@ -42,6 +42,7 @@ export interface ModelPrice {
 
 /** What the request path asks of prices: a model's price (null: unknown, never 0) and the cost of a usage. */
 export interface Pricing {
-  priceOf(provider: string, providerType: string, model: string): ModelPrice | null;
-  costOf(price: ModelPrice, op: Op, usage: Usage | null, request?: unknown, response?: unknown): Cost;
+  priceOf(provider: string, providerType: string, model: string, op?: Op): ModelPrice | null;
+  /** Null when the answer carries nothing to price by: unknown, not 0. */
+  costOf(price: ModelPrice, op: Op, usage: Usage | null, request?: unknown, response?: unknown): Cost | null;
 }

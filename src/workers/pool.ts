@@ -183,6 +183,8 @@ function message(call: ProviderCall, req: unknown, raw?: ArrayBuffer): Omit<Call
     extraHeaders: jsonOf(t.extraHeaders),
     timeoutMs: call.timeoutMs,
     idleTimeoutMs: call.idleTimeoutMs,
+    maxResponseBytes: call.maxResponseBytes ?? 0,
+    price: call.price ? jsonOf(call.price as unknown as Record<string, unknown>) : "",
     body: raw && raw.byteLength > 0 ? raw : (encoder.encode(req === null ? "" : JSON.stringify(req)).buffer as ArrayBuffer),
   };
 }

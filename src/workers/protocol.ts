@@ -21,6 +21,10 @@ export interface CallMessage {
   extraHeaders: string;
   timeoutMs: number;
   idleTimeoutMs: number;
+  /** client.max_upstream_response_mb in bytes (0: the default). */
+  maxResponseBytes: number;
+  /** JSON of the model's price ("" when unknown). */
+  price: string;
   body: ArrayBuffer;
 }
 

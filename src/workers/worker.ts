@@ -1,4 +1,5 @@
 /** Provider worker entry: runs many calls concurrently (src/core/provider-call.ts), each reported back as flat messages. */
+import type { ModelPrice } from "../pricing/types";
 import { callProvider, openStream, type ProviderCall } from "../core/provider-call";
 import { BifrostError } from "../schemas/error";
 import { isStreamOp } from "../schemas/ops";
@@ -37,6 +38,8 @@ function toCall(m: CallMessage): ProviderCall {
     modelRequested: m.modelRequested,
     timeoutMs: m.timeoutMs,
     idleTimeoutMs: m.idleTimeoutMs,
+    maxResponseBytes: m.maxResponseBytes || undefined,
+    price: (settings(m.price) as ModelPrice | undefined) ?? null,
   };
 }
 

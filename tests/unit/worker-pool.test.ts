@@ -9,7 +9,7 @@ let pool: WorkerPoolTransport;
 afterEach(() => pool?.close());
 
 function message(model: string, body: ArrayBuffer): Omit<CallMessage, "id"> {
-  return { op: "chat", type: "openai", provider: "p", model, modelRequested: model, baseUrl: "http://x", apiKey: "", keyConfig: "", extraHeaders: "", timeoutMs: 1000, idleTimeoutMs: 1000, body };
+  return { op: "chat", type: "openai", provider: "p", model, modelRequested: model, baseUrl: "http://x", apiKey: "", keyConfig: "", extraHeaders: "", timeoutMs: 1000, idleTimeoutMs: 1000, maxResponseBytes: 0, price: "", body };
 }
 
 function call(model: string, bytes = 3): { call: UnaryCall; body: ArrayBuffer } {

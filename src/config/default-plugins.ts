@@ -1,0 +1,54 @@
+/**
+ * The first-party plugins a server runs without being asked, where Go Bifrost runs them: `telemetry`
+ * always (GET /metrics), `logging` when `logs_store.enabled` (and `client.enable_logging` is not false).
+ * Go keeps their settings outside `plugins` (`client.prometheus_labels`, `logs_store`,
+ * `client.disable_content_logging`, `client.log_retention_days`); they are carried into each plugin's
+ * config here. An entry the user wrote wins: `{"name": "telemetry", "enabled": false}` turns metrics off,
+ * and config given there is kept over what is carried in. Idempotent.
+ */
+import { isAbsolute, resolve } from "node:path";
+import type { BifrostConfig } from "./schema";
+
+type Entry = NonNullable<BifrostConfig["plugins"]>[number];
+type Obj = Record<string, unknown>;
+
+const obj = (v: unknown): Obj => (v && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : {});
+
+/** `raw` with the default plugins in its `plugins` list; `appDir` anchors a relative SQLite path. */
+export function withDefaultPlugins(raw: BifrostConfig, appDir: string): BifrostConfig {
+  const entries: Entry[] = [...(raw.plugins ?? [])];
+  const client = obj(raw.client);
+  const at = (name: string) => entries.findIndex((e) => e.name === name);
+
+  const telemetry: Obj = client.prometheus_labels !== undefined ? { custom_labels: client.prometheus_labels } : {};
+  mergeInto(entries, at("telemetry"), { name: "telemetry", enabled: true, config: telemetry });
+
+  const store = obj(raw.logs_store);
+  const loggingListed = at("logging") >= 0;
+  if ((store.enabled === true && client.enable_logging !== false) || loggingListed) {
+    const config: Obj = {};
+    if (store.type !== undefined || store.config !== undefined) config.store = storeConfig(store, appDir);
+    if (client.disable_content_logging !== undefined) config.disable_content_logging = client.disable_content_logging;
+    if (client.log_retention_days !== undefined) config.log_retention_days = client.log_retention_days;
+    mergeInto(entries, at("logging"), { name: "logging", enabled: true, config });
+  }
+  return { ...raw, plugins: entries };
+}
+
+/** Go's logs_store → the logging plugin's store; a relative SQLite path is the app directory's. */
+function storeConfig(store: Obj, appDir: string): Obj {
+  const type = store.type ?? "sqlite";
+  const config = { ...obj(store.config) };
+  if (type === "sqlite") {
+    const path = typeof config.path === "string" && config.path ? config.path : "logs.db";
+    config.path = isAbsolute(path) ? path : resolve(appDir, path);
+  }
+  return { type, config };
+}
+
+/** Add the default entry, or fill in an entry the user wrote with what it leaves out (its own config wins). */
+function mergeInto(entries: Entry[], index: number, def: Entry): void {
+  if (index < 0) return void entries.push(def);
+  const mine = entries[index]!;
+  entries[index] = { ...mine, config: { ...obj(def.config), ...obj(mine.config) } };
+}
