@@ -74,6 +74,12 @@ export function evaluateGoals(r: Results): Goal[] {
     const x = pk?.c32 ? gw.c32.rps / pk.c32.rps : undefined;
     goals.push({ goal: "req/s at c=32 vs Portkey on Bun", wanted: "≥ 3×", measured: x === undefined ? "Portkey not measured" : times(x), verdict: verdict(x === undefined ? undefined : x >= 3) });
   }
+  const off = r.targets.obs_off;
+  const logged = r.targets.obs_logged;
+  if (off?.c32 && logged?.c32) {
+    const x = logged.c32.rps / off.c32.rps;
+    goals.push({ goal: "req/s at c=32 with telemetry + request logs vs both off", wanted: "≥ 0.90× (≤ 10 % lower)", measured: `${times(x)}; p99 ${times(logged.c32.p99_us / off.c32.p99_us)}`, verdict: verdict(x >= 0.9) });
+  }
   const gs = gw?.streams_held;
   const fs = floor?.streams_held;
   if (gs && fs) {
@@ -174,6 +180,20 @@ export function renderReport(r: Results): string {
           t.agent_c32 ? `${n(t.agent_c32.rps)} (${ratio(t.agent_c32.rps, floor.agent_c32?.rps)})` : "–",
           String(errorsOf(t)),
         ]),
+      ),
+      "",
+    );
+  }
+
+  const obs = ["obs_off", "gateway", "obs_logged"].filter((k) => T[k]?.c32).map((k) => [k, T[k]!] as const);
+  const off = T.obs_off;
+  if (off?.c32 && obs.length > 1) {
+    out.push(
+      "**Observability** (the same gateway with telemetry off, as a user gets it (telemetry on), and with telemetry plus request logs in SQLite)",
+      "",
+      table(
+        ["target", "c=1 p50", "req/s c=32", "× off", "× floor", "p99 c=32", "× off"],
+        obs.map(([, t]) => [t.label, `${n(t.c1?.p50_us)} µs`, n(t.c32?.rps), ratio(t.c32?.rps, off.c32!.rps), ratio(t.c32?.rps, floor?.c32?.rps), ms(t.c32?.p99_us), ratio(t.c32?.p99_us, off.c32!.p99_us)]),
       ),
       "",
     );

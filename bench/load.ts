@@ -266,14 +266,23 @@ async function startMocks() {
   return { mockUrl: `http://127.0.0.1:${mockPort}`, pacedUrl: `http://127.0.0.1:${pacedPort}` };
 }
 
-function writeGatewayConfig(mockUrl: string, pacedUrl: string, plugins: string[]): string {
-  const path = join(WORK, "config.json");
+/**
+ * The gateway's config.json. `observability`: "default" as a user gets it (telemetry on), "off"
+ * (telemetry disabled), "logged" (telemetry plus request logs in SQLite, logs_store as Go Bifrost has it).
+ */
+function writeGatewayConfig(mockUrl: string, pacedUrl: string, plugins: string[], observability: "default" | "off" | "logged" = "default"): string {
+  const dir = join(WORK, `gateway-${observability}`);
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, "config.json");
+  const entries = plugins.map((name) => ({ name, enabled: true, config: {} }));
+  if (observability === "off") entries.push({ name: "telemetry", enabled: false, config: {} });
   const config = {
     providers: {
       openai: { keys: [{ value: "sk-bench" }], network_config: { base_url: mockUrl, stream_idle_timeout_in_seconds: 30 } },
       paced: { keys: [{ value: "sk-bench" }], custom_provider_config: { base_provider_type: "openai" }, network_config: { base_url: pacedUrl }, concurrency_and_buffer_size: { concurrency: 20000, buffer_size: 20000 } },
     },
-    ...(plugins.length ? { plugins: plugins.map((name) => ({ name, enabled: true, config: {} })) } : {}),
+    ...(entries.length ? { plugins: entries } : {}),
+    ...(observability === "logged" ? { logs_store: { enabled: true, type: "sqlite", config: { path: "logs.db" } } } : {}),
   };
   writeFileSync(path, JSON.stringify(config, null, 2));
   return path;
@@ -352,8 +361,13 @@ async function bench() {
   if ("target" in portkey) targets.push(portkey.target);
   else console.error(`Portkey skipped: ${portkey.skipped}`);
   const clusters: Target[] = [];
+  // The cost of observability: the same gateway with telemetry off, and with telemetry plus request logs.
+  const variants: Target[] = [];
   if (requestSteps) {
     for (const n of [1, 2]) clusters.push(gwTarget(`cluster${n}`, `gateway, --cluster ${n}`, await startGateway(config, ["--cluster", String(n)])));
+    variants.push(gwTarget("obs_off", "gateway, telemetry off", await startGateway(writeGatewayConfig(mockUrl, pacedUrl, plugins, "off"), [])));
+    variants.push(gwTarget("obs_logged", "gateway, telemetry + request logs (SQLite)", await startGateway(writeGatewayConfig(mockUrl, pacedUrl, plugins, "logged"), [])));
+    clusters.push(...variants);
   }
   await Bun.sleep(300);
 
@@ -367,7 +381,7 @@ async function bench() {
 
   if (requestSteps) {
     await each([...targets, ...clusters], "warm-up", async (t) => void (await measure(t, "chat", 32, WARM_S)));
-    await each(targets, "c=1", async (t) => void (res[t.key]!.c1 = await measure(t, "chat", 1)));
+    await each([...targets, ...variants], "c=1", async (t) => void (res[t.key]!.c1 = await measure(t, "chat", 1)));
     const reps: Record<string, Step[]> = {};
     for (let r = 0; r < C32_REPS; r++) await each([...targets, ...clusters], `c=32, round ${r + 1}/${C32_REPS}`, async (t) => void (reps[t.key] ??= []).push(await measure(t, "chat", 32)));
     for (const [k, steps] of Object.entries(reps)) Object.assign(res[k]!, { c32: best(steps), c32_reps: steps });

@@ -16,6 +16,9 @@ import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
 import { PG_ADMIN_URL, pgReachable } from "../support/postgres";
 import { eventually } from "../support/wait";
 
+/** A JSON answer, loosely typed: the assertions say what it holds. */
+const js = (r: Response): Promise<any> => r.json();
+
 let mock: MockUpstream;
 beforeAll(async () => {
   mock = await startMockUpstream();
@@ -88,7 +91,7 @@ describe("metrics and cost (telemetry on by default)", () => {
     mock.fault({ status: 500, times: 2, match: { model: "gpt-4o-mini" } });
     const fellBack = await post(gw, chat("a fallback", { fallbacks: ["anthropic/claude-3-5-haiku-latest"] }));
     expect(fellBack.status).toBe(200);
-    expect((await fellBack.json()).extra_fields.provider).toBe("anthropic");
+    expect((await js(fellBack)).extra_fields.provider).toBe("anthropic");
     const streamed = await frames(await post(gw, chat("a stream", { stream: true })));
     expect(streamed.length).toBeGreaterThan(1);
 
@@ -122,7 +125,7 @@ describe("metrics and cost (telemetry on by default)", () => {
   test("a unary answer's cost: extra_fields.cost and x-bf-cost, the pricing package's figure for its usage", async () => {
     mock.clearFaults();
     const res = await post(gw, chat("price this cached prompt please"));
-    const body = await res.json();
+    const body = await js(res);
     const cost = body.extra_fields.cost;
     expect(cost.total_cost).toBeGreaterThan(0);
     expect(Number(res.headers.get("x-bf-cost"))).toBe(cost.total_cost);
@@ -171,22 +174,22 @@ describe("request logs (logs_store: SQLite)", () => {
     mock.clearFaults();
     const ok = await post(gw, chat("the zebra question"));
     const okId = ok.headers.get("x-request-id")!;
-    const okCost = (await ok.json()).extra_fields.cost.total_cost;
+    const okCost = (await js(ok)).extra_fields.cost.total_cost;
     mock.fault({ status: 503, message: "upstream melted", match: { model: "gpt-4o-mini" } });
     const failed = await post(gw, chat("the walrus question"));
     expect(failed.status).toBe(503);
     const failedId = failed.headers.get("x-request-id")!;
 
-    await eventually(async () => (await (await gw.fetch("/api/logs?limit=10")).json()).pagination.total_count >= 2);
-    const errors = await (await gw.fetch("/api/logs?status=error")).json();
+    await eventually(async () => (await js(await gw.fetch("/api/logs?limit=10"))).pagination.total_count >= 2);
+    const errors = await js(await gw.fetch("/api/logs?status=error"));
     expect(errors.logs.map((l: { id: string }) => l.id)).toContain(failedId);
     expect(errors.logs.every((l: { status: string }) => l.status === "error")).toBe(true);
-    const byText = await (await gw.fetch(`/api/logs?content_search=${encodeURIComponent("walrus")}`)).json();
+    const byText = await js(await gw.fetch(`/api/logs?content_search=${encodeURIComponent("walrus")}`));
     expect(byText.logs.map((l: { id: string }) => l.id)).toEqual([failedId]);
     const failedLog = byText.logs[0];
     expect(failedLog.error_details.error.message).toContain("upstream melted");
 
-    const okLog = await (await gw.fetch(`/api/logs/${okId}`)).json();
+    const okLog = await js(await gw.fetch(`/api/logs/${okId}`));
     expect(okLog).toMatchObject({ id: okId, provider: "openai", model: "gpt-4o-mini", status: "success", selected_key_name: "oa-1", number_of_retries: 0, fallback_index: 0 });
     expect(okLog.cost).toBe(okCost);
     expect(okLog.token_usage.total_tokens).toBeGreaterThan(0);
@@ -194,7 +197,7 @@ describe("request logs (logs_store: SQLite)", () => {
     // Nothing the gateway sent upstream as a credential is in a log.
     expect(JSON.stringify([okLog, failedLog])).not.toContain("sk-obs-openai-1111");
 
-    const stats = await (await gw.fetch("/api/logs/stats")).json();
+    const stats = await js(await gw.fetch("/api/logs/stats"));
     expect(stats.total_requests).toBeGreaterThanOrEqual(2);
     expect((await gw.fetch("/api/logs?limit=5000")).status).toBe(400);
   });
@@ -204,7 +207,7 @@ describe("request logs (logs_store: SQLite)", () => {
     const res = await post(gw, chat("a secret recipe"), { "x-bf-disable-content-logging": "true" });
     const id = res.headers.get("x-request-id")!;
     await eventually(async () => (await gw.fetch(`/api/logs/${id}`)).status === 200);
-    const log = await (await gw.fetch(`/api/logs/${id}`)).json();
+    const log = await js(await gw.fetch(`/api/logs/${id}`));
     expect(JSON.stringify(log)).not.toContain("secret recipe");
     expect(log.content_hidden).toBe(true);
   });
@@ -219,7 +222,7 @@ describe("request logs (logs_store: SQLite)", () => {
     await reader.cancel();
     ctrl.abort();
     await eventually(async () => (await gw.fetch(`/api/logs/${id}`)).status === 200);
-    const log = await (await gw.fetch(`/api/logs/${id}`)).json();
+    const log = await js(await gw.fetch(`/api/logs/${id}`));
     expect(log.status).toBe("cancelled");
     expect(log.cost).toBeGreaterThan(0);
     mock.clearFaults();
@@ -263,7 +266,7 @@ describe.skipIf(!pgUp)("request logs (logs_store: PostgreSQL)", () => {
     mock.clearFaults();
     const res = await post(gw, chat("postgres platypus"));
     const id = res.headers.get("x-request-id")!;
-    await eventually(async () => (await (await gw.fetch("/api/logs?content_search=platypus")).json()).logs.length === 1);
+    await eventually(async () => (await js(await gw.fetch("/api/logs?content_search=platypus"))).logs.length === 1);
     const rows = await new SQL(url.href, { max: 1 })`SELECT id FROM logs WHERE id = ${id}`;
     expect(rows.length).toBe(1);
   });
@@ -276,7 +279,7 @@ describe.skipIf(!pgUp)("request logs (logs_store: PostgreSQL)", () => {
       await conn.unsafe("LOCK TABLE logs IN ACCESS EXCLUSIVE MODE");
       const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => post(gw, chat(`under load ${i}`)).then((r) => r.status)));
       expect(answers.every((s) => s === 200)).toBe(true);
-      await eventually(async () => (await (await gw.fetch("/api/logs/dropped")).json()).dropped_requests > 0);
+      await eventually(async () => (await js(await gw.fetch("/api/logs/dropped"))).dropped_requests > 0);
       await conn.unsafe("COMMIT");
     } finally {
       conn.release();
