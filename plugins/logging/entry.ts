@@ -70,7 +70,8 @@ export function toRow(s: RequestSummary, logContent: boolean): LogRow {
     params: logContent ? jsonOrNull(paramsOf(s.request)) : null,
     attempt_trail: s.attempts.length ? JSON.stringify(s.attempts.map((a) => ({ ...a, error: a.error && { ...a.error, message: redactSecrets(a.error.message) } }))) : null,
     content_hidden: logContent ? 0 : 1,
-    search_text: searchText(input, output, error?.error.message),
+    // Filled in by the store, off the request's thread (withSearchText).
+    search_text: "",
     created_at_ms: Date.now(),
   };
 }
@@ -158,6 +159,16 @@ function errorDetails(e: { toJSON(): { is_bifrost_error: boolean; status_code: n
 }
 
 const NOT_TEXT = new Set(["role", "type", "id", "tool_call_id", "finish_reason"]);
+
+/** Rows with the text content_search looks in, worked out from their stored JSON (by the store, where it writes). */
+export function withSearchText(rows: LogRow[]): LogRow[] {
+  for (const r of rows) {
+    if (r.search_text) continue;
+    const err = r.error_details ? (JSON.parse(r.error_details) as { error?: { message?: string } }).error?.message : undefined;
+    r.search_text = searchText(r.input_history ? JSON.parse(r.input_history) : null, r.output_message ? JSON.parse(r.output_message) : null, err);
+  }
+  return rows;
+}
 
 /** The text content_search looks in: every string in the input and output (JSON keys left out), and the error. */
 function searchText(input: unknown, output: unknown, error: string | undefined): string {

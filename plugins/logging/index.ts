@@ -39,7 +39,7 @@ export default definePlugin({
       logger: ctx.logger,
       // Announced only once committed, so the dashboard never shows a row that was dropped.
       onWritten: (rows) => {
-        for (const row of rows) ctx.broadcast({ type: "log", operation: "create", payload: toEntry(row) });
+        for (const row of rows) ctx.broadcast(() => ({ type: "log", operation: "create", payload: toEntry(row) }));
       },
     });
 

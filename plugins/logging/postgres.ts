@@ -1,4 +1,5 @@
 /** The PostgreSQL log store (Bun.SQL), for replicas sharing one log table. */
+import { withSearchText } from "./entry";
 import { SQL } from "bun";
 import * as q from "./sql";
 import { COLUMNS, type HistogramBucket, type LogFilters, type LogRow, type LogStats, type LogStore, type Page } from "./store";
@@ -42,7 +43,7 @@ export class PostgresLogStore implements LogStore {
   }
 
   async insertBatch(rows: LogRow[]): Promise<void> {
-    const ins = q.insertRows("postgres", rows);
+    const ins = q.insertRows("postgres", withSearchText(rows));
     await this.sql.begin((tx) => tx.unsafe(ins.sql, ins.params as never[]));
   }
 

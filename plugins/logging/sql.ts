@@ -47,8 +47,7 @@ export const DDL = [
   "CREATE INDEX IF NOT EXISTS idx_logs_provider ON logs (provider)",
   "CREATE INDEX IF NOT EXISTS idx_logs_model ON logs (model)",
   "CREATE INDEX IF NOT EXISTS idx_logs_status ON logs (status)",
-  "CREATE INDEX IF NOT EXISTS idx_logs_latency ON logs (latency)",
-  "CREATE INDEX IF NOT EXISTS idx_logs_cost ON logs (cost)",
+  // No index on latency or cost: every row pays for an index on insert, and those filters come with a time range.
 ];
 
 /** Numeric columns: PostgreSQL hands BIGINT and aggregates back as strings. */

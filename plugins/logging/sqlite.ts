@@ -1,16 +1,27 @@
-/** The SQLite log store (bun:sqlite): a 0600 file in WAL mode. Writes are synchronous but short (one transaction per batch). */
+/**
+ * The SQLite log store (bun:sqlite): a 0600 file in WAL mode. Writes go to a writer thread
+ * (sqlite-writer.ts), one transaction per batch; reads (the /api/logs queries) use this thread's own
+ * connection, which WAL lets read while the writer writes.
+ */
 import { Database } from "bun:sqlite";
 import { chmodSync, closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import * as q from "./sql";
+import type { WriterReply, WriterRequest } from "./sqlite-writer";
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 import { COLUMNS, type HistogramBucket, type LogFilters, type LogRow, type LogStats, type LogStore, type Page } from "./store";
 
 export class SqliteLogStore implements LogStore {
   private readonly db: Database;
-  private insertOne: ReturnType<Database["prepare"]> | null = null;
+  private writer: Worker | null = null;
+  private nextId = 0;
+  private readonly pending = new Map<number, { resolve(changes: number): void; reject(e: Error): void }>();
 
-  constructor(path: string) {
-    if (path !== ":memory:") {
+  constructor(private readonly path: string) {
+    // The writer thread opens the file too: an in-memory database would be two databases.
+    if (path === ":memory:") throw new Error('logs_store: SQLite needs a file path, not ":memory:"');
+    {
       mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
       // Created 0600 before SQLite opens it, so the logs are never readable by others, not even briefly.
       closeSync(openSync(path, "a", 0o600));
@@ -25,14 +36,38 @@ export class SqliteLogStore implements LogStore {
 
   async init(): Promise<void> {
     for (const ddl of q.DDL) this.db.exec(ddl);
-    this.insertOne = this.db.prepare(`INSERT INTO logs (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map((_, i) => `?${i + 1}`).join(", ")}) ON CONFLICT (id) DO NOTHING`);
+    const writer = new Worker(new URL("./sqlite-writer.ts", import.meta.url).href);
+    writer.onmessage = (e: MessageEvent<WriterReply>) => {
+      const r = e.data;
+      const p = this.pending.get(r.id);
+      if (!p) return;
+      this.pending.delete(r.id);
+      if (r.ok) p.resolve(r.changes ?? 0);
+      else p.reject(new Error(r.error));
+    };
+    writer.onerror = (e) => {
+      for (const p of this.pending.values()) p.reject(new Error(`the log writer thread failed: ${e.message}`));
+      this.pending.clear();
+    };
+    // The writer thread must not keep the process alive on its own.
+    writer.unref();
+    this.writer = writer;
+    await this.send({ op: "open", path: this.path });
+  }
+
+  /** One request to the writer thread; resolves with the rows it changed. */
+  private send(m: DistributiveOmit<WriterRequest, "id">): Promise<number> {
+    const writer = this.writer;
+    if (!writer) return Promise.reject(new Error("the log store is closed"));
+    const id = ++this.nextId;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      writer.postMessage({ ...m, id });
+    });
   }
 
   async insertBatch(rows: LogRow[]): Promise<void> {
-    const stmt = this.insertOne!;
-    this.db.transaction((batch: LogRow[]) => {
-      for (const r of batch) stmt.run(...(COLUMNS.map((c) => r[c]) as never[]));
-    })(rows);
+    await this.send({ op: "insert", rows });
   }
 
   private all(query: q.Query): Record<string, unknown>[] {
@@ -58,17 +93,21 @@ export class SqliteLogStore implements LogStore {
     return this.all(q.selectHistogram("sqlite", filters, bucketSeconds)).map(q.bucketFrom);
   }
 
-  async deleteIds(ids: string[]): Promise<number> {
-    const d = q.deleteIds("sqlite", ids);
-    return this.db.query(d.sql).run(...(d.params as never[])).changes;
+  deleteIds(ids: string[]): Promise<number> {
+    return this.send({ op: "deleteIds", ids });
   }
 
-  async deleteOlderThan(ms: number): Promise<number> {
-    const d = q.deleteOlderThan("sqlite", ms);
-    return this.db.query(d.sql).run(...(d.params as never[])).changes;
+  deleteOlderThan(ms: number): Promise<number> {
+    return this.send({ op: "deleteOlderThan", ms });
   }
 
   async close(): Promise<void> {
+    const writer = this.writer;
+    if (writer) {
+      await this.send({ op: "close" }).catch(() => {});
+      this.writer = null;
+      writer.terminate();
+    }
     this.db.close();
   }
 }

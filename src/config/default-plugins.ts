@@ -26,8 +26,8 @@ export function withDefaultPlugins(raw: BifrostConfig, appDir: string): BifrostC
   const store = obj(raw.logs_store);
   const loggingListed = at("logging") >= 0;
   if ((store.enabled === true && client.enable_logging !== false) || loggingListed) {
-    const config: Obj = {};
-    if (store.type !== undefined || store.config !== undefined) config.store = storeConfig(store, appDir);
+    // Without logs_store, the SQLite file is the app directory's logs.db (never the current directory's).
+    const config: Obj = { store: storeConfig(store, appDir) };
     if (client.disable_content_logging !== undefined) config.disable_content_logging = client.disable_content_logging;
     if (client.log_retention_days !== undefined) config.log_retention_days = client.log_retention_days;
     mergeInto(entries, at("logging"), { name: "logging", enabled: true, config });

@@ -17,12 +17,13 @@ export class LiveFeed {
     return () => this.sinks.delete(sink);
   }
 
-  publish(message: object): void {
+  /** A function is called only when someone listens. */
+  publish(message: object | (() => object)): void {
     let json: string | null = null;
     for (const s of this.sinks) {
       if (s.listeners() === 0) continue;
       try {
-        json ??= JSON.stringify(message);
+        json ??= JSON.stringify(typeof message === "function" ? message() : message);
       } catch {
         return; // a message that cannot be serialised (a cycle) is not sent
       }

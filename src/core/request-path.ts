@@ -306,7 +306,7 @@ interface PathContext extends RequestContext {
 function requestContext(op: Op, opts: RequestOptions): PathContext {
   let headers: Record<string, string> | null = null;
   return {
-    requestId: opts.requestId ?? crypto.randomUUID(),
+    requestId: opts.requestId ?? Bun.randomUUIDv7(),
     op,
     provider: "",
     model: "",

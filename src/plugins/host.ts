@@ -52,7 +52,7 @@ export interface HostOptions {
   /** What plugins see of the running gateway (ctx.runtime). */
   runtime?: GatewayRuntime;
   /** The live feed plugins send to (ctx.broadcast). */
-  broadcast?(message: object): void;
+  broadcast?(message: object | (() => object)): void;
 }
 
 export class PluginHost {

@@ -42,7 +42,7 @@ export interface SetupOptions {
   /** The running gateway, for gauges (default: an idle one). */
   runtime?: GatewayRuntime;
   /** The live feed (GET /ws): default, nobody listens. */
-  broadcast?(message: object): void;
+  broadcast?(message: object | (() => object)): void;
   placement?: Placement;
   order?: number;
 }

@@ -65,7 +65,7 @@ export async function testPlugin<Schema extends TSchema>(definition: PluginDefin
   assertDefinition(definition, "testPlugin's definition");
   const name = options.name ?? definition.name;
   const broadcasts: object[] = [];
-  const { loaded, config } = await setupPlugin(definition as PluginDefinition, { name, config: options.config, at: "config", kv: new MemoryKv(), runtime: options.runtime, broadcast: (m) => broadcasts.push(m) });
+  const { loaded, config } = await setupPlugin(definition as PluginDefinition, { name, config: options.config, at: "config", kv: new MemoryKv(), runtime: options.runtime, broadcast: (m) => void broadcasts.push(typeof m === "function" ? m() : m) });
   const pipeline = new Pipeline([loaded]);
   const routes = new RouteTable(loaded.plugin.routes ?? []);
   let requests = 0;

@@ -55,10 +55,11 @@ export interface PluginContext<Config = unknown> {
   readonly runtime: GatewayRuntime;
   /**
    * Send a message to every authenticated client of the live feed (`GET /ws`, the dashboard's): it is
-   * serialised once, as JSON; nothing happens when nobody listens. Go Bifrost's log feed sends
+   * serialised once, as JSON; nothing happens when nobody listens. Give a function to build the
+   * message only when someone does. Go Bifrost's log feed sends
    * `{ type: "log", operation: "create", payload: <log entry> }`.
    */
-  broadcast(message: object): void;
+  broadcast(message: object | (() => object)): void;
 }
 
 /** A read-only view of the running gateway, for plugins that report on it (metrics). */
