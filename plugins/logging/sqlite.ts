@@ -67,7 +67,7 @@ export class SqliteLogStore implements LogStore {
   }
 
   async insertBatch(rows: LogRow[]): Promise<void> {
-    await this.send({ op: "insert", rows });
+    await this.send({ op: "insert", rows: JSON.stringify(rows) });
   }
 
   private all(query: q.Query): Record<string, unknown>[] {
