@@ -15,6 +15,7 @@ export function httpEnded(bf: Bifrost, request: Request, route: string, t0: numb
     durationMs: performance.now() - t0,
     requestBytes: sizeOf(request.headers.get("content-length")),
     responseBytes: sizeOf(response.headers.get("content-length")),
+    headers: request.headers,
   });
 }
 

@@ -171,6 +171,8 @@ export interface HttpSummary {
   requestBytes: number | null;
   /** Declared answer size (content-length), else null (a stream's). */
   responseBytes: number | null;
+  /** The request's headers (custom metric labels come from x-bf-dim-*). */
+  headers: Headers;
 }
 
 /** An HTTP route a plugin serves, always behind the admin authentication (auth_config). */
