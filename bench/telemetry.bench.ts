@@ -1,17 +1,15 @@
 /**
- * Cost of the telemetry plugin's onRequestEnd per summary (prom-client on the plugin's registry).
+ * Cost of the telemetry plugin's onRequestEnd per summary (its own series maps), and of a scrape.
  *   bun bench/telemetry.bench.ts
  */
 import { bench, run, summary } from "mitata";
 import { testSummary } from "bifrost/plugin";
 import { recordRequest } from "../plugins/telemetry/index";
-import { LabelCap } from "../plugins/telemetry/labels";
-import { buildMetrics } from "../plugins/telemetry/metrics";
+import { Telemetry } from "../plugins/telemetry/metrics";
 
 const runtime = { activeRequests: () => 0, queues: () => [], keys: () => [] };
-const m = buildMetrics([], runtime);
-const mCustom = buildMetrics(["team", "env"], runtime);
-const cap = new LabelCap(500);
+const m = new Telemetry([], 500, runtime);
+const mCustom = new Telemetry(["team", "env"], 500, runtime);
 const cost = { total_cost: 0.0001, input_tokens_cost: 0, output_tokens_cost: 0, cache_read_cost: 0, cache_write_cost: 0, reasoning_cost: 0, image_cost: 0, audio_cost: 0 };
 const plain = testSummary({ cost });
 const withHeaders = testSummary({ cost, headers: { "x-bf-dim-team": "search", "x-bf-dim-env": "prod" } });
@@ -25,12 +23,16 @@ const retried = testSummary({
     { provider: "openai", model: "gpt-4o-mini", keyName: "key-1", fallbackIndex: 0, startedAt: t0, durationMs: 10, status: 200, error: null },
   ],
 });
+// 1,000 request series (and as many attempt series), as many distinct models would make
+const wide = new Telemetry([], 5000, runtime);
+for (let i = 0; i < 1000; i++) recordRequest(wide, testSummary({ cost, model: `model-${i}` }));
 
 summary(() => {
-  bench("onRequestEnd: success, 1 attempt", () => recordRequest(m, plain, [], cap));
-  bench("onRequestEnd: success, 2 custom labels", () => recordRequest(mCustom, withHeaders, ["team", "env"], cap));
-  bench("onRequestEnd: retry + key rotation", () => recordRequest(m, retried, [], cap));
-  bench("onRequestEnd: stream, 100 gaps", () => recordRequest(m, stream, [], cap));
+  bench("onRequestEnd: success, 1 attempt", () => recordRequest(m, plain));
+  bench("onRequestEnd: success, 2 custom labels", () => recordRequest(mCustom, withHeaders));
+  bench("onRequestEnd: retry + key rotation", () => recordRequest(m, retried));
+  bench("onRequestEnd: stream, 100 gaps", () => recordRequest(m, stream));
 });
-bench("metrics(): scrape text", async () => await m.registry.metrics());
+bench("metrics(): scrape text, few series", () => m.render());
+bench("metrics(): scrape text, 1,000 series", () => wide.render());
 await run();

@@ -191,12 +191,43 @@ describe("telemetry: labels", () => {
   });
 });
 
+describe("telemetry: text format", () => {
+  test("label values with a backslash, a double quote or a newline are escaped, so a parser reads them back intact", async () => {
+    const p = await testPlugin(telemetry, { config: { custom_labels: ["team"] } });
+    const model = 'we"ird\\model\nname';
+    await p.end(testSummary({ model, headers: { "x-bf-dim-team": 'a "quoted" team' } }));
+    const m = await scrape(p);
+    expect(value(m, "bifrost_success_requests_total", { model, team: 'a "quoted" team' })).toBe(1);
+    expect(value(m, "bifrost_upstream_latency_seconds", { model, is_success: "true", team: 'a "quoted" team' })).toBe(1);
+  });
+
+  test("a histogram's buckets are cumulative up to +Inf, with _sum and _count", async () => {
+    const p = await testPlugin(telemetry);
+    await p.end(testSummary({ op: "chatStream", stream: true, firstChunkMs: 5, chunkGapsMs: [1, 4, 20, 600, 20_000] }));
+    const gaps = hist(await scrape(p), "bifrost_stream_inter_token_latency_seconds");
+    expect(gaps.buckets).toMatchObject({ "0.001": 1, "0.005": 2, "0.025": 3, "1": 4, "10": 4, "+Inf": 5 });
+    expect(gaps.count).toBe(5);
+    expect(gaps.sum).toBeCloseTo(20.625);
+  });
+
+  test("every metric has its HELP and TYPE lines before anything was recorded", async () => {
+    const p = await testPlugin(telemetry);
+    const m = await scrape(p);
+    expect(m.types.get("bifrost_success_requests_total")).toBe("COUNTER");
+    expect(m.types.get("bifrost_stream_inter_token_latency_seconds")).toBe("HISTOGRAM");
+    expect(m.types.get("bifrost_key_rotation_events_total")).toBe("COUNTER");
+    expect(m.types.get("bifrost_active_requests")).toBe("GAUGE");
+    expect(m.types.size).toBe(23);
+    expect(samples(m, "bifrost_success_requests_total")).toHaveLength(0);
+  });
+});
+
 describe("telemetry: HTTP metrics and gauges", () => {
   test("http_* metrics are labelled with the route template, method and status; sizes only when declared", async () => {
     const p = await testPlugin(telemetry);
-    p.httpEnd({ method: "GET", route: "/api/logs/:id", status: 200, durationMs: 30, requestBytes: null, responseBytes: 2048 });
-    p.httpEnd({ method: "GET", route: "/api/logs/:id", status: 200, durationMs: 10, requestBytes: null, responseBytes: null });
-    p.httpEnd({ method: "POST", route: "/v1/chat/completions", status: 400, durationMs: 1, requestBytes: 150, responseBytes: 90 });
+    p.httpEnd({ method: "GET", route: "/api/logs/:id", status: 200, durationMs: 30, requestBytes: null, responseBytes: 2048, headers: new Headers() });
+    p.httpEnd({ method: "GET", route: "/api/logs/:id", status: 200, durationMs: 10, requestBytes: null, responseBytes: null, headers: new Headers() });
+    p.httpEnd({ method: "POST", route: "/v1/chat/completions", status: 400, durationMs: 1, requestBytes: 150, responseBytes: 90, headers: new Headers() });
     const m = await scrape(p);
     expect(value(m, "http_requests_total", { path: "/api/logs/:id", method: "GET", status: "200" })).toBe(2);
     expect(value(m, "http_requests_total", { path: "/v1/chat/completions", method: "POST", status: "400" })).toBe(1);
@@ -205,6 +236,17 @@ describe("telemetry: HTTP metrics and gauges", () => {
     expect(samples(m, "http_request_size_bytes", { path: "/api/logs/:id" })).toHaveLength(0);
     expect(hist(m, "http_request_size_bytes", { path: "/v1/chat/completions" }).buckets["1000"]).toBe(1);
     expect(hist(m, "http_request_size_bytes", { path: "/v1/chat/completions" }).buckets["100"]).toBe(0);
+  });
+
+  test("custom_labels on http_* come from the exchange's x-bf-dim-<label> headers, empty without them", async () => {
+    const p = await testPlugin(telemetry, { config: { custom_labels: ["team"] } });
+    const exchange = { method: "POST", route: "/v1/chat/completions", status: 200, durationMs: 5, requestBytes: null, responseBytes: null };
+    p.httpEnd({ ...exchange, headers: new Headers({ "X-Bf-Dim-Team": "search" }) });
+    p.httpEnd({ ...exchange, headers: new Headers() });
+    const m = await scrape(p);
+    expect(value(m, "http_requests_total", { path: "/v1/chat/completions", team: "search" })).toBe(1);
+    expect(value(m, "http_requests_total", { path: "/v1/chat/completions", team: "" })).toBe(1);
+    expect(value(m, "http_request_duration_seconds", { team: "search" })).toBe(1);
   });
 
   test("gauges are read from the gateway's runtime at scrape time", async () => {

@@ -1,6 +1,28 @@
 /** Label values from a RequestSummary: bounded per label, custom ones from x-bf-dim-* headers. */
 import type { AttemptRecord, RequestSummary } from "bifrost/plugin";
 
+/** Go's defaultBifrostLabelNames, less the ones this gateway has nothing for yet (routing rules, business units, projects). */
+export const BIFROST_LABELS = [
+  "provider",
+  "model",
+  "alias",
+  "method",
+  "virtual_key_id",
+  "virtual_key_name",
+  "selected_key_id",
+  "selected_key_name",
+  "fallback_index",
+  "team_id",
+  "team_name",
+  "customer_id",
+  "customer_name",
+] as const;
+export type BifrostLabel = (typeof BIFROST_LABELS)[number];
+/** Where each BIFROST_LABELS value sits in a label-value tuple. */
+export const AT = Object.fromEntries(BIFROST_LABELS.map((l, i) => [l, i])) as Record<BifrostLabel, number>;
+/** Joins a label-value tuple into its series key (header values and model names carry no control characters). */
+export const SEP = "\u0001";
+
 /** What a label reports once it has seen `max_label_values` distinct values. */
 export const OVERFLOW = "__overflow__";
 
@@ -31,52 +53,60 @@ interface GovernanceNote {
 }
 const str = (v: unknown): string => (typeof v === "string" ? v : "");
 
-/** A custom label's value: `x-bf-dim-<label>` wins over the legacy `x-bf-prom-<label>` (Go's order); "-" may stand for "_". */
-export function headerDimension(headers: Readonly<Record<string, string>>, label: string): string {
-  const name = label.toLowerCase();
-  const dashed = name.replaceAll("_", "-");
-  return headers[`x-bf-dim-${name}`] ?? headers[`x-bf-dim-${dashed}`] ?? headers[`x-bf-prom-${name}`] ?? headers[`x-bf-prom-${dashed}`] ?? "";
+/** A custom label's value: the first of its headers (dimensionHeaders) the request carries, else "". */
+export function headerDimension(headers: Headers | Readonly<Record<string, string>>, names: readonly string[]): string {
+  const web = headers instanceof Headers;
+  for (const name of names) {
+    const v = web ? headers.get(name) : (headers as Readonly<Record<string, string>>)[name];
+    if (v != null) return v;
+  }
+  return "";
 }
 
-export type Labels = Record<string, string>;
+/** The custom labels' values from `headers`, each bounded under its first header's name (unique per label). */
+export function customValues(into: string[], headers: Headers | Readonly<Record<string, string>>, dimensions: readonly (readonly string[])[], cap: LabelCap): string[] {
+  for (const names of dimensions) into.push(cap.keep(names[0]!, headerDimension(headers, names)));
+  return into;
+}
 
-/** The request's labels (the final attempt's provider, model and key), custom labels included, every value bounded. */
-export function requestLabels(s: RequestSummary, method: string, custom: readonly string[], cap: LabelCap): Labels {
-  const gov = (s.values.get("governance") ?? {}) as GovernanceNote;
+/**
+ * The request's label values in BIFROST_LABELS order, then the custom labels' (from `dimensions`, their
+ * headers): the final attempt's provider, model and key, every value bounded by `cap`.
+ */
+export function requestValues(s: RequestSummary, method: string, dimensions: readonly (readonly string[])[], cap: LabelCap): string[] {
+  const gov = s.values.get("governance") as GovernanceNote | undefined;
   // alias: the name the client used when it is not the model that answered (Go: the requested name behind a resolved one)
   const alias = s.fallbackIndex === 0 && s.requestedModel !== s.model && s.requestedModel !== `${s.provider}/${s.model}` ? s.requestedModel : "";
-  const labels: Labels = {
-    provider: cap.keep("provider", s.provider),
-    model: cap.keep("model", s.model),
-    alias: cap.keep("alias", alias),
+  const values = [
+    cap.keep("provider", s.provider),
+    cap.keep("model", s.model),
+    cap.keep("alias", alias),
     method,
-    virtual_key_id: cap.keep("virtual_key_id", str(gov.virtual_key_id)),
-    virtual_key_name: cap.keep("virtual_key_name", str(gov.virtual_key_name)),
-    selected_key_id: "",
-    selected_key_name: cap.keep("selected_key_name", s.keyName ?? ""),
-    fallback_index: String(s.fallbackIndex),
-    team_id: cap.keep("team_id", str(gov.team_id)),
-    team_name: cap.keep("team_name", str(gov.team_name)),
-    customer_id: cap.keep("customer_id", str(gov.customer_id)),
-    customer_name: cap.keep("customer_name", str(gov.customer_name)),
-  };
-  for (const label of custom) labels[label] = cap.keep(label, headerDimension(s.headers, label));
-  return labels;
+    gov ? cap.keep("virtual_key_id", str(gov.virtual_key_id)) : "",
+    gov ? cap.keep("virtual_key_name", str(gov.virtual_key_name)) : "",
+    "",
+    cap.keep("selected_key_name", s.keyName ?? ""),
+    String(s.fallbackIndex),
+    gov ? cap.keep("team_id", str(gov.team_id)) : "",
+    gov ? cap.keep("team_name", str(gov.team_name)) : "",
+    gov ? cap.keep("customer_id", str(gov.customer_id)) : "",
+    gov ? cap.keep("customer_name", str(gov.customer_name)) : "",
+  ];
+  return customValues(values, s.headers, dimensions, cap);
 }
 
-/** The request's labels as one attempt saw them; the same object when the attempt is the final one. */
-export function attemptLabels(base: Labels, a: AttemptRecord, cap: LabelCap): Labels {
+/** The request's label values as one attempt saw them; the same array when the attempt is the final one. */
+export function attemptValues(base: readonly string[], a: AttemptRecord, cap: LabelCap): readonly string[] {
   const key = a.keyName ?? "";
   const fallback = String(a.fallbackIndex);
-  if (base.provider === a.provider && base.model === a.model && base.selected_key_name === key && base.fallback_index === fallback) return base;
-  return {
-    ...base,
-    provider: cap.keep("provider", a.provider),
-    model: cap.keep("model", a.model),
-    alias: "",
-    selected_key_name: cap.keep("selected_key_name", key),
-    fallback_index: fallback,
-  };
+  if (base[AT.provider] === a.provider && base[AT.model] === a.model && base[AT.selected_key_name] === key && base[AT.fallback_index] === fallback) return base;
+  const values = base.slice();
+  values[AT.provider] = cap.keep("provider", a.provider);
+  values[AT.model] = cap.keep("model", a.model);
+  values[AT.alias] = "";
+  values[AT.selected_key_name] = cap.keep("selected_key_name", key);
+  values[AT.fallback_index] = fallback;
+  return values;
 }
 
 /** A failure's normalized kind, from its status (a small fixed set, so it adds few series). */
