@@ -2,8 +2,14 @@
 
 export type Scenario = "chat" | "agent";
 
+/**
+ * Streams ask for their usage (`stream_options.include_usage`), as a client that accounts for tokens does:
+ * the gateway always asks the upstream for it, so without this the paced mock would send the gateway one
+ * frame more than the floor (the usage chunk, which the gateway then drops), and its last gap would be
+ * two paces long.
+ */
 export function chatBody(model: string, stream = false): string {
-  return JSON.stringify({ model, messages: [{ role: "user", content: "hello benchmark" }], ...(stream ? { stream: true } : {}) });
+  return JSON.stringify({ model, messages: [{ role: "user", content: "hello benchmark" }], ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}) });
 }
 
 const SOURCE = `export function retry<T>(fn: () => Promise<T>, attempts = 3): Promise<T> {
