@@ -3,7 +3,7 @@
  * live feed return). Headers are never logged; error text is scrubbed of key-like strings.
  */
 import type { Op, RequestSummary } from "bifrost/plugin";
-import type { LogRow } from "./store";
+import { JSON_COLUMNS, type LogDraft, type LogRow } from "./store";
 
 /** Go Bifrost's request-type names (the `object` field and the `objects` filter). */
 const OBJECT_TYPE: Record<Op, string> = {
@@ -30,14 +30,15 @@ export function redactSecrets(text: string): string {
 }
 
 /** The x-bf-disable-content-logging header: "true" or "1" turns content logging off for this request. */
-export function contentLoggingOff(headers: Readonly<Record<string, string>>): boolean {
-  const v = headers["x-bf-disable-content-logging"]?.trim().toLowerCase();
+export function contentLoggingOff(s: Pick<RequestSummary, "header">): boolean {
+  const v = s.header("x-bf-disable-content-logging")?.trim().toLowerCase();
   return v === "true" || v === "1";
 }
 
 const STATUS = { success: "success", error: "error", cancelled: "cancelled" } as const;
 
-export function toRow(s: RequestSummary, logContent: boolean): LogRow {
+/** The request's row, its JSON columns still values (a LogDraft): made on the request's thread, cheaply. */
+export function toDraft(s: RequestSummary, logContent: boolean): LogDraft {
   const usage = s.usage;
   const input = logContent ? inputOf(s.request) : null;
   const output = logContent ? outputOf(s.response) : null;
@@ -57,27 +58,40 @@ export function toRow(s: RequestSummary, logContent: boolean): LogRow {
     completion_tokens: usage?.completion_tokens ?? 0,
     total_tokens: usage?.total_tokens ?? 0,
     cached_read_tokens: usage?.prompt_tokens_details?.cached_tokens ?? 0,
-    token_usage: usage ? JSON.stringify(usage) : null,
+    token_usage: usage ?? null,
     cost: s.cost && !s.costMissing ? s.cost.total_cost : null,
     number_of_retries: s.retries,
     fallback_index: s.fallbackIndex,
     selected_key_name: s.keyName ?? "",
     cache_hit: s.cacheHit,
     answered_by: s.answeredBy,
-    error_details: error ? JSON.stringify(error) : null,
-    input_history: input ? JSON.stringify(input) : null,
-    output_message: output ? JSON.stringify(output) : null,
-    params: logContent ? jsonOrNull(paramsOf(s.request)) : null,
-    attempt_trail: s.attempts.length ? JSON.stringify(s.attempts.map((a) => ({ ...a, error: a.error && { ...a.error, message: redactSecrets(a.error.message) } }))) : null,
+    error_details: error,
+    input_history: input,
+    output_message: output,
+    params: logContent ? paramsOf(s.request) : null,
+    attempt_trail: s.attempts.length ? s.attempts.map((a) => ({ ...a, error: a.error && { ...a.error, message: redactSecrets(a.error.message) } })) : null,
     content_hidden: logContent ? 0 : 1,
-    // Filled in by the store, off the request's thread (withSearchText).
-    search_text: "",
     created_at_ms: Date.now(),
   };
 }
 
-/** Go's Log JSON for a row: parsed JSON fields, an RFC 3339 timestamp, absent content left out. */
+/** A draft as it is stored: the JSON columns as text, and the text content_search looks in. Run where the store writes. */
+export function finishRow(d: LogDraft): LogRow {
+  const row = { ...d } as Record<string, unknown>;
+  for (const c of JSON_COLUMNS) row[c] = d[c] === null || d[c] === undefined ? null : JSON.stringify(d[c]);
+  row.search_text = searchText(d.input_history, d.output_message, (d.error_details as { error?: { message?: string } } | null)?.error?.message);
+  return row as unknown as LogRow;
+}
+
+/** Go's Log JSON for a stored row. */
 export function toEntry(r: LogRow): Record<string, unknown> {
+  const d = { ...r } as Record<string, unknown>;
+  for (const c of JSON_COLUMNS) d[c] = parse(r[c]);
+  return draftEntry(d as unknown as LogDraft);
+}
+
+/** Go's Log JSON for a draft (the live feed's): an RFC 3339 timestamp, absent content left out. */
+export function draftEntry(r: LogDraft): Record<string, unknown> {
   const entry: Record<string, unknown> = {
     id: r.id,
     timestamp: new Date(r.timestamp_ms).toISOString(),
@@ -89,7 +103,7 @@ export function toEntry(r: LogRow): Record<string, unknown> {
     stream: r.stream === 1,
     latency: r.latency,
     time_to_first_token: r.time_to_first_token,
-    token_usage: parse(r.token_usage),
+    token_usage: r.token_usage,
     cost: r.cost,
     number_of_retries: r.number_of_retries,
     fallback_index: r.fallback_index,
@@ -98,11 +112,11 @@ export function toEntry(r: LogRow): Record<string, unknown> {
     selected_key_name: r.selected_key_name,
     cache_hit: r.cache_hit,
     answered_by: r.answered_by,
-    error_details: parse(r.error_details),
-    input_history: parse(r.input_history),
-    output_message: parse(r.output_message),
-    params: parse(r.params),
-    attempt_trail: parse(r.attempt_trail),
+    error_details: r.error_details,
+    input_history: r.input_history,
+    output_message: r.output_message,
+    params: r.params,
+    attempt_trail: r.attempt_trail,
     content_hidden: r.content_hidden === 1,
     created_at: new Date(r.created_at_ms).toISOString(),
   };
@@ -117,10 +131,6 @@ function parse(text: string | null): unknown {
   } catch {
     return null;
   }
-}
-
-function jsonOrNull(v: unknown): string | null {
-  return v === null || v === undefined ? null : JSON.stringify(v);
 }
 
 type Message = { role: string; content: unknown; [k: string]: unknown };
@@ -159,16 +169,6 @@ function errorDetails(e: { toJSON(): { is_bifrost_error: boolean; status_code: n
 }
 
 const NOT_TEXT = new Set(["role", "type", "id", "tool_call_id", "finish_reason"]);
-
-/** Rows with the text content_search looks in, worked out from their stored JSON (by the store, where it writes). */
-export function withSearchText(rows: LogRow[]): LogRow[] {
-  for (const r of rows) {
-    if (r.search_text) continue;
-    const err = r.error_details ? (JSON.parse(r.error_details) as { error?: { message?: string } }).error?.message : undefined;
-    r.search_text = searchText(r.input_history ? JSON.parse(r.input_history) : null, r.output_message ? JSON.parse(r.output_message) : null, err);
-  }
-  return rows;
-}
 
 /** The text content_search looks in: every string in the input and output (JSON keys left out), and the error. */
 function searchText(input: unknown, output: unknown, error: string | undefined): string {

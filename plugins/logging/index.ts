@@ -5,7 +5,7 @@
  */
 import { definePlugin } from "bifrost/plugin";
 import { configSchema, type StoreConfig } from "./config";
-import { contentLoggingOff, toEntry, toRow } from "./entry";
+import { contentLoggingOff, draftEntry, toDraft } from "./entry";
 import { PostgresLogStore } from "./postgres";
 import { logRoutes } from "./routes";
 import { SqliteLogStore } from "./sqlite";
@@ -39,7 +39,7 @@ export default definePlugin({
       logger: ctx.logger,
       // Announced only once committed, so the dashboard never shows a row that was dropped.
       onWritten: (rows) => {
-        for (const row of rows) ctx.broadcast(() => ({ type: "log", operation: "create", payload: toEntry(row) }));
+        for (const row of rows) ctx.broadcast(() => ({ type: "log", operation: "create", payload: draftEntry(row) }));
       },
     });
 
@@ -60,7 +60,7 @@ export default definePlugin({
       onRequestEnd(summary) {
         let row;
         try {
-          row = toRow(summary, !cfg.disable_content_logging && !contentLoggingOff(summary.headers));
+          row = toDraft(summary, !cfg.disable_content_logging && !contentLoggingOff(summary));
         } catch (e) {
           writer.dropped++;
           ctx.logger.warn("logging: a request summary could not be made a log row", { error: (e as Error).message });

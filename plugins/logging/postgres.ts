@@ -1,8 +1,8 @@
 /** The PostgreSQL log store (Bun.SQL), for replicas sharing one log table. */
-import { withSearchText } from "./entry";
+import { finishRow } from "./entry";
 import { SQL } from "bun";
 import * as q from "./sql";
-import { COLUMNS, type HistogramBucket, type LogFilters, type LogRow, type LogStats, type LogStore, type Page } from "./store";
+import { COLUMNS, type HistogramBucket, type LogDraft, type LogFilters, type LogRow, type LogStats, type LogStore, type Page } from "./store";
 
 export interface PostgresConfig {
   url?: string;
@@ -42,8 +42,8 @@ export class PostgresLogStore implements LogStore {
     for (const ddl of q.DDL) await this.sql.unsafe(ddl);
   }
 
-  async insertBatch(rows: LogRow[]): Promise<void> {
-    const ins = q.insertRows("postgres", withSearchText(rows));
+  async insertBatch(rows: LogDraft[]): Promise<void> {
+    const ins = q.insertRows("postgres", rows.map(finishRow));
     await this.sql.begin((tx) => tx.unsafe(ins.sql, ins.params as never[]));
   }
 

@@ -10,7 +10,7 @@ import * as q from "./sql";
 import type { WriterReply, WriterRequest } from "./sqlite-writer";
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-import { COLUMNS, type HistogramBucket, type LogFilters, type LogRow, type LogStats, type LogStore, type Page } from "./store";
+import { COLUMNS, type HistogramBucket, type LogDraft, type LogFilters, type LogRow, type LogStats, type LogStore, type Page } from "./store";
 
 export class SqliteLogStore implements LogStore {
   private readonly db: Database;
@@ -66,7 +66,7 @@ export class SqliteLogStore implements LogStore {
     });
   }
 
-  async insertBatch(rows: LogRow[]): Promise<void> {
+  async insertBatch(rows: LogDraft[]): Promise<void> {
     await this.send({ op: "insert", rows: JSON.stringify(rows) });
   }
 

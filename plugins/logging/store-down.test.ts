@@ -13,7 +13,7 @@ import { testPlugin, testSummary, type PluginUnderTest } from "bifrost/plugin";
 import { eventually } from "../../tests/support/wait";
 import { PG_ADMIN_URL, pgReachable } from "../../tests/support/postgres";
 import logging from "./index";
-import type { LogRow, LogStore } from "./store";
+import type { LogDraft, LogStore } from "./store";
 import { LogWriter } from "./writer";
 
 const dropped = async (p: PluginUnderTest) => ((await (await p.route("GET", "/api/logs/dropped")).json()) as { dropped_requests: number }).dropped_requests;
@@ -56,12 +56,12 @@ test("SQLite locked by another writer: 1000 requests end at once, rows are dropp
 describe("the writer with a store that hangs", () => {
   /** A store whose writes hang until `release()`; then they succeed. */
   function hangingStore() {
-    const written: LogRow[] = [];
+    const written: LogDraft[] = [];
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     let pending = 0;
     const store = {
-      async insertBatch(rows: LogRow[]) {
+      async insertBatch(rows: LogDraft[]) {
         pending++;
         await gate;
         pending--;
@@ -76,7 +76,7 @@ describe("the writer with a store that hangs", () => {
     const logger = { debug() {}, info() {}, warn() {}, error() {} } as never;
     const w = new LogWriter(s.store, { batchSize: 10, flushIntervalMs: 10, maxQueue: 50, writeTimeoutMs: 30, abandonAfterMs: 60_000, logger, onWritten: () => {} });
     try {
-      for (let i = 0; i < 100; i++) w.push({ id: `r${i}` } as LogRow);
+      for (let i = 0; i < 100; i++) w.push({ id: `r${i}` } as LogDraft);
       expect(w.dropped).toBe(50); // the queue holds 50
       await eventually(() => w.dropped >= 60); // the first batch outlived its budget
       await Bun.sleep(50); // several flush ticks: none may start a second write

@@ -38,6 +38,16 @@ export interface LogRow {
   created_at_ms: number;
 }
 
+/** The JSON columns: a draft holds their values, a row their text. */
+export const JSON_COLUMNS = ["token_usage", "error_details", "input_history", "output_message", "params", "attempt_trail"] as const;
+type JsonColumn = (typeof JSON_COLUMNS)[number];
+
+/**
+ * A row as the request's thread makes it: the JSON columns still values, no search text. The store
+ * finishes it (entry.ts finishRow) where it writes, so the request's thread serialises it only once.
+ */
+export type LogDraft = Omit<LogRow, JsonColumn | "search_text"> & { [K in JsonColumn]: unknown };
+
 export const COLUMNS = [
   "id", "timestamp_ms", "object_type", "provider", "model", "requested_model", "status", "stream", "latency", "time_to_first_token",
   "prompt_tokens", "completion_tokens", "total_tokens", "cached_read_tokens", "token_usage", "cost", "number_of_retries", "fallback_index",
@@ -96,7 +106,7 @@ export interface LogStore {
   /** Creates the table and indexes when missing. */
   init(): Promise<void>;
   /** One transaction; rows whose id exists already are skipped. */
-  insertBatch(rows: LogRow[]): Promise<void>;
+  insertBatch(rows: LogDraft[]): Promise<void>;
   query(filters: LogFilters, page: Page): Promise<{ rows: LogRow[]; total: number }>;
   get(id: string): Promise<LogRow | null>;
   stats(filters: LogFilters): Promise<LogStats>;

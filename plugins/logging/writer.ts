@@ -5,7 +5,7 @@
  * is in flight at a time, so a hanging store holds one batch, never an unbounded pile of them.
  */
 import type { Logger } from "bifrost/plugin";
-import type { LogRow, LogStore } from "./store";
+import type { LogDraft, LogStore } from "./store";
 
 export interface WriterOptions {
   batchSize: number;
@@ -15,12 +15,12 @@ export interface WriterOptions {
   /** How long an overdue write may still hold off the next one (default 4 × writeTimeoutMs). */
   abandonAfterMs?: number;
   /** Called with each batch once it committed. */
-  onWritten(rows: LogRow[]): void;
+  onWritten(rows: LogDraft[]): void;
   logger: Logger;
 }
 
 export class LogWriter {
-  private queue: LogRow[] = [];
+  private queue: LogDraft[] = [];
   private inFlight: Promise<void> | null = null;
   private timer: ReturnType<typeof setInterval>;
   private closed = false;
@@ -42,7 +42,7 @@ export class LogWriter {
   }
 
   /** Queues a row; never waits. */
-  push(row: LogRow): void {
+  push(row: LogDraft): void {
     if (this.closed || this.queue.length >= this.opts.maxQueue) {
       this.dropped++;
       return;
@@ -63,7 +63,7 @@ export class LogWriter {
     return this.inFlight;
   }
 
-  private async write(batch: LogRow[]): Promise<void> {
+  private async write(batch: LogDraft[]): Promise<void> {
     let timedOut = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const write = this.store.insertBatch(batch);

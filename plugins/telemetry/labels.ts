@@ -92,7 +92,8 @@ export function requestValues(s: RequestSummary, method: string, dimensions: rea
     gov ? cap.keep("customer_id", str(gov.customer_id)) : "",
     gov ? cap.keep("customer_name", str(gov.customer_name)) : "",
   ];
-  return customValues(values, s.headers, dimensions, cap);
+  // s.headers is built on first read: only when custom labels need it.
+  return dimensions.length ? customValues(values, s.headers, dimensions, cap) : values;
 }
 
 /** The request's label values as one attempt saw them; the same array when the attempt is the final one. */

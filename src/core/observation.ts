@@ -46,6 +46,8 @@ export class Observation {
     readonly op: Op,
     private readonly ctx: RequestContext,
     private readonly requestedModel: string,
+    /** The incoming headers as the server got them (one header read without building them all). */
+    private readonly rawHeaders?: Headers,
   ) {
     gw.activeRequests++;
   }
@@ -154,6 +156,7 @@ export class Observation {
     if (this.ended) return;
     this.ended = true;
     this.gw.activeRequests--;
+    const ctx = this.ctx;
     const called = this.price !== undefined;
     const summary: RequestSummary = {
       requestId: this.ctx.requestId,
@@ -181,7 +184,10 @@ export class Observation {
       cacheHit: this.ctx.cacheHit ?? null,
       request,
       response: (response as RequestSummary["response"]) ?? null,
-      headers: this.ctx.headers,
+      get headers() {
+        return ctx.headers;
+      },
+      header: (name) => this.rawHeaders?.get(name) ?? ctx.headers[name.toLowerCase()],
       values: this.ctx.values,
     };
     void this.pipe.runRequestEnd(summary);

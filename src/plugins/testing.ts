@@ -169,6 +169,9 @@ export function testSummary(over: Partial<RequestSummary> = {}): RequestSummary 
       usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
     },
     headers: {},
+    header(name: string) {
+      return this.headers[name.toLowerCase()];
+    },
     values: new Map(),
     ...over,
   };

@@ -155,7 +155,10 @@ export interface RequestSummary {
   request: AnyRequest;
   /** The answer (a stream's: assembled from its chunks); null for an error or audio bytes. */
   response: AnyResponse | null;
-  headers: Readonly<Record<string, string>>;
+  /** Every incoming header, lower-cased (built when first read). */
+  readonly headers: Readonly<Record<string, string>>;
+  /** One incoming header (cheaper than `headers` when one is all you need). */
+  header(name: string): string | undefined;
   /** The request's scratch space, as the hooks left it. */
   values: ReadonlyMap<string, unknown>;
 }
