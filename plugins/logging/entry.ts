@@ -40,7 +40,6 @@ const STATUS = { success: "success", error: "error", cancelled: "cancelled" } as
 /** The request's row, its JSON columns still values (a LogDraft): made on the request's thread, cheaply. */
 export function toDraft(s: RequestSummary, logContent: boolean): LogDraft {
   const usage = s.usage;
-  const input = logContent ? inputOf(s.request) : null;
   const output = logContent ? outputOf(s.response) : null;
   const error = s.error ? errorDetails(s.error) : null;
   return {
@@ -66,17 +65,20 @@ export function toDraft(s: RequestSummary, logContent: boolean): LogDraft {
     cache_hit: s.cacheHit,
     answered_by: s.answeredBy,
     error_details: error,
-    input_history: input,
+    // The whole request: split into input_history and params where the row is finished (splitRequest).
+    input_history: logContent ? s.request : null,
     output_message: output,
-    params: logContent ? paramsOf(s.request) : null,
-    attempt_trail: s.attempts.length ? s.attempts.map((a) => ({ ...a, error: a.error && { ...a.error, message: redactSecrets(a.error.message) } })) : null,
+    params: null,
+    // One attempt that answered says nothing the row does not: the trail is kept when there were more, or an error.
+    attempt_trail: s.attempts.length > 1 || s.attempts[0]?.error ? s.attempts.map((a) => ({ ...a, error: a.error && { ...a.error, message: redactSecrets(a.error.message) } })) : null,
     content_hidden: logContent ? 0 : 1,
     created_at_ms: Date.now(),
   };
 }
 
 /** A draft as it is stored: the JSON columns as text, and the text content_search looks in. Run where the store writes. */
-export function finishRow(d: LogDraft): LogRow {
+export function finishRow(draft: LogDraft): LogRow {
+  const d = splitRequest(draft);
   const row = { ...d } as Record<string, unknown>;
   for (const c of JSON_COLUMNS) row[c] = d[c] === null || d[c] === undefined ? null : JSON.stringify(d[c]);
   row.search_text = searchText(d.input_history, d.output_message, (d.error_details as { error?: { message?: string } } | null)?.error?.message);
@@ -90,8 +92,16 @@ export function toEntry(r: LogRow): Record<string, unknown> {
   return draftEntry(d as unknown as LogDraft);
 }
 
+/** A draft's request, as input_history (the messages) and params (the rest); a stored row's are split already. */
+function splitRequest(d: LogDraft): LogDraft {
+  const req = d.input_history as Record<string, unknown> | null;
+  if (!req || Array.isArray(req) || d.params !== null) return d;
+  return { ...d, input_history: inputOf(req), params: paramsOf(req) };
+}
+
 /** Go's Log JSON for a draft (the live feed's): an RFC 3339 timestamp, absent content left out. */
-export function draftEntry(r: LogDraft): Record<string, unknown> {
+export function draftEntry(draft: LogDraft): Record<string, unknown> {
+  const r = splitRequest(draft);
   const entry: Record<string, unknown> = {
     id: r.id,
     timestamp: new Date(r.timestamp_ms).toISOString(),

@@ -187,7 +187,7 @@ export class Observation {
       get headers() {
         return ctx.headers;
       },
-      header: (name) => this.rawHeaders?.get(name) ?? ctx.headers[name.toLowerCase()],
+      header: (name) => (this.rawHeaders ? (this.rawHeaders.get(name) ?? undefined) : ctx.headers[name.toLowerCase()]),
       values: this.ctx.values,
     };
     void this.pipe.runRequestEnd(summary);
