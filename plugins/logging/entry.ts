@@ -2,25 +2,9 @@
  * A RequestSummary as a `logs` row, and a row as Go Bifrost's Log JSON (what /api/logs and the
  * live feed return). Headers are never logged; error text is scrubbed of key-like strings.
  */
-import type { Op, RequestSummary } from "bifrost/plugin";
+import { OP_REQUEST_TYPE, type RequestSummary } from "bifrost/plugin";
 import { JSON_COLUMNS, type LogDraft, type LogRow } from "./store";
 
-/** Go Bifrost's request-type names (the `object` field and the `objects` filter). */
-const OBJECT_TYPE: Record<Op, string> = {
-  chat: "chat_completion",
-  chatStream: "chat_completion_stream",
-  textCompletion: "text_completion",
-  textCompletionStream: "text_completion_stream",
-  embeddings: "embedding",
-  listModels: "list_models",
-  rerank: "rerank",
-  speech: "speech",
-  transcription: "transcription",
-  imageGeneration: "image_generation",
-  countTokens: "count_tokens",
-  responses: "responses",
-  responsesStream: "responses_stream",
-};
 
 /** Provider keys and virtual keys (`sk-…`, `sk-bf-…`, `sk-ant-…`), Google keys (`AIza…`), bearer tokens. */
 const SECRET = /\b(?:sk-[A-Za-z0-9_-]{8,}|AIza[0-9A-Za-z_-]{20,})|(?<=bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi;
@@ -45,7 +29,7 @@ export function toDraft(s: RequestSummary, logContent: boolean): LogDraft {
   return {
     id: s.requestId,
     timestamp_ms: s.startedAt,
-    object_type: OBJECT_TYPE[s.op] ?? s.op,
+    object_type: OP_REQUEST_TYPE[s.op] ?? s.op,
     provider: s.provider,
     model: s.model,
     requested_model: s.requestedModel,

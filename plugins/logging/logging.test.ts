@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { SQL } from "bun";
 import { testPlugin, testSummary, type BifrostError, type PluginUnderTest, type RequestSummary } from "bifrost/plugin";
 import { eventually } from "../../tests/support/wait";
-import { PG_ADMIN_URL, pgReachable } from "../../tests/support/postgres";
+import { PG_ADMIN_URL, pgReachable, throwawayDatabase } from "../../tests/support/postgres";
 import logging from "./index";
 
 const HOUR = 3_600_000;
@@ -276,19 +276,12 @@ test("the SQLite file is created 0600", async () => {
 });
 
 // PostgreSQL: a throwaway database.
-const PG_DB = `bifrost_logs_${process.pid}_${Date.now()}`;
+const pgDb = throwawayDatabase("bifrost_logs");
+const PG_DB = pgDb.name;
 const pgUp = await pgReachable("PostgreSQL logging tests");
 describe.skipIf(!pgUp)("PostgreSQL", () => {
-  beforeAll(async () => {
-    const admin = new SQL(PG_ADMIN_URL, { max: 1 });
-    await admin.unsafe(`CREATE DATABASE ${PG_DB}`);
-    await admin.close();
-  });
-  afterAll(async () => {
-    const admin = new SQL(PG_ADMIN_URL, { max: 1 });
-    await admin.unsafe(`DROP DATABASE IF EXISTS ${PG_DB} WITH (FORCE)`);
-    await admin.close();
-  });
+  beforeAll(() => pgDb.create());
+  afterAll(() => pgDb.drop());
   const u = new URL(PG_ADMIN_URL);
   logSuite("PostgreSQL", () => ({ type: "postgres", config: { host: u.hostname, port: Number(u.port || 5432), user: decodeURIComponent(u.username), password: decodeURIComponent(u.password), db_name: PG_DB, ssl_mode: "disable" } }));
 });

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { SQL } from "bun";
 import { testPlugin, testSummary, type PluginUnderTest } from "bifrost/plugin";
 import { eventually } from "../../tests/support/wait";
-import { PG_ADMIN_URL, pgReachable } from "../../tests/support/postgres";
+import { PG_ADMIN_URL, pgReachable, throwawayDatabase } from "../../tests/support/postgres";
 import logging from "./index";
 import type { LogDraft, LogStore } from "./store";
 import { LogWriter } from "./writer";
@@ -91,19 +91,12 @@ describe("the writer with a store that hangs", () => {
   });
 });
 
-const PG_DB = `bifrost_logs_down_${process.pid}_${Date.now()}`;
+const pgDb = throwawayDatabase("bifrost_logs_down");
+const PG_DB = pgDb.name;
 const pgUp = await pgReachable("PostgreSQL logging store-down tests");
 describe.skipIf(!pgUp)("PostgreSQL", () => {
-  beforeAll(async () => {
-    const admin = new SQL(PG_ADMIN_URL, { max: 1 });
-    await admin.unsafe(`CREATE DATABASE ${PG_DB}`);
-    await admin.close();
-  });
-  afterAll(async () => {
-    const admin = new SQL(PG_ADMIN_URL, { max: 1 });
-    await admin.unsafe(`DROP DATABASE IF EXISTS ${PG_DB} WITH (FORCE)`);
-    await admin.close();
-  });
+  beforeAll(() => pgDb.create());
+  afterAll(() => pgDb.drop());
 
   test("the logs table locked (writes hang): 1000 requests end at once, overdue batches are dropped and counted, logging resumes on unlock", async () => {
     const url = new URL(PG_ADMIN_URL);

@@ -13,7 +13,7 @@ import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { startOtlpReceiver } from "../../plugins/otel/otlp-receiver";
 import { openGateway, type Gateway } from "../support/gateway";
 import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
-import { PG_ADMIN_URL, pgReachable } from "../support/postgres";
+import { pgReachable, throwawayDatabase } from "../support/postgres";
 import { eventually } from "../support/wait";
 
 /** A JSON answer, loosely typed: the assertions say what it holds. */
@@ -240,14 +240,11 @@ describe("request logs (logs_store: SQLite)", () => {
 
 const pgUp = await pgReachable("PostgreSQL request-log tests");
 describe.skipIf(!pgUp)("request logs (logs_store: PostgreSQL)", () => {
-  const db = `bifrost_obs_${process.pid}_${Date.now()}`;
-  const url = new URL(PG_ADMIN_URL);
-  url.pathname = `/${db}`;
+  const db = throwawayDatabase("bifrost_obs");
+  const url = new URL(db.url);
   let gw: Gateway;
   beforeAll(async () => {
-    const admin = new SQL(PG_ADMIN_URL, { max: 1 });
-    await admin.unsafe(`CREATE DATABASE ${db}`);
-    await admin.close();
+    await db.create();
     gw = await openGateway({
       providers: providers(0),
       logs_store: { enabled: true, type: "postgres", config: { url: url.href } },
@@ -256,9 +253,7 @@ describe.skipIf(!pgUp)("request logs (logs_store: PostgreSQL)", () => {
   });
   afterAll(async () => {
     await gw?.close();
-    const admin = new SQL(PG_ADMIN_URL, { max: 1 });
-    await admin.unsafe(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
-    await admin.close();
+    await db.drop();
   });
 
   test("requests are logged to PostgreSQL and searchable", async () => {

@@ -16,3 +16,22 @@ export async function pgReachable(skipped: string): Promise<boolean> {
     await sql.close();
   }
 }
+
+/**
+ * A throwaway database for one test file: created before its tests, dropped after (connections
+ * closed by force). `url` is its connection URL.
+ */
+export function throwawayDatabase(prefix: string): { name: string; url: string; create(): Promise<void>; drop(): Promise<void> } {
+  const name = `${prefix}_${process.pid}_${Date.now()}`;
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  const admin = async (statement: string) => {
+    const sql = new SQL(PG_ADMIN_URL, { max: 1 });
+    try {
+      await sql.unsafe(statement);
+    } finally {
+      await sql.close();
+    }
+  };
+  return { name, url: url.href, create: () => admin(`CREATE DATABASE ${name}`), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
