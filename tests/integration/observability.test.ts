@@ -322,6 +322,9 @@ describe("/metrics behind admin auth", () => {
       const families = await scrape(gw, { headers: { authorization: `Basic ${btoa("admin:obs-password-1")}` } });
       expect(families.some((f) => f.name === "bifrost_active_requests")).toBe(true);
       expect((await fetch(`${gw.url}/api/logs`)).status).toBe(401);
+      // The live feed carries request content: no upgrade without credentials.
+      const upgrade = await fetch(`${gw.url}/ws`, { headers: { connection: "Upgrade", upgrade: "websocket", "sec-websocket-version": "13", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==" } });
+      expect(upgrade.status).toBe(401);
     } finally {
       await gw.close();
     }
