@@ -8,6 +8,7 @@ import type { Pipeline } from "../plugins/pipeline";
 import type { AnyRequest, AttemptRecord, Cost, HookTiming, RequestContext, RequestSummary } from "../plugins/types";
 import type { ModelPrice, Pricing } from "../pricing/types";
 import type { ChatChunk, ChatRequest, Usage } from "../schemas/chat";
+import { log } from "../log";
 import { BifrostError } from "../schemas/error";
 import type { Op } from "../schemas/ops";
 import type { Answer } from "./answer";
@@ -22,6 +23,15 @@ export interface ObservedGateway {
 }
 
 const MAX_GAPS = 1000;
+
+/** Each unpriced model is named in the log once (a bounded set: model names come from clients). */
+const warnedMissing = new Set<string>();
+function warnMissingCost(provider: string, model: string): void {
+  const key = `${provider}/${model}`;
+  if (warnedMissing.has(key) || warnedMissing.size >= 1000) return;
+  warnedMissing.add(key);
+  log.warn(`missing cost: no price for ${key} (its cost is unknown, not 0); give one in providers.${provider}.pricing_overrides`, { provider, model });
+}
 /** Operations a provider bills for: a model without a price there is "missing cost". */
 const BILLED: ReadonlySet<Op> = new Set<Op>(["chat", "chatStream", "textCompletion", "textCompletionStream", "embeddings", "rerank", "speech", "transcription", "imageGeneration", "responses", "responsesStream"]);
 
@@ -190,6 +200,7 @@ export class Observation {
       header: (name) => (this.rawHeaders ? (this.rawHeaders.get(name) ?? undefined) : ctx.headers[name.toLowerCase()]),
       values: this.ctx.values,
     };
+    if (summary.costMissing) warnMissingCost(summary.provider, summary.model);
     void this.pipe.runRequestEnd(summary);
   }
 }

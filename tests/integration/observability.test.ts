@@ -115,6 +115,18 @@ describe("metrics and cost (telemetry on by default)", () => {
     expect(total(m, "bifrost_provider_key_up", { provider: "openai", key_name: "oa-1" })).toBeGreaterThan(0);
   });
 
+  test("a model with no price: no cost in the answer, 'missing cost' in the log and in bifrost_missing_cost_total, never 0", async () => {
+    const res = await fetch(`${gw.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "openai/my-finetune-without-a-price", messages: [{ role: "user", content: "hi" }] }) });
+    const body = await js(res);
+    expect(res.status).toBe(200);
+    expect(body.extra_fields.cost).toBeUndefined();
+    expect(res.headers.get("x-bf-cost")).toBeNull();
+    await eventually(() => gw.output().includes("missing cost: no price for openai/my-finetune-without-a-price"));
+    const m = await scrape(gw);
+    expect(total(m, "bifrost_missing_cost_total", { provider: "openai", model: "my-finetune-without-a-price" })).toBe(1);
+    expect(total(m, "bifrost_cost_total", { model: "my-finetune-without-a-price" })).toBe(0);
+  });
+
   test("a failed request counts as an error with its status code", async () => {
     mock.fault({ status: 400, message: "bad request for metrics", match: { model: "gpt-4o-mini" } });
     expect((await post(gw, chat("will fail"))).status).toBe(400);
