@@ -14,7 +14,7 @@ const noop = (i: number): LoadedPlugin => {
 const pipelines = [0, 1, 10].map((n) => [n, new Pipeline(Array.from({ length: n }, (_, i) => noop(i)))] as const);
 const req = { model: "openai/gpt-4o-mini", messages: [{ role: "user" as const, content: "hi" }] };
 const res = { id: "x", object: "chat.completion" as const, created: 1, model: "m", choices: [{ index: 0, message: { role: "assistant" as const, content: "ok" }, finish_reason: "stop" as const }] };
-const ctx: RequestContext = { requestId: "r", op: "chat", provider: "openai", model: "gpt-4o-mini", isFallback: false, headers: {}, values: new Map(), setUpstreamHeader: () => {} };
+const ctx: RequestContext = { requestId: "r", op: "chat", provider: "openai", model: "gpt-4o-mini", isFallback: false, headers: {}, values: new Map(), setUpstreamHeader: () => {}, restrictKeys: () => {} };
 
 group("plugin pipeline per request (pre + post)", () => {
   for (const [n, p] of pipelines) {

@@ -10,6 +10,21 @@ import { BifrostError } from "../schemas/error";
 import type { ResolvedAuth } from "./config";
 import { FailureLimiter, MemorySessionStore, type SessionStore } from "./sessions";
 
+/** Where a client SDK puts its API key: a plugin may check such a credential itself (a virtual key). */
+const CREDENTIAL_HEADERS = ["x-bf-vk", "x-api-key", "api-key", "x-goog-api-key"] as const;
+
+/** The API-key-like credentials a request presents (Authorization: Bearer, then the SDKs' key headers). */
+export function presentedCredentials(request: Request): string[] {
+  const out: string[] = [];
+  const auth = request.headers.get("authorization");
+  if (auth && auth.slice(0, 7).toLowerCase() === "bearer ") out.push(auth.slice(7).trim());
+  for (const h of CREDENTIAL_HEADERS) {
+    const v = request.headers.get(h);
+    if (v) out.push(v.trim());
+  }
+  return out;
+}
+
 export type Admission = { who: string } | { refused: BifrostError; retryAfter?: number };
 
 /** Session routes answer for themselves (login must be reachable without credentials). */

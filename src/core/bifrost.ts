@@ -13,7 +13,9 @@ import { BUILTIN_PLUGINS_DIR } from "../plugins/manifest";
 import { Pipeline } from "../plugins/pipeline";
 import type { AnyRequest, GatewayRuntime, PluginDefinition } from "../plugins/types";
 import { PricingCatalog } from "../pricing/catalog";
+import { pluginPricing } from "../pricing/plugin-pricing";
 import { LiveFeed } from "./live-feed";
+import { callerOf } from "../plugins/caller";
 import { getAdapter } from "../providers";
 import type { ChatChunk, ChatRequest, ChatResponse } from "../schemas/chat";
 import type { EmbeddingRequest, EmbeddingResponse } from "../schemas/embeddings";
@@ -145,6 +147,8 @@ export class Bifrost implements GatewayParts {
       inline: new Map(Object.entries(opts.plugins ?? {})),
       runtime: bf.runtime(),
       broadcast: (m) => bf.feed.publish(m),
+      // The current catalog (rebuilt when providers change), and each provider's adapter type.
+      pricing: pluginPricing(() => bf.pricing, (name) => bf.config.providers.get(name)?.type ?? name),
     });
     try {
       await bf.plugins.load(resolved.plugins);
@@ -225,10 +229,15 @@ export class Bifrost implements GatewayParts {
     return (await this.request("countTokens", req, opts)).answer.value;
   }
 
-  /** Every configured provider's models, as `provider/model`. A provider that fails is listed from its keys' model lists. */
+  /**
+   * Every configured provider's models, as `provider/model`. A provider that fails is listed from its keys'
+   * model lists. Plugins may narrow the list to what the caller may use (a virtual key's models).
+   */
   async listModels(opts: RequestOptions = {}): Promise<ModelList> {
+    const pipe = this.pipeline;
     const lists = await Promise.all(this.providers().map((p) => this.providerModels(p, opts)));
-    return { object: "list", data: lists.flat() };
+    const data = pipe.hasListModels ? await pipe.runListModels(lists.flat(), callerOf(opts.headers ?? {})) : lists.flat();
+    return { object: "list", data };
   }
 
   /** Does the provider `model` names serve /v1/completions itself (rather than through chat)? */

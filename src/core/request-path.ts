@@ -179,7 +179,8 @@ async function attempts<T>(gw: GatewayParts, op: Op, c: Candidate, req: unknown,
   const p = c.provider;
   if (!p.allowClientStorageUrls) refuseStorageUrls(req, p.name);
   let dropped: Set<ResolvedKey> | null = null;
-  const usable = (k: ResolvedKey) => !dropped?.has(k) && gw.breakers.allows(k, c.model);
+  const allowed = ctx?.allowedKeys;
+  const usable = (k: ResolvedKey) => (!allowed || allowed.has(k.name)) && !dropped?.has(k) && gw.breakers.allows(k, c.model);
   let key: ResolvedKey | null = null;
   for (let n = 0; ; n++) {
     // A retry stays on its key; a new key is chosen at the start, after a drop or rotation, or when its circuit opened.
@@ -301,6 +302,8 @@ const RESERVED_UPSTREAM_HEADERS = new Set(["authorization", "x-api-key", "api-ke
 /** The plugins' view of the request, and the headers they add to its provider calls. */
 interface PathContext extends RequestContext {
   upstreamHeaders: Record<string, string> | null;
+  /** The provider keys (by name) a plugin allowed; null: any. */
+  allowedKeys: ReadonlySet<string> | null;
 }
 
 function requestContext(op: Op, opts: RequestOptions): PathContext {
@@ -316,6 +319,10 @@ function requestContext(op: Op, opts: RequestOptions): PathContext {
     },
     values: new Map(),
     upstreamHeaders: null,
+    allowedKeys: null,
+    restrictKeys(names) {
+      this.allowedKeys = names ? new Set(names) : null;
+    },
     setUpstreamHeader(name, value) {
       const k = typeof name === "string" ? name.toLowerCase() : "";
       if (!/^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(k) || typeof value !== "string" || /[\r\n]/.test(value)) throw new Error("setUpstreamHeader: a header name and a one-line value");

@@ -4,7 +4,7 @@ import type { IngressParams } from "../dialects/types";
 import type { UnaryIngress } from "../dialects/unary";
 import { BifrostError } from "../schemas/error";
 import { readJsonBody } from "./body";
-import { costHeader, jsonResponse } from "./respond";
+import { costHeader, jsonResponse, withErrorHeaders } from "./respond";
 import type { RouteRequest } from "./route";
 
 export async function serveUnaryIngress(bf: Bifrost, ingress: UnaryIngress, maxBodyBytes: number, r: RouteRequest, params: IngressParams): Promise<Response> {
@@ -18,8 +18,9 @@ export async function serveUnaryIngress(bf: Bifrost, ingress: UnaryIngress, maxB
     if (answer.value?.extra_fields?.estimated) headers["x-bf-estimated"] = "true";
     return jsonResponse(JSON.stringify(ingress.fromAnswer(answer.value, params)), 200, headers);
   } catch (err) {
-    const { status, body, headers } = ingress.errorBody(BifrostError.from(err));
-    return jsonResponse(JSON.stringify(body), status, { ...r.headers, ...headers, ...(status === 413 ? { connection: "close" } : {}) });
+    const e = BifrostError.from(err);
+    const { status, body, headers } = ingress.errorBody(e);
+    return jsonResponse(JSON.stringify(body), status, { ...withErrorHeaders(e, r.headers), ...headers, ...(status === 413 ? { connection: "close" } : {}) });
   }
 }
 

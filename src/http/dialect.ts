@@ -3,7 +3,7 @@ import type { Bifrost } from "../core/bifrost";
 import type { IngressDialect, IngressParams } from "../dialects/types";
 import { BifrostError } from "../schemas/error";
 import { readJsonBody } from "./body";
-import { framedBody } from "./respond";
+import { costHeader, framedBody, withErrorHeaders } from "./respond";
 import type { RouteRequest } from "./route";
 
 export async function serveDialect(bf: Bifrost, dialect: IngressDialect, maxBodyBytes: number, r: RouteRequest, params: IngressParams, parsed?: unknown): Promise<Response> {
@@ -15,7 +15,7 @@ export async function serveDialect(bf: Bifrost, dialect: IngressDialect, maxBody
     r.holdOpen();
     if (canonical.stream !== true) {
       const { answer, retries } = await bf.request("chat", canonical, r.options());
-      return json(dialect.fromChatResponse(answer.value, p), 200, { ...r.headers, "x-bf-retries": String(retries) });
+      return json(dialect.fromChatResponse(answer.value, p), 200, costHeader(answer, { ...r.headers, "x-bf-retries": String(retries) }));
     }
     const { chunks, retries } = await bf.stream("chatStream", canonical, r.options());
     const enc = dialect.streamEncoder(p);
@@ -24,9 +24,10 @@ export async function serveDialect(bf: Bifrost, dialect: IngressDialect, maxBody
       headers: { ...r.headers, "content-type": enc.contentType, "cache-control": "no-cache", "x-bf-retries": String(retries) },
     });
   } catch (err) {
-    const { status, body, headers } = dialect.errorBody(BifrostError.from(err));
+    const e = BifrostError.from(err);
+    const { status, body, headers } = dialect.errorBody(e);
     // A 413 leaves the body unread; closing the connection keeps it from holding a graceful stop open.
-    return json(body, status, { ...r.headers, ...headers, ...(status === 413 ? { connection: "close" } : {}) });
+    return json(body, status, { ...withErrorHeaders(e, r.headers), ...headers, ...(status === 413 ? { connection: "close" } : {}) });
   }
 }
 

@@ -98,7 +98,7 @@ function openAIRoutes(bf: Bifrost, route: Route, ops: OpenAIOperations, maxBodyB
     )
     .get(
       "/models",
-      route(async (r) => jsonResponse(JSON.stringify(await bf.listModels({ signal: r.request.signal })), 200, r.headers)),
+      route(async (r) => jsonResponse(JSON.stringify(await bf.listModels({ signal: r.request.signal, headers: r.request.headers })), 200, r.headers)),
     );
 }
 

@@ -47,7 +47,7 @@ export function integrationRoutes(bf: Bifrost, route: Route, maxBody: number) {
     .post("/anthropic/v1/messages/count_tokens", unary(anthropicCountTokens), NO_PARSE)
     .get(
       "/anthropic/v1/models",
-      route(async (r) => jsonResponse(JSON.stringify(toAnthropicModelPage(await bf.listModels({ signal: r.request.signal }))), 200, r.headers)),
+      route(async (r) => jsonResponse(JSON.stringify(toAnthropicModelPage(await bf.listModels({ signal: r.request.signal, headers: r.request.headers }))), 200, r.headers)),
     )
     // model/{modelId}/converse — the AWS SDK percent-encodes the id ("openai%2Fgpt-4o-mini").
     .post(

@@ -26,8 +26,14 @@ export function jsonResponse(json: string, status = 200, headers?: Record<string
   return new Response(json, { status, headers: headers ? { "content-type": JSON_TYPE, ...headers } : { "content-type": JSON_TYPE } });
 }
 
+/** The answer's headers with the error's own (a limit's Retry-After, x-ratelimit-*). */
+export function withErrorHeaders(e: BifrostError, headers: Record<string, string>): Record<string, string> {
+  return e.headers ? { ...headers, ...e.headers } : headers;
+}
+
 export function errorResponse(err: unknown, headers?: Record<string, string>): Response {
   const e = BifrostError.from(err);
+  if (e.headers) headers = withErrorHeaders(e, headers ?? {});
   // Only what nobody meant to throw is an internal error worth a stack trace (not, say, a 503 while shutting down).
   if (!(err instanceof BifrostError) && e.type === "server_error") log.error("internal error", { error: String((err as Error)?.stack ?? err) });
   // A 413 leaves the body unread; closing the connection keeps it from holding a graceful stop open.

@@ -13,7 +13,7 @@ import type { ResponsesEvent } from "../providers/types";
 import { BifrostError } from "../schemas/error";
 import { readJsonBody } from "./body";
 import { serveDialect } from "./dialect";
-import { framedBody, costHeader } from "./respond";
+import { costHeader, framedBody, withErrorHeaders } from "./respond";
 import type { RouteRequest } from "./route";
 
 export async function serveResponses(bf: Bifrost, maxBodyBytes: number, r: RouteRequest): Promise<Response> {
@@ -42,8 +42,9 @@ export async function serveResponses(bf: Bifrost, maxBodyBytes: number, r: Route
       headers: { ...r.headers, "content-type": passThrough.contentType, "cache-control": "no-cache", "x-bf-retries": String(retries) },
     });
   } catch (err) {
-    const { status, body } = responsesDialect.errorBody(BifrostError.from(err));
-    return new Response(JSON.stringify(body), { status, headers: { ...r.headers, "content-type": "application/json", ...(status === 413 ? { connection: "close" } : {}) } });
+    const e = BifrostError.from(err);
+    const { status, body } = responsesDialect.errorBody(e);
+    return new Response(JSON.stringify(body), { status, headers: { ...withErrorHeaders(e, r.headers), "content-type": "application/json", ...(status === 413 ? { connection: "close" } : {}) } });
   }
 }
 

@@ -4,7 +4,7 @@
  * loaded (not for GET /health, which no plugin may answer or break), and turns anything thrown into
  * the gateway's JSON error.
  */
-import { refusalHeaders, type AuthGuard } from "../auth/guard";
+import { presentedCredentials, refusalHeaders, type AuthGuard } from "../auth/guard";
 import type { Bifrost, RequestOptions } from "../core/bifrost";
 import type { CorsPolicy } from "./cors";
 import { httpEnded } from "./observe";
@@ -75,7 +75,8 @@ export function routeMaker(bf: Bifrost, cors: CorsPolicy, server: () => Server, 
 
   async function answer(serve: Serve, request: Request, params: Params, hooked: boolean): Promise<Response> {
     const headers = answerHeaders(request, cors);
-    if (gate !== null) {
+    // A credential a plugin checks itself (a virtual key) goes on to that plugin instead of the admin check.
+    if (gate !== null && !(bf.pipeline.checksCredentials && presentedCredentials(request).some((c) => bf.pipeline.acceptsCredential(c)))) {
       const refused = await gate.admitInference(request, addressOf(server(), request));
       if (refused && "refused" in refused) return errorResponse(refused.refused, refusalHeaders(refused, headers));
     }

@@ -10,7 +10,7 @@ import { describeDirs, discoverPlugins, packageDirOf, readPluginPackage, type Pl
 import { Pipeline, type LoadedPlugin } from "./pipeline";
 import { provideContractModule } from "./provide-module";
 import { assertDefinition, FailClosedLoadError, setupPlugin } from "./setup";
-import { HOOK_NAMES, type GatewayRuntime, type HookName, type Placement, type Plugin, type PluginDefinition, type PluginEntry } from "./types";
+import { HOOK_NAMES, type GatewayRuntime, type HookName, type PluginPricing, type Placement, type Plugin, type PluginDefinition, type PluginEntry } from "./types";
 
 export type PluginState = "active" | "failed" | "disabled";
 
@@ -53,6 +53,8 @@ export interface HostOptions {
   runtime?: GatewayRuntime;
   /** The live feed plugins send to (ctx.broadcast). */
   broadcast?(message: object | (() => object)): void;
+  /** Prices for plugins (ctx.pricing). */
+  pricing?: PluginPricing;
 }
 
 export class PluginHost {
@@ -179,7 +181,7 @@ export class PluginHost {
     const def: unknown = inline ?? (await importPlugin(rec.pkg!)).default;
     assertDefinition(def, inline ? `inline plugin ${name}` : `the default export of ${rec.pkg!.entryPath}`);
     rec.description = def.description ?? null;
-    const { loaded } = await setupPlugin(def, { name, config, at: `plugins[${rec.index}].config`, kv: this.kv(name), runtime: this.opts.runtime, broadcast: this.opts.broadcast, placement, order: order ?? rec.index });
+    const { loaded } = await setupPlugin(def, { name, config, at: `plugins[${rec.index}].config`, kv: this.kv(name), runtime: this.opts.runtime, broadcast: this.opts.broadcast, pricing: this.opts.pricing, placement, order: order ?? rec.index });
     return loaded;
   }
 

@@ -11,7 +11,8 @@ import { log } from "../log";
 import type { ChatChunk } from "../schemas/chat";
 import { BifrostError, type BifrostErrorInit } from "../schemas/error";
 import { RouteTable } from "./routes";
-import type { AnyRequest, AnyResponse, ChunkResult, HookName, HookTiming, HttpRequestResult, HttpResponseResult, HttpSummary, Placement, Plugin, PostResult, PreResult, RequestContext, RequestSummary } from "./types";
+import type { ModelEntry } from "../schemas/models";
+import type { AnyRequest, AnyResponse, Caller, ChunkResult, HookName, HookTiming, HttpRequestResult, HttpResponseResult, HttpSummary, Placement, Plugin, PostResult, PreResult, RequestContext, RequestSummary } from "./types";
 
 export interface LoadedPlugin {
   name: string;
@@ -34,6 +35,7 @@ export type PreOutcome =
   | { kind: "error"; error: BifrostError; allowFallbacks: boolean; ran: number };
 
 const SKIPPED = Symbol("skipped");
+type ListModelsResult = void | { models: ModelEntry[] } | { error: BifrostError | BifrostErrorInit };
 const PRE_KEYS = "request, response, stream or error";
 const POST_KEYS = "response or error";
 const CHUNK_KEYS = "chunk, drop: true or end: true";
@@ -47,6 +49,8 @@ export class Pipeline {
   private readonly httpRequest: LoadedPlugin[];
   private readonly httpResponse: LoadedPlugin[];
   private readonly requestEnd: LoadedPlugin[];
+  private readonly modelLists: LoadedPlugin[];
+  private readonly credentialCheckers: LoadedPlugin[];
   private readonly httpEnd: LoadedPlugin[];
   /** Every plugin's routes, in pipeline order (the first plugin's route wins a clash). */
   readonly routes: RouteTable;
@@ -58,6 +62,9 @@ export class Pipeline {
   /** Someone observes requests' ends: the path keeps a record of each request (attempts, timings, usage). */
   readonly hasRequestEnd: boolean;
   readonly hasHttpEnd: boolean;
+  readonly hasListModels: boolean;
+  /** A plugin checks credentials itself (acceptsCredential). */
+  readonly checksCredentials: boolean;
   readonly empty: boolean;
 
   constructor(plugins: LoadedPlugin[]) {
@@ -69,6 +76,8 @@ export class Pipeline {
     this.httpRequest = having("onHttpRequest").map((x) => x.lp);
     this.httpResponse = having("onHttpResponse").map((x) => x.lp);
     this.requestEnd = having("onRequestEnd").map((x) => x.lp);
+    this.modelLists = having("listModels").map((x) => x.lp);
+    this.credentialCheckers = having("acceptsCredential").map((x) => x.lp);
     this.httpEnd = having("onHttpEnd").map((x) => x.lp);
     this.routes = new RouteTable(this.plugins.flatMap((lp) => lp.plugin.routes ?? []));
     this.hasPre = this.pre.length > 0;
@@ -78,6 +87,8 @@ export class Pipeline {
     this.hasHttpResponse = this.httpResponse.length > 0;
     this.hasRequestEnd = this.requestEnd.length > 0;
     this.hasHttpEnd = this.httpEnd.length > 0;
+    this.hasListModels = this.modelLists.length > 0;
+    this.checksCredentials = this.credentialCheckers.length > 0;
     this.empty = this.plugins.length === 0;
   }
 
@@ -179,6 +190,31 @@ export class Pipeline {
       }
     }
     return pending.length ? Promise.all(pending).then(() => {}) : Promise.resolve();
+  }
+
+  /** The model list a caller may see: each plugin's listModels in order; an error it gives is thrown. */
+  async runListModels(models: ModelEntry[], caller: Caller): Promise<ModelEntry[]> {
+    for (const lp of this.modelLists) {
+      let r = guard<ListModelsResult>(lp, "listModels", () => lp.plugin.listModels!(models, caller));
+      if (r instanceof Promise) r = await r;
+      if (r === SKIPPED || r === undefined) continue;
+      if (isObject(r) && "models" in r && Array.isArray(r.models)) models = r.models;
+      else if (isObject(r) && "error" in r) throw toError(lp, r.error);
+      else unknownResult(lp, "listModels", "models or error");
+    }
+    return models;
+  }
+
+  /** Does a plugin check this credential itself (a virtual key)? */
+  acceptsCredential(value: string): boolean {
+    for (const lp of this.credentialCheckers) {
+      try {
+        if (lp.plugin.acceptsCredential!(value) === true) return true;
+      } catch (e) {
+        observerFailed(lp, "acceptsCredential", e);
+      }
+    }
+    return false;
   }
 
   /** GET /metrics: every plugin's part, joined; a plugin whose part fails is left out (logged). */

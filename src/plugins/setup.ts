@@ -9,7 +9,13 @@ import { createLogger } from "../log";
 import { schemaProblems } from "../schemas/check";
 import { BifrostError } from "../schemas/error";
 import { DEFAULT_BUDGET_MS, within, type LoadedPlugin } from "./pipeline";
-import type { GatewayRuntime, KvStore, Placement, PluginContext, PluginDefinition } from "./types";
+import { pluginPricing } from "../pricing/plugin-pricing";
+import { PricingCatalog } from "../pricing/catalog";
+import type { GatewayRuntime, KvStore, Placement, PluginContext, PluginDefinition, PluginPricing } from "./types";
+
+/** The catalog's prices, without overrides (outside a gateway). */
+let defaultPricing: PluginPricing | null = null;
+const catalogPricing = () => (defaultPricing ??= pluginPricing(() => PricingCatalog.create(), (provider) => provider));
 
 /** Throws unless `value` is what definePlugin returns; `where` names its source in the message. */
 export function assertDefinition(value: unknown, where: string): asserts value is PluginDefinition {
@@ -43,6 +49,8 @@ export interface SetupOptions {
   runtime?: GatewayRuntime;
   /** The live feed (GET /ws): default, nobody listens. */
   broadcast?(message: object | (() => object)): void;
+  /** Prices (default: the catalog without overrides). */
+  pricing?: PluginPricing;
   placement?: Placement;
   order?: number;
 }
@@ -69,6 +77,7 @@ async function setupOnce(def: PluginDefinition, o: SetupOptions): Promise<{ load
     error: (init) => new BifrostError(init),
     runtime: o.runtime ?? IDLE_RUNTIME,
     broadcast: o.broadcast ?? (() => {}),
+    pricing: o.pricing ?? catalogPricing(),
   };
   const plugin = await withinSetupBudget(def, ctx);
   if (!plugin || typeof plugin !== "object") throw new Error("setup did not return the plugin's hooks (an object)");

@@ -14,6 +14,8 @@ import { MemoryKv } from "./kv";
 import { Pipeline, type PreOutcome } from "./pipeline";
 import { assertDefinition, setupPlugin } from "./setup";
 import { RouteTable } from "./routes";
+import type { ModelEntry } from "../schemas/models";
+import { callerOf } from "./caller";
 import type { AnyRequest, AnyResponse, GatewayRuntime, HttpSummary, Plugin, PluginDefinition, RequestContext, RequestSummary } from "./types";
 
 export interface TestPluginOptions {
@@ -58,6 +60,10 @@ export interface PluginUnderTest<Config = unknown> {
   readonly broadcasts: object[];
   /** Upstream headers set through rctx.setUpstreamHeader on the current request. */
   readonly upstreamHeaders: Record<string, string>;
+  /** The keys rctx.restrictKeys allowed on the current request (null: any). */
+  readonly allowedKeys: string[] | null;
+  /** listModels: the list the plugin leaves, or the error it gives. */
+  models(models: ModelEntry[], headers?: Record<string, string>): Promise<ModelEntry[]>;
   cleanup(): Promise<void>;
 }
 
@@ -70,10 +76,12 @@ export async function testPlugin<Schema extends TSchema>(definition: PluginDefin
   const routes = new RouteTable(loaded.plugin.routes ?? []);
   let requests = 0;
   let upstreamHeaders: Record<string, string> = {};
+  let allowedKeys: string[] | null = null;
   let rctx = newContext({});
 
   function newContext(init: Partial<RequestContext>): RequestContext {
     upstreamHeaders = {};
+    allowedKeys = null;
     return {
       requestId: `test-${++requests}`,
       op: "chat",
@@ -83,6 +91,7 @@ export async function testPlugin<Schema extends TSchema>(definition: PluginDefin
       headers: {},
       values: new Map(),
       setUpstreamHeader: (k, v) => void (upstreamHeaders[k.toLowerCase()] = v),
+      restrictKeys: (names) => void (allowedKeys = names ? [...names] : null),
       ...init,
     };
   }
@@ -123,6 +132,10 @@ export async function testPlugin<Schema extends TSchema>(definition: PluginDefin
     get upstreamHeaders() {
       return upstreamHeaders;
     },
+    get allowedKeys() {
+      return allowedKeys;
+    },
+    models: (models, headers = {}) => pipeline.runListModels(models, callerOf(headers)),
     cleanup: () => pipeline.cleanup(),
   };
 }

@@ -24,12 +24,16 @@ import type { ChatChunk, ChatRequest, ChatResponse, Usage } from "../schemas/cha
 import type { EmbeddingRequest, EmbeddingResponse } from "../schemas/embeddings";
 import type { BifrostError, BifrostErrorInit } from "../schemas/error";
 import type { Op } from "../schemas/ops";
+import type { ModelEntry } from "../schemas/models";
+import type { ModelPrice } from "../pricing/types";
+
+export type { ModelPrice };
 
 export const PLUGIN_API_VERSION = 1;
 
 export type Placement = "pre_builtin" | "builtin" | "post_builtin";
-export type HookName = "preRequest" | "postResponse" | "onStreamChunk" | "onHttpRequest" | "onHttpResponse" | "onRequestEnd" | "onHttpEnd" | "metrics" | "cleanup";
-export const HOOK_NAMES: readonly HookName[] = ["preRequest", "postResponse", "onStreamChunk", "onHttpRequest", "onHttpResponse", "onRequestEnd", "onHttpEnd", "metrics", "cleanup"];
+export type HookName = "preRequest" | "postResponse" | "onStreamChunk" | "onHttpRequest" | "onHttpResponse" | "onRequestEnd" | "onHttpEnd" | "metrics" | "listModels" | "acceptsCredential" | "cleanup";
+export const HOOK_NAMES: readonly HookName[] = ["preRequest", "postResponse", "onStreamChunk", "onHttpRequest", "onHttpResponse", "onRequestEnd", "onHttpEnd", "metrics", "listModels", "acceptsCredential", "cleanup"];
 
 /** A small key-value store a plugin may keep state in (in memory; shared stores come with later issues). */
 export interface KvStore {
@@ -60,6 +64,18 @@ export interface PluginContext<Config = unknown> {
    * `{ type: "log", operation: "create", payload: <log entry> }`.
    */
   broadcast(message: object | (() => object)): void;
+  /** Prices (the catalog with pricing_overrides), for plugins that reason about cost before a call (budgets). */
+  readonly pricing: PluginPricing;
+}
+
+/** Model prices as the gateway knows them. */
+export interface PluginPricing {
+  /** The price of `model` (as sent upstream) on the configured provider `provider`; null when unknown (never 0). */
+  priceOf(provider: string, model: string, op?: Op): ModelPrice | null;
+  /** What `usage` costs at `price`; null when there is nothing to price by. */
+  costOf(price: ModelPrice, op: Op, usage: Usage | null, request?: unknown, response?: unknown): Cost | null;
+  /** The request's input tokens as the gateway estimates them (about 4 characters a token; messages, tools, inputs). */
+  estimateInputTokens(request: AnyRequest): number;
 }
 
 /** A read-only view of the running gateway, for plugins that report on it (metrics). */
@@ -163,6 +179,12 @@ export interface RequestSummary {
   values: ReadonlyMap<string, unknown>;
 }
 
+/** Who asks, for hooks outside a request's path (the model list). */
+export interface Caller {
+  readonly headers: Readonly<Record<string, string>>;
+  header(name: string): string | undefined;
+}
+
 /** One HTTP exchange as it ended (every route but /health and /metrics), for HTTP metrics. */
 export interface HttpSummary {
   method: string;
@@ -206,6 +228,8 @@ export interface RequestContext {
   readonly values: Map<string, unknown>;
   /** Add a header to every provider call this request makes from now on (e.g. a trace's `traceparent`). */
   setUpstreamHeader(name: string, value: string): void;
+  /** Only these provider keys (by name) may serve this request (a virtual key's key_ids); null lifts it. */
+  restrictKeys(names: readonly string[] | null): void;
   /** A plugin that answers from a cache says so here (metrics count it, governance charges nothing). */
   cacheHit?: "direct" | "semantic" | null;
 }
@@ -252,6 +276,17 @@ export interface Plugin {
   onHttpEnd?(summary: HttpSummary): void;
   /** HTTP routes the plugin serves (admin API under /api/), behind the admin authentication. */
   routes?: PluginRoute[];
+  /**
+   * GET /v1/models (and the drop-in model lists): the models this caller may see, or an error (401
+   * without a required key). Runs in order; each gets the previous one's list.
+   */
+  listModels?(models: ModelEntry[], caller: Caller): Maybe<void | { models: ModelEntry[] } | { error: BifrostError | BifrostErrorInit }>;
+  /**
+   * A credential this plugin checks itself (a virtual key): when admin auth guards inference, a
+   * request presenting one (Authorization: Bearer, x-api-key, api-key, x-goog-api-key, x-bf-vk) is
+   * let through to the plugins instead of being refused as a bad admin credential.
+   */
+  acceptsCredential?(value: string): boolean;
   /**
    * The plugin's part of `GET /metrics`, in the Prometheus text format (0.0.4): the gateway serves the
    * parts of every plugin, joined, behind the admin authentication. Each plugin keeps its own registry.

@@ -33,6 +33,8 @@ export interface BifrostErrorInit {
   /** false when the error came from the upstream provider rather than the gateway itself. */
   isBifrostError?: boolean;
   extra?: ErrorExtraFields;
+  /** Headers the client gets with this error (a limit's Retry-After and x-ratelimit-*). */
+  headers?: Record<string, string>;
 }
 
 export class BifrostError extends Error {
@@ -44,6 +46,8 @@ export class BifrostError extends Error {
   extra: ErrorExtraFields;
   /** From the upstream's Retry-After header; internal (never sent to the client). */
   retryAfterMs?: number;
+  /** Headers the client gets with this error, on every route and dialect (e.g. Retry-After, x-ratelimit-*). */
+  headers?: Record<string, string>;
 
   constructor(init: BifrostErrorInit) {
     super(init.message);
@@ -54,6 +58,7 @@ export class BifrostError extends Error {
     this.param = init.param ?? null;
     this.isBifrostError = init.isBifrostError ?? true;
     this.extra = init.extra ?? {};
+    if (init.headers) this.headers = init.headers;
   }
 
   toJSON(): BifrostErrorJSON {
