@@ -113,7 +113,15 @@ export async function runRequest(gw: GatewayParts, op: UnaryOp | StreamOp, body:
         const before = input.model;
         request = out.request;
         opts.rawBody = undefined; // the client's bytes no longer stand for the request
-        if (request.model !== before) {
+        if (i === 0 && request.fallbacks !== input.fallbacks) {
+          // The primary's pre-hooks chose the fallbacks (a virtual key's provider weights): they replace the client's.
+          try {
+            list = candidates(op, request.model, request.fallbacks, gw.config.providers, pipe.hasPre);
+            target = list[0]!;
+          } catch (e) {
+            error = BifrostError.from(e);
+          }
+        } else if (request.model !== before) {
           try {
             target = candidate(op, request.model, gw.config.providers);
           } catch (e) {

@@ -143,3 +143,19 @@ describe("ctx.pricing", () => {
     }
   });
 });
+
+describe("routing by a pre-hook", () => {
+  test("fallbacks a primary's pre-hook sets replace the client's (a virtual key's provider weights)", async () => {
+    const gw = await serve({
+      preRequest: (req, rctx) => (rctx.isFallback ? undefined : { request: { ...req, model: "openai/gpt-4o-mini", fallbacks: ["anthropic/claude-3-5-haiku-latest"] } }),
+    });
+    try {
+      env.mock.fault({ status: 500, times: 1, match: { model: "gpt-4o-mini" } });
+      const res = await gw.bf.chat({ model: "gpt-4o-mini", messages: [{ role: "user", content: "route me" }], fallbacks: ["openai/gpt-4o"] });
+      expect(res.extra_fields?.provider).toBe("anthropic");
+      expect(env.mock.requests.map((r) => r.body.model)).toEqual(["gpt-4o-mini", "claude-3-5-haiku-latest"]);
+    } finally {
+      await gw.close();
+    }
+  });
+});
