@@ -48,7 +48,19 @@ const FIXED_MS: Record<DurationUnit, number> = {
 const FIRST_MONDAY = -3 * DAY;
 const DURATION = /^([1-9]\d{0,5})(s|m|h|d|w|M|Q|Y)$/;
 
+const parsed = new Map<string, ParsedDuration>();
+
 export function parseDuration(duration: string): ParsedDuration {
+  // Windows are computed on every reserve; a config holds few distinct durations.
+  let d = parsed.get(duration);
+  if (d === undefined) {
+    d = Object.freeze(readDuration(duration));
+    if (parsed.size < 1000) parsed.set(duration, d);
+  }
+  return d;
+}
+
+function readDuration(duration: string): ParsedDuration {
   const m = DURATION.exec(typeof duration === "string" ? duration.trim() : "");
   if (!m) {
     throw new Error(
