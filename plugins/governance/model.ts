@@ -231,7 +231,7 @@ function readModelList(o: Raw, key: string, at: string, fallback: string[]): str
 
 export interface IdSource {
   /** A fresh id for a budget or rate limit the body did not name. */
-  newId(): string;
+  newId(at: string): string;
 }
 
 export const randomIds: IdSource = { newId: () => crypto.randomUUID() };
@@ -241,7 +241,7 @@ export function readBudget(raw: unknown, at: string, ids: IdSource): Budget {
   checkKeys(o, at, ["id", "max_limit", "reset_duration", "calendar_aligned", "current_usage", "last_reset"]);
   const max = readNumber(o, "max_limit", at, { min: 0 });
   if (max === undefined) fail(`${at}.max_limit`, "is required (USD per window)");
-  const b: Budget = { id: readString(o, "id", at, { nonEmpty: true }) ?? ids.newId(), max_limit: max, reset_duration: readDuration(o, "reset_duration", at, true)! };
+  const b: Budget = { id: readString(o, "id", at, { nonEmpty: true }) ?? ids.newId(at), max_limit: max, reset_duration: readDuration(o, "reset_duration", at, true)! };
   const aligned = readBool(o, "calendar_aligned", at);
   if (aligned) b.calendar_aligned = true;
   return b;
@@ -251,7 +251,7 @@ export function readRateLimit(raw: unknown, at: string, ids: IdSource): RateLimi
   const o = readObject(raw, at);
   checkKeys(o, at, ["id", "token_max_limit", "token_reset_duration", "request_max_limit", "request_reset_duration", "calendar_aligned", "token_current_usage", "request_current_usage", "token_last_reset", "request_last_reset"]);
   const r: RateLimit = {
-    id: readString(o, "id", at, { nonEmpty: true }) ?? ids.newId(),
+    id: readString(o, "id", at, { nonEmpty: true }) ?? ids.newId(at),
     token_max_limit: readNumber(o, "token_max_limit", at, { integer: true, positive: true }) ?? null,
     token_reset_duration: readDuration(o, "token_reset_duration", at, false) ?? null,
     request_max_limit: readNumber(o, "request_max_limit", at, { integer: true, positive: true }) ?? null,
@@ -423,7 +423,7 @@ export function parseGovernanceConfig(raw: unknown, at = "governance"): Governan
   const o = readObject(raw, at);
   for (const k of Object.keys(o)) if (!SECTION_KEYS.includes(k) && !k.startsWith("$")) fail(`${at}.${k}`, `unknown field (known: ${SECTION_KEYS.join(", ")})`);
   // In the config file every budget and rate limit needs an id: counters are keyed by it, so usage survives a restart.
-  const needId = (what: string, path: string): IdSource => ({ newId: () => fail(`${path}.id`, `is required (a ${what} in the config file needs a stable id)`) });
+  const needId = (what: string, _owner?: string): IdSource => ({ newId: (path) => fail(`${path}.id`, `is required (a ${what} in the config file needs a stable id)`) });
   const refs: Refs = { budgets: new Map(), rateLimits: new Map() };
   readList(o, "budgets", at).forEach((b, i) => {
     const p = `${at}.budgets[${i}]`;
