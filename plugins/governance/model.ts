@@ -219,7 +219,12 @@ function readModelList(o: Raw, key: string, at: string, fallback: string[]): str
   (v as string[]).forEach((m, i) => {
     if (!m.startsWith("regex:")) return;
     const source = m.slice("regex:".length);
-    assertSafeRegex(source, `${at}.${key}[${i}]`);
+    // assertSafeRegex throws a plain Error: rethrown as an input error so the admin API answers 400, not 500.
+    try {
+      assertSafeRegex(source);
+    } catch (e) {
+      fail(`${at}.${key}[${i}]`, (e as Error).message);
+    }
     try {
       new RegExp(source);
     } catch (e) {
