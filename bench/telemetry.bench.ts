@@ -7,7 +7,7 @@ import { testSummary } from "bifrost/plugin";
 import { recordRequest } from "../plugins/telemetry/index";
 import { Telemetry } from "../plugins/telemetry/metrics";
 
-const runtime = { activeRequests: () => 0, queues: () => [], keys: () => [] };
+const runtime = { providers: () => [], activeRequests: () => 0, queues: () => [], keys: () => [] };
 const m = new Telemetry([], 500, runtime);
 const mCustom = new Telemetry(["team", "env"], 500, runtime);
 const cost = { total_cost: 0.0001, input_tokens_cost: 0, output_tokens_cost: 0, cache_read_cost: 0, cache_write_cost: 0, reasoning_cost: 0, image_cost: 0, audio_cost: 0 };

@@ -252,6 +252,7 @@ describe("telemetry: HTTP metrics and gauges", () => {
   test("gauges are read from the gateway's runtime at scrape time", async () => {
     let active = 3;
     const runtime: GatewayRuntime = {
+      providers: () => ["openai", "anthropic"],
       activeRequests: () => active,
       queues: () => [{ provider: "openai", inFlight: 7, queued: 2 }, { provider: "anthropic", inFlight: 0, queued: 0 }],
       keys: () => [{ provider: "openai", key: "key-1", model: "gpt-4o-mini", up: true }, { provider: "openai", key: "key-2", model: "gpt-4o-mini", up: false }],

@@ -48,9 +48,7 @@ export function resolveAuth(cfg: BifrostConfig, read: ReadValue, errors: string[
   const fromGovernance = !cfg.auth_config && isObject(cfg.governance) && isObject(cfg.governance.auth_config);
   const ac = (fromGovernance ? (cfg.governance as { auth_config: unknown }).auth_config : cfg.auth_config) as BifrostConfig["auth_config"];
   const at = fromGovernance ? "governance.auth_config" : "auth_config";
-  if (client.enforce_auth_on_inference && !ac?.is_enabled) {
-    errors.push(`client.enforce_auth_on_inference: needs ${at}.is_enabled with admin credentials (this gateway has no virtual keys yet to enforce it with)`);
-  }
+  // Without admin auth, enforce_auth_on_inference is governance's to enforce: a virtual key on every request.
   if (!ac?.is_enabled) return base;
   const before = errors.length;
   const username = read(ac.admin_username ?? "", `${at}.admin_username`);
@@ -81,10 +79,8 @@ export function unenforceableSettings(cfg: BifrostConfig): string[] {
   const out: string[] = [];
   const client = cfg.client ?? {};
   const later = "is not implemented by this gateway yet; remove it or run the Go Bifrost";
-  if (client.enable_governance === true) out.push(`client.enable_governance: governance ${later}`);
-  if (client.enforce_governance_header === true) out.push(`client.enforce_governance_header: virtual keys ${later}`);
   const gov = isObject(cfg.governance) ? cfg.governance : {};
-  for (const section of ["virtual_keys", "budgets", "rate_limits", "customers", "teams", "routing_rules"]) {
+  for (const section of ["routing_rules"]) {
     const v = gov[section];
     if (Array.isArray(v) ? v.length > 0 : isObject(v) && Object.keys(v).length > 0) out.push(`governance.${section}: governance ${later}`);
   }

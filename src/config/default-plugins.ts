@@ -1,6 +1,8 @@
 /**
  * The first-party plugins a server runs without being asked, where Go Bifrost runs them: `telemetry`
- * always (GET /metrics), `logging` when `logs_store.enabled` (and `client.enable_logging` is not false).
+ * always (GET /metrics), `logging` when `logs_store.enabled` (and `client.enable_logging` is not false),
+ * `governance` when `client.enable_governance` or a `governance` section with entities is there (first
+ * in order: nothing reaches another plugin or a provider before it decided).
  * Go keeps their settings outside `plugins` (`client.prometheus_labels`, `logs_store`,
  * `client.disable_content_logging`, `client.log_retention_days`); they are carried into each plugin's
  * config here. An entry the user wrote wins: `{"name": "telemetry", "enabled": false}` turns metrics off,
@@ -10,6 +12,9 @@ import { isAbsolute, resolve } from "node:path";
 import type { BifrostConfig } from "./schema";
 
 type Entry = NonNullable<BifrostConfig["plugins"]>[number];
+
+/** A governance section with any of these turns governance on. */
+const GOVERNED = ["virtual_keys", "teams", "customers", "budgets", "rate_limits"];
 type Obj = Record<string, unknown>;
 
 const obj = (v: unknown): Obj => (v && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : {});
@@ -31,6 +36,14 @@ export function withDefaultPlugins(raw: BifrostConfig, appDir: string): BifrostC
     if (client.disable_content_logging !== undefined) config.disable_content_logging = client.disable_content_logging;
     if (client.log_retention_days !== undefined) config.log_retention_days = client.log_retention_days;
     mergeInto(entries, at("logging"), { name: "logging", enabled: true, config });
+  }
+
+  const gov = obj(raw.governance);
+  if (client.enable_governance === true || at("governance") >= 0 || GOVERNED.some((k) => Array.isArray(gov[k]) && (gov[k] as unknown[]).length > 0)) {
+    const { auth_config: _admin, ...section } = gov;
+    const config: Obj = { ...section, definitions: { path: resolve(appDir, "governance.db") } };
+    for (const k of ["enforce_auth_on_inference", "enforce_governance_header"] as const) if (client[k] !== undefined) config[k] = client[k];
+    mergeInto(entries, at("governance"), { name: "governance", enabled: client.enable_governance !== false, placement: "pre_builtin", order: -1000, config });
   }
   return { ...raw, plugins: entries };
 }

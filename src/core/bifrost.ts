@@ -180,6 +180,7 @@ export class Bifrost implements GatewayParts {
   /** What plugins see of the running gateway (ctx.runtime). */
   private runtime(): GatewayRuntime {
     return {
+      providers: () => [...this.config.providers.keys()],
       activeRequests: () => this.activeRequests,
       queues: () => [...this.queues.values()].map((q) => ({ provider: q.provider, inFlight: q.inFlight, queued: q.queued })),
       keys: () =>

@@ -87,7 +87,7 @@ async function setupOnce(def: PluginDefinition, o: SetupOptions): Promise<{ load
 }
 
 /** A gateway doing nothing: what plugins see outside a gateway (tests). */
-export const IDLE_RUNTIME: GatewayRuntime = { activeRequests: () => 0, queues: () => [], keys: () => [] };
+export const IDLE_RUNTIME: GatewayRuntime = { providers: () => [], activeRequests: () => 0, queues: () => [], keys: () => [] };
 
 export const DEFAULT_SETUP_TIMEOUT_MS = 10_000;
 

@@ -80,6 +80,8 @@ export interface PluginPricing {
 
 /** A read-only view of the running gateway, for plugins that report on it (metrics). */
 export interface GatewayRuntime {
+  /** The configured providers' names, now (a provider added or removed at run time shows at once). */
+  providers(): string[];
   /** Requests being served now (a stream counts until it ends). */
   activeRequests(): number;
   /** Each provider's admission queue: calls running and calls waiting. */

@@ -49,12 +49,7 @@ describe("auth_config", () => {
 
 describe("settings this gateway cannot enforce yet stop start-up, one line naming each", () => {
   const cases: [string, unknown][] = [
-    ["client.enforce_auth_on_inference", { client: { enforce_auth_on_inference: true } }],
-    ["client.enable_governance", { client: { enable_governance: true } }],
-    ["client.enforce_governance_header", { client: { enforce_governance_header: true } }],
-    ["governance.virtual_keys", { governance: { virtual_keys: [{ id: "vk-1" }] } }],
-    ["governance.budgets", { governance: { budgets: [{ id: "b" }] } }],
-    ["governance.rate_limits", { governance: { rate_limits: [{ id: "r" }] } }],
+    ["governance.routing_rules", { governance: { routing_rules: [{ id: "r" }] } }],
     ["saml_config", { saml_config: { enabled: true } }],
   ];
   for (const [section, raw] of cases) {
@@ -64,6 +59,12 @@ describe("settings this gateway cannot enforce yet stop start-up, one line namin
       expect(p[0]).toStartWith(`${section}:`);
     });
   }
+
+  test("governance is enforced now (plugins/governance): its settings load", () => {
+    for (const raw of [{ client: { enforce_auth_on_inference: true } }, { client: { enable_governance: true, enforce_governance_header: true } }, { governance: { virtual_keys: [{ id: "vk-1" }], budgets: [{ id: "b" }], rate_limits: [{ id: "r" }] } }]) {
+      expect(problems(raw)).toEqual([]);
+    }
+  });
 
   test("empty governance lists and false flags load", () => {
     expect(problems({ governance: { virtual_keys: [], budgets: [] }, client: { enable_governance: false }, saml_config: { enabled: false } })).toEqual([]);
