@@ -72,18 +72,7 @@ export interface VirtualKey {
   from_config?: boolean;
 }
 
-export interface Team {
-  id: string;
-  name: string;
-  customer_id: string | null;
-  budgets: Budget[];
-  rate_limit: RateLimit | null;
-  calendar_aligned: boolean;
-  created_at: string;
-  updated_at: string;
-  from_config?: boolean;
-}
-
+/** What a customer is, and a team besides its customer: an owner of budgets and a rate limit. */
 export interface Customer {
   id: string;
   name: string;
@@ -93,6 +82,10 @@ export interface Customer {
   created_at: string;
   updated_at: string;
   from_config?: boolean;
+}
+
+export interface Team extends Customer {
+  customer_id: string | null;
 }
 
 /** A virtual key as the config file declares it: its value in clear (hashed when stored). */
