@@ -199,6 +199,19 @@ export function renderReport(r: Results): string {
     );
   }
 
+  const gov = ["gateway", "gov_memory", "gov_redis"].filter((k) => T[k]?.c32).map((k) => [k, T[k]!] as const);
+  if (gw?.c32 && gov.length > 1) {
+    out.push(
+      "**Governance** (the same gateway without governance, and with a virtual key on every request: its budget and rate limit reserved before the call and settled after, counters in memory or in Redis)",
+      "",
+      table(
+        ["target", "c=1 p50", "added p50", "req/s c=32", "× without", "p99 c=32", "× without"],
+        gov.map(([, t]) => [t.label, `${n(t.c1?.p50_us)} µs`, t.c1 && gw.c1 ? `${signed(t.c1.p50_us - gw.c1.p50_us)} µs` : "–", n(t.c32?.rps), ratio(t.c32?.rps, gw.c32!.rps), ms(t.c32?.p99_us), ratio(t.c32?.p99_us, gw.c32!.p99_us)]),
+      ),
+      "",
+    );
+  }
+
   const held = main.filter(([, t]) => t.streams_held || t.stream_c1);
   if (held.length) {
     out.push(

@@ -270,7 +270,7 @@ async function startMocks() {
  * The gateway's config.json. `observability`: "default" as a user gets it (telemetry on), "off"
  * (telemetry disabled), "logged" (telemetry plus request logs in SQLite, logs_store as Go Bifrost has it).
  */
-function writeGatewayConfig(mockUrl: string, pacedUrl: string, plugins: string[], observability: "default" | "off" | "logged" = "default"): string {
+function writeGatewayConfig(mockUrl: string, pacedUrl: string, plugins: string[], observability: "default" | "off" | "logged" | "gov-memory" | "gov-redis" = "default"): string {
   const dir = join(WORK, `gateway-${observability}`);
   mkdirSync(dir, { recursive: true });
   const path = join(dir, "config.json");
@@ -283,9 +283,29 @@ function writeGatewayConfig(mockUrl: string, pacedUrl: string, plugins: string[]
     },
     ...(entries.length ? { plugins: entries } : {}),
     ...(observability === "logged" ? { logs_store: { enabled: true, type: "sqlite", config: { path: "logs.db" } } } : {}),
+    ...(observability.startsWith("gov-") ? { governance: benchGovernance(observability === "gov-redis") } : {}),
   };
   writeFileSync(path, JSON.stringify(config, null, 2));
   return path;
+}
+
+const BENCH_VK = "sk-bf-bench-000000000000000000000000000000";
+
+/** One virtual key with a budget and a rate limit too large to bind: what the bench measures is the checking. */
+function benchGovernance(redis: boolean) {
+  return {
+    virtual_keys: [
+      {
+        id: "vk-bench",
+        name: "bench",
+        value: BENCH_VK,
+        provider_configs: [{ provider: "openai", allowed_models: ["*"] }, { provider: "paced", allowed_models: ["*"] }],
+        budgets: [{ id: "bench-budget", max_limit: 1e9, reset_duration: "1d" }],
+        rate_limit: { id: "bench-rl", request_max_limit: 1e12, request_reset_duration: "1m", token_max_limit: 1e15, token_reset_duration: "1m" },
+      },
+    ],
+    ...(redis ? { store: { type: "redis", url: "redis://127.0.0.1:6379", key_prefix: `bifrost:bench:${process.pid}:` } } : {}),
+  };
 }
 
 /** `bifrost server` as a user starts it (plugins from the config, the shipped plugins/ folder). */
@@ -367,6 +387,10 @@ async function bench() {
     for (const n of [1, 2]) clusters.push(gwTarget(`cluster${n}`, `gateway, --cluster ${n}`, await startGateway(config, ["--cluster", String(n)])));
     variants.push(gwTarget("obs_off", "gateway, telemetry off", await startGateway(writeGatewayConfig(mockUrl, pacedUrl, plugins, "off"), [])));
     variants.push(gwTarget("obs_logged", "gateway, telemetry + request logs (SQLite)", await startGateway(writeGatewayConfig(mockUrl, pacedUrl, plugins, "logged"), [])));
+    // Governance: a virtual key on every request, its budget and rate limit checked and settled, counters in memory or Redis.
+    const governed = (t: Target): Target => ({ ...t, headers: { ...JSON_HEADERS, "x-bf-vk": BENCH_VK } });
+    variants.push(governed(gwTarget("gov_memory", "gateway, governance (memory counters)", await startGateway(writeGatewayConfig(mockUrl, pacedUrl, plugins, "gov-memory"), []))));
+    variants.push(governed(gwTarget("gov_redis", "gateway, governance (Redis counters)", await startGateway(writeGatewayConfig(mockUrl, pacedUrl, plugins, "gov-redis"), []))));
     clusters.push(...variants);
   }
   await Bun.sleep(300);
