@@ -41,7 +41,10 @@ export function withDefaultPlugins(raw: BifrostConfig, appDir: string): BifrostC
   const gov = obj(raw.governance);
   if (client.enable_governance === true || at("governance") >= 0 || GOVERNED.some((k) => Array.isArray(gov[k]) && (gov[k] as unknown[]).length > 0)) {
     const { auth_config: _admin, ...section } = gov;
-    const config: Obj = { ...section, definitions: { path: resolve(appDir, "governance.db") } };
+    // Keys, teams and customers live in the app directory's governance.db unless definitions says otherwise.
+    const defs = obj(section.definitions);
+    const path = typeof defs.path === "string" && defs.path ? defs.path : "governance.db";
+    const config: Obj = { ...section, definitions: { ...defs, path: isAbsolute(path) ? path : resolve(appDir, path) } };
     for (const k of ["enforce_auth_on_inference", "enforce_governance_header"] as const) if (client[k] !== undefined) config[k] = client[k];
     mergeInto(entries, at("governance"), { name: "governance", enabled: client.enable_governance !== false, placement: "pre_builtin", order: -1000, config });
   }
