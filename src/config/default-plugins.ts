@@ -39,13 +39,17 @@ export function withDefaultPlugins(raw: BifrostConfig, appDir: string): BifrostC
   }
 
   const gov = obj(raw.governance);
-  if (client.enable_governance === true || at("governance") >= 0 || GOVERNED.some((k) => Array.isArray(gov[k]) && (gov[k] as unknown[]).length > 0)) {
+  // With admin auth on, the admin guard enforces auth on inference (a virtual key is one credential it
+  // accepts); without it, only governance can: a virtual key is then required.
+  const adminAuth = obj(raw.auth_config).is_enabled === true || obj(gov.auth_config).is_enabled === true;
+  const keyRequired = client.enforce_governance_header === true || (client.enforce_auth_on_inference === true && !adminAuth);
+  if (client.enable_governance === true || keyRequired || at("governance") >= 0 || GOVERNED.some((k) => Array.isArray(gov[k]) && (gov[k] as unknown[]).length > 0)) {
     const { auth_config: _admin, ...section } = gov;
     // Keys, teams and customers live in the app directory's governance.db unless definitions says otherwise.
     const defs = obj(section.definitions);
     const path = typeof defs.path === "string" && defs.path ? defs.path : "governance.db";
     const config: Obj = { ...section, definitions: { ...defs, path: isAbsolute(path) ? path : resolve(appDir, path) } };
-    for (const k of ["enforce_auth_on_inference", "enforce_governance_header"] as const) if (client[k] !== undefined) config[k] = client[k];
+    if (keyRequired) config.enforce_auth_on_inference = true;
     mergeInto(entries, at("governance"), { name: "governance", enabled: client.enable_governance !== false, placement: "pre_builtin", order: -1000, config });
   }
   return { ...raw, plugins: entries };
