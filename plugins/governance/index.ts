@@ -62,6 +62,7 @@ interface Held {
 }
 
 const KEY = "governance";
+const DEFINITIONS_POLL_MS = 5000;
 /** The plugin's own fields, not Go's governance sections. */
 const PLUGIN_FIELDS = ["store", "on_store_error", "allow_unpriced_models", "enforce_auth_on_inference", "enforce_governance_header", "default_max_tokens", "definitions"];
 
@@ -83,6 +84,9 @@ export default definePlugin({
       throw e instanceof GovernanceInputError ? new Error(`invalid governance config: ${e.message}`) : e;
     }
     const defs = await DefinitionStore.open(definitionsAt(cfg.definitions), seed);
+    // Shared definitions (PostgreSQL, replicas): what another replica's admin API wrote shows here within seconds.
+    const refresh = cfg.definitions.url ? setInterval(() => defs.reload().catch((e: Error) => ctx.logger.warn("governance: could not re-read the definitions", { error: e.message })), DEFINITIONS_POLL_MS) : null;
+    refresh?.unref?.();
     const counters = openCounters(ctx, cfg.store, cfg.definitions.url ? undefined : (cfg.definitions.path ?? "governance.db"));
     const required = cfg.enforce_auth_on_inference || cfg.enforce_governance_header;
     const stats = { storeErrors: 0, denied: new Map<string, number>() };
@@ -212,6 +216,7 @@ export default definePlugin({
         ].join("\n") + "\n",
 
       async cleanup() {
+        if (refresh) clearInterval(refresh);
         await counters.close();
         await defs.close();
       },

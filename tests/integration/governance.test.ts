@@ -252,3 +252,23 @@ describe("across replicas (Redis)", () => {
     expect(statuses.filter((s) => s === 429).length).toBe(15);
   });
 });
+
+describe("when the counter store is unreachable", () => {
+  test("on_store_error: deny refuses with 503, allow lets the request through; both are counted", async () => {
+    for (const [mode, status] of [["deny", 503], ["allow", 200]] as const) {
+      const gw = await openGateway({
+        providers: providers(),
+        governance: { ...governance(), store: { type: "redis", url: "redis://127.0.0.1:1" }, on_store_error: mode },
+      });
+      try {
+        const res = await chat(gw.url, VK.budget, "openai/priced-model", { max_tokens: 5 });
+        const body = await js(res);
+        expect([mode, res.status]).toEqual([mode, status]);
+        if (mode === "deny") expect(body.error.type).toBe("governance_store_unavailable");
+        expect(await (await fetch(`${gw.url}/metrics`)).text()).toMatch(/bifrost_governance_store_errors_total\{store="redis"\} [1-9]/);
+      } finally {
+        await gw.close();
+      }
+    }
+  });
+});
