@@ -174,7 +174,7 @@ export class DefinitionStore implements Directory {
       this.checkVirtualKey(fields, null);
       const value = generateVirtualKeyValue();
       const now = new Date().toISOString();
-      const vk: VirtualKey = { id: crypto.randomUUID(), ...fields, value_hash: sha256Hex(value), value_prefix: visiblePrefix(value), created_at: now, updated_at: now };
+      const vk: VirtualKey = { id: randomIds.newId(""), ...fields, value_hash: sha256Hex(value), value_prefix: visiblePrefix(value), created_at: now, updated_at: now };
       await this.write("virtual_keys", vk);
       return { virtualKey: vk, value };
     });
@@ -214,7 +214,7 @@ export class DefinitionStore implements Directory {
       const fields = readTeamFields(readObject(body, "body"), "body", randomIds, null);
       this.checkTeam(fields, null);
       const now = new Date().toISOString();
-      const team: Team = { id: crypto.randomUUID(), ...fields, created_at: now, updated_at: now };
+      const team: Team = { id: randomIds.newId(""), ...fields, created_at: now, updated_at: now };
       await this.write("teams", team);
       return team;
     });
@@ -253,7 +253,7 @@ export class DefinitionStore implements Directory {
       const fields = readCustomerFields(readObject(body, "body"), "body", randomIds, null);
       this.checkName(this.customerMap, fields.name, null, "customer");
       const now = new Date().toISOString();
-      const customer: Customer = { id: crypto.randomUUID(), ...fields, created_at: now, updated_at: now };
+      const customer: Customer = { id: randomIds.newId(""), ...fields, created_at: now, updated_at: now };
       await this.write("customers", customer);
       return customer;
     });

@@ -232,7 +232,8 @@ export interface IdSource {
   newId(at: string): string;
 }
 
-export const randomIds: IdSource = { newId: () => crypto.randomUUID() };
+/** Time-ordered (UUIDv7): entities created in the same millisecond still list in creation order. */
+export const randomIds: IdSource = { newId: () => Bun.randomUUIDv7() };
 
 export function readBudget(raw: unknown, at: string, ids: IdSource): Budget {
   const o = readObject(raw, at);
