@@ -28,8 +28,9 @@ function handle(m: WriterRequest): number | undefined {
       db = new Database(m.path);
       db.exec("PRAGMA journal_mode = WAL");
       db.exec("PRAGMA synchronous = NORMAL");
-      // A locked file fails the batch fast (the writer counts it as dropped) instead of queueing writes behind it.
-      db.exec("PRAGMA busy_timeout = 100");
+      // On its own thread a busy file may be waited for (no request waits with it); past this the batch is
+      // dropped and counted. Another process writing (a replica, a retention delete) is what it waits out.
+      db.exec("PRAGMA busy_timeout = 2000");
       insert = db.prepare(`INSERT INTO logs (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map((_, i) => `?${i + 1}`).join(", ")}) ON CONFLICT (id) DO NOTHING`);
       return;
     }
