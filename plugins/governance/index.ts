@@ -117,7 +117,15 @@ export default definePlugin({
       if (items.length) {
         try {
           const r = await counters.reserve(items);
-          if (!r.ok) return deny(deniedError(tagged.find((l) => l.limit.id === r.limit.id)!, r.used, r.resetAt, Date.now()));
+          if (!r.ok) {
+            const which = tagged.find((l) => l.limit.id === r.limit.id)!;
+            const e = deniedError(which, r.used, r.resetAt, Date.now());
+            // The limit may have room left, only not for what this request could cost: say what it asked for.
+            const asked = items[tagged.indexOf(which)]!.amount;
+            if (which.kind === "budget") e.message += `; this request reserves up to $${round6(asked)} (${input} input tokens estimated, ${output} output tokens: its max_tokens, else governance.default_max_tokens)`;
+            else if (which.kind === "tokens") e.message += `; this request reserves up to ${asked} tokens (its max_tokens, else governance.default_max_tokens)`;
+            return deny(e);
+          }
           token = r.token;
         } catch (e) {
           stats.storeErrors++;
@@ -262,6 +270,8 @@ function outputTokens(request: AnyRequest, op: Op, fallback: number): number {
   const n = r.max_completion_tokens ?? r.max_tokens ?? r.max_output_tokens;
   return typeof n === "number" && n > 0 ? n : fallback;
 }
+
+const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 
 function sameList(a: readonly string[], b: readonly string[] | undefined): boolean {
   return a.length === (b?.length ?? 0) && a.every((x, i) => x === b![i]);

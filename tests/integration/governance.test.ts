@@ -112,6 +112,9 @@ describe("one gateway, memory counters", () => {
     const codes: number[] = [];
     for (const vk of [VK.teamA, VK.teamB, VK.teamA, VK.teamB]) codes.push((await chat(gw.url, vk, "openai/priced-model", { max_tokens: 5 })).status);
     expect(codes).toEqual([200, 200, 200, 402]);
+    const refused = await js(await chat(gw.url, VK.teamA, "openai/priced-model", { max_tokens: 5 }));
+    expect(refused.error.message).toContain("customer 'Acme'");
+    expect(refused.error.message).toContain("this request reserves up to $0.01");
     const budgets = await js(await gw.fetch("/api/governance/budgets"));
     const cust = budgets.budgets.find((b: { id: string }) => b.id === "cust-budget");
     expect(cust.current_usage).toBeCloseTo(0.03, 10);
