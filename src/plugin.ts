@@ -38,6 +38,8 @@ export type {
   Op,
   Plugin,
   PluginContext,
+  McpCall,
+  McpCallResult,
   ModelPrice,
   PluginDefinition,
   PluginPricing,

@@ -64,6 +64,7 @@ export function resolveConfig(raw: unknown, env: Env = process.env, source = "ob
       maxUpstreamResponseBytes: Math.floor((c.max_upstream_response_mb ?? DEFAULTS.maxUpstreamResponseMb) * 1024 * 1024),
       workerPoolSize: c.worker_pool_size ?? null,
       initialPoolSize: c.initial_pool_size ?? DEFAULTS.initialPoolSize,
+      mcpDisableAutoToolInject: c.mcp_disable_auto_tool_inject ?? false,
     },
     providers,
     plugins: cfg.plugins ?? [],

@@ -52,6 +52,8 @@ export interface ResolvedClient {
   /** null = the default (0: provider calls on the server thread). */
   workerPoolSize: number | null;
   initialPoolSize: number;
+  /** client.mcp_disable_auto_tool_inject: MCP tools are not added to requests. */
+  mcpDisableAutoToolInject: boolean;
 }
 
 export interface ResolvedConfig {

@@ -103,6 +103,8 @@ export const ClientSchema = t.Object({
   compat: t.Optional(Any),
   async_job_result_ttl: t.Optional(Any),
   mcp_agent_depth: t.Optional(Any),
+  /** Go Bifrost's: connected MCP servers' tools are not added to requests (agent mode and /v1/mcp/tool/execute still work). */
+  mcp_disable_auto_tool_inject: t.Optional(t.Boolean()),
   mcp_tool_execution_timeout: t.Optional(Any),
   allow_per_request_content_storage_override: t.Optional(Any),
   allow_per_request_raw_override: t.Optional(Any),

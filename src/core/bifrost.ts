@@ -11,10 +11,12 @@ import { log } from "../log";
 import { PluginHost } from "../plugins/host";
 import { BUILTIN_PLUGINS_DIR } from "../plugins/manifest";
 import { Pipeline } from "../plugins/pipeline";
-import type { AnyRequest, GatewayRuntime, PluginDefinition } from "../plugins/types";
+import type { AnyRequest, Caller, GatewayRuntime, McpCallResult, PluginDefinition } from "../plugins/types";
 import { PricingCatalog } from "../pricing/catalog";
 import { pluginPricing } from "../pricing/plugin-pricing";
 import { LiveFeed } from "./live-feed";
+import { agentLoop, mcpFilterOf, servesMcp, withMcpTools, withResponsesTools } from "../mcp/agent";
+import type { McpManager, McpTool } from "../mcp/types";
 import { callerOf } from "../plugins/caller";
 import { getAdapter } from "../providers";
 import type { ChatChunk, ChatRequest, ChatResponse } from "../schemas/chat";
@@ -30,7 +32,7 @@ import { CircuitBreakers } from "./circuit-breaker";
 import { LiveConfig } from "./live-config";
 import { callProvider } from "./provider-call";
 import { ProviderQueue } from "./provider-queue";
-import { providerCall, runRequest, type GatewayParts, type RequestOptions, type Streamed, type Unary } from "./request-path";
+import { providerCall, replayChunks, runRequest, type GatewayParts, type RequestOptions, type Streamed, type Unary } from "./request-path";
 import { resolveModel } from "./router";
 import { inProcessTransport, type ProviderTransport } from "./transport";
 
@@ -73,6 +75,8 @@ export class Bifrost implements GatewayParts {
   activeRequests = 0;
   /** Model prices (the catalog, and each provider's pricing_overrides over it): every answer's cost. */
   pricing: PricingCatalog;
+  /** Connected MCP servers (mcp.client_configs): their tools offered to models, agent mode; null without. */
+  mcp: McpManager | null = null;
   /** The live feed (GET /ws): plugins' ctx.broadcast lands here; the HTTP app delivers it. */
   readonly feed = new LiveFeed();
 
@@ -198,12 +202,78 @@ export class Bifrost implements GatewayParts {
 
   /** A request with one answer (chat, embeddings, rerank, …); `body` is validated for `op`. */
   request(op: UnaryOp, body: unknown, opts: RequestOptions = {}): Promise<Unary> {
-    return runRequest(this, op, validateRequest(op, body) as AnyRequest, opts);
+    const req = validateRequest(op, body) as AnyRequest;
+    if (op === "chat" && this.mcp && servesMcp(req)) return this.mcpChat(req, opts);
+    if (op === "responses" && this.mcp) return runRequest(this, op, this.mcpResponses(req, opts), opts);
+    return runRequest(this, op, req, opts);
   }
 
   /** A streamed request: resolves once an upstream (or a plugin) started the stream, after retries and fallbacks. */
   stream(op: StreamOp, body: unknown, opts: RequestOptions = {}): Promise<Streamed> {
-    return runRequest(this, op, validateRequest(op, body) as AnyRequest, opts);
+    const req = validateRequest(op, body) as AnyRequest;
+    if (op === "chatStream" && this.mcp && servesMcp(req)) return this.mcpChatStream(req, opts);
+    if (op === "responsesStream" && this.mcp) return runRequest(this, op, this.mcpResponses(req, opts), opts);
+    return runRequest(this, op, req, opts);
+  }
+
+  // ── MCP: connected servers' tools offered to the model; agent mode (src/mcp/agent.ts) ──
+
+  /** The MCP tools this request may use (x-bf-mcp-include-* headers), and the request with them added. */
+  private mcpRequest(req: ChatRequest, opts: RequestOptions): { tools: McpTool[]; req: ChatRequest } {
+    const tools = this.mcp!.tools(mcpFilterOf((name) => opts.headers?.get(name)));
+    return { tools, req: this.config.client.mcpDisableAutoToolInject ? req : withMcpTools(req, tools) };
+  }
+
+  /** A Responses request gets the tools as Responses function tools (agent mode serves chat requests). */
+  private mcpResponses(req: AnyRequest, opts: RequestOptions): AnyRequest {
+    if (this.config.client.mcpDisableAutoToolInject) return req;
+    const tools = this.mcp!.tools(mcpFilterOf((name) => opts.headers?.get(name)));
+    if (!tools.length) return req;
+    opts.rawBody = undefined;
+    return withResponsesTools(req, tools);
+  }
+
+  private async mcpChat(body: ChatRequest, opts: RequestOptions): Promise<Unary> {
+    const { tools, req } = this.mcpRequest(body, opts);
+    if (!tools.some((t) => t.autoExecute)) return runRequest(this, "chat", req as AnyRequest, { ...opts, rawBody: tools.length ? undefined : opts.rawBody });
+    return this.agentRounds(req, tools, opts);
+  }
+
+  private async mcpChatStream(body: ChatRequest, opts: RequestOptions): Promise<Streamed> {
+    const { tools, req } = this.mcpRequest(body, opts);
+    if (!tools.some((t) => t.autoExecute)) return runRequest(this, "chatStream", req as AnyRequest, { ...opts, rawBody: tools.length ? undefined : opts.rawBody });
+    // The rounds run without streaming; the final answer streams.
+    const { answer, retries } = await this.agentRounds({ ...req, stream: false }, tools, opts);
+    return { chunks: replayChunks(answer.value as ChatResponse), retries };
+  }
+
+  /** Run one MCP tool, through the plugins' preMcp/postMcp (agent mode, /v1/mcp/tool/execute, the /mcp server). */
+  executeMcp(name: string, args: Record<string, unknown>, caller: Caller, signal?: AbortSignal): Promise<McpCallResult> {
+    const mcp = this.mcp;
+    if (!mcp) return Promise.reject(new BifrostError({ status: 404, type: "not_found_error", code: "mcp_not_configured", message: "no MCP servers are configured (mcp.client_configs)" }));
+    return this.pipeline.runMcp({ name, arguments: args }, caller, (c) => mcp.execute(c.name, c.arguments, signal));
+  }
+
+  /** Agent mode: rounds of non-streaming chat calls, each its own request (its id suffixed from the second on). */
+  private async agentRounds(req: ChatRequest, tools: McpTool[], opts: RequestOptions): Promise<Unary> {
+    let retries = 0;
+    let last: Unary | null = null;
+    let round = 0;
+    const caller = callerOf(opts.headers ?? {});
+    await agentLoop(
+      (name, args) => this.executeMcp(name, args, caller, opts.signal),
+      this.mcp!.maxAgentDepth,
+      req,
+      tools,
+      async (r) => {
+        round++;
+        const id = opts.requestId && round > 1 ? `${opts.requestId}-${round}` : opts.requestId;
+        last = await runRequest(this, "chat", r as AnyRequest, { ...opts, rawBody: undefined, requestId: id });
+        retries += last.retries;
+        return last.answer.value as ChatResponse;
+      },
+    );
+    return { answer: last!.answer, retries };
   }
 
   // ── the SDK surface ────────────────────────────────────────────────

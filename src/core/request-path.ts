@@ -406,6 +406,11 @@ function withChunkHooks(pipe: Pipeline, ctx: RequestContext, src: ChunkStream): 
   };
 }
 
+/** A whole chat answer as a stream of chunks (agent mode's final answer). */
+export function replayChunks(res: ChatResponse): ChunkStream {
+  return chunksOf(responseAsChunks(res));
+}
+
 /** A plugin's stream (or a replayed response) as a ChunkStream. */
 function chunksOf<C = ChatChunk>(chunks: AsyncIterable<C> | Iterable<C>): ChunkStream<C> {
   const it = Symbol.asyncIterator in chunks ? (chunks as AsyncIterable<C>)[Symbol.asyncIterator]() : (chunks as Iterable<C>)[Symbol.iterator]();

@@ -12,7 +12,7 @@ import type { ChatChunk } from "../schemas/chat";
 import { BifrostError, type BifrostErrorInit } from "../schemas/error";
 import { RouteTable } from "./routes";
 import type { ModelEntry } from "../schemas/models";
-import type { AnyRequest, AnyResponse, Caller, ChunkResult, HookName, HookTiming, HttpRequestResult, HttpResponseResult, HttpSummary, Placement, Plugin, PostResult, PreResult, RequestContext, RequestSummary } from "./types";
+import type { AnyRequest, AnyResponse, Caller, ChunkResult, McpCall, McpCallResult, HookName, HookTiming, HttpRequestResult, HttpResponseResult, HttpSummary, Placement, Plugin, PostResult, PreResult, RequestContext, RequestSummary } from "./types";
 
 export interface LoadedPlugin {
   name: string;
@@ -36,6 +36,8 @@ export type PreOutcome =
 
 const SKIPPED = Symbol("skipped");
 type ListModelsResult = void | { models: ModelEntry[] } | { error: BifrostError | BifrostErrorInit };
+type PreMcpResult = void | { call: McpCall } | { result: McpCallResult } | { error: BifrostError | BifrostErrorInit };
+type PostMcpResult = void | { result: McpCallResult } | { error: BifrostError | BifrostErrorInit };
 const PRE_KEYS = "request, response, stream or error";
 const POST_KEYS = "response or error";
 const CHUNK_KEYS = "chunk, drop: true or end: true";
@@ -51,6 +53,8 @@ export class Pipeline {
   private readonly requestEnd: LoadedPlugin[];
   private readonly modelLists: LoadedPlugin[];
   private readonly credentialCheckers: LoadedPlugin[];
+  private readonly preMcp: LoadedPlugin[];
+  private readonly postMcp: LoadedPlugin[];
   private readonly httpEnd: LoadedPlugin[];
   /** Every plugin's routes, in pipeline order (the first plugin's route wins a clash). */
   readonly routes: RouteTable;
@@ -78,6 +82,8 @@ export class Pipeline {
     this.requestEnd = having("onRequestEnd").map((x) => x.lp);
     this.modelLists = having("listModels").map((x) => x.lp);
     this.credentialCheckers = having("acceptsCredential").map((x) => x.lp);
+    this.preMcp = having("preMcp").map((x) => x.lp);
+    this.postMcp = having("postMcp").map((x) => x.lp).reverse();
     this.httpEnd = having("onHttpEnd").map((x) => x.lp);
     this.routes = new RouteTable(this.plugins.flatMap((lp) => lp.plugin.routes ?? []));
     this.hasPre = this.pre.length > 0;
@@ -203,6 +209,40 @@ export class Pipeline {
       else unknownResult(lp, "listModels", "models or error");
     }
     return models;
+  }
+
+  /** An MCP tool call through the plugins' preMcp (in order) and postMcp (in reverse) around `run`. */
+  async runMcp(call: McpCall, caller: Caller, run: (call: McpCall) => Promise<McpCallResult>): Promise<McpCallResult> {
+    let result: McpCallResult | null = null;
+    for (const lp of this.preMcp) {
+      let r = guard<PreMcpResult>(lp, "preMcp", () => lp.plugin.preMcp!(call, caller));
+      if (r instanceof Promise) r = await r;
+      if (r === SKIPPED || r === undefined) continue;
+      if (isObject(r) && "call" in r) call = r.call;
+      else if (isObject(r) && "result" in r) {
+        result = r.result;
+        break;
+      } else if (isObject(r) && "error" in r) throw toError(lp, r.error);
+      else unknownResult(lp, "preMcp", "call, result or error");
+    }
+    let error: BifrostError | null = null;
+    if (!result) {
+      try {
+        result = await run(call);
+      } catch (e) {
+        error = BifrostError.from(e);
+      }
+    }
+    for (const lp of this.postMcp) {
+      let r = guard<PostMcpResult>(lp, "postMcp", () => lp.plugin.postMcp!(call, result, error, caller));
+      if (r instanceof Promise) r = await r;
+      if (r === SKIPPED || r === undefined) continue;
+      if (isObject(r) && "result" in r) (result = r.result), (error = null);
+      else if (isObject(r) && "error" in r) (error = toError(lp, r.error)), (result = null);
+      else unknownResult(lp, "postMcp", "result or error");
+    }
+    if (error) throw error;
+    return result!;
   }
 
   /** Does a plugin check this credential itself (a virtual key)? */

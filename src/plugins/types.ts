@@ -32,8 +32,8 @@ export type { ModelPrice };
 export const PLUGIN_API_VERSION = 1;
 
 export type Placement = "pre_builtin" | "builtin" | "post_builtin";
-export type HookName = "preRequest" | "postResponse" | "onStreamChunk" | "onHttpRequest" | "onHttpResponse" | "onRequestEnd" | "onHttpEnd" | "metrics" | "listModels" | "acceptsCredential" | "cleanup";
-export const HOOK_NAMES: readonly HookName[] = ["preRequest", "postResponse", "onStreamChunk", "onHttpRequest", "onHttpResponse", "onRequestEnd", "onHttpEnd", "metrics", "listModels", "acceptsCredential", "cleanup"];
+export type HookName = "preRequest" | "postResponse" | "onStreamChunk" | "onHttpRequest" | "onHttpResponse" | "onRequestEnd" | "onHttpEnd" | "metrics" | "listModels" | "acceptsCredential" | "preMcp" | "postMcp" | "cleanup";
+export const HOOK_NAMES: readonly HookName[] = ["preRequest", "postResponse", "onStreamChunk", "onHttpRequest", "onHttpResponse", "onRequestEnd", "onHttpEnd", "metrics", "listModels", "acceptsCredential", "preMcp", "postMcp", "cleanup"];
 
 /** A small key-value store a plugin may keep state in (in memory; shared stores come with later issues). */
 export interface KvStore {
@@ -181,6 +181,20 @@ export interface RequestSummary {
   values: ReadonlyMap<string, unknown>;
 }
 
+/** An MCP tool call: the tool's offered name (`<client>-<tool>`) and its arguments. */
+export interface McpCall {
+  name: string;
+  arguments: Record<string, unknown>;
+}
+
+/** What an MCP tool gave: its text, whether the tool itself failed, how long it took. */
+export interface McpCallResult {
+  content: string;
+  isError: boolean;
+  latencyMs: number;
+  truncated?: boolean;
+}
+
 /** Who asks, for hooks outside a request's path (the model list). */
 export interface Caller {
   readonly headers: Readonly<Record<string, string>>;
@@ -289,6 +303,13 @@ export interface Plugin {
    * let through to the plugins instead of being refused as a bad admin credential.
    */
   acceptsCredential?(value: string): boolean;
+  /**
+   * Before an MCP tool runs (agent mode, /v1/mcp/tool/execute, the /mcp server): go on, change the call,
+   * answer it yourself, or refuse it. In order.
+   */
+  preMcp?(call: McpCall, caller: Caller): Maybe<void | { call: McpCall } | { result: McpCallResult } | { error: BifrostError | BifrostErrorInit }>;
+  /** After an MCP tool ran (or failed): replace its result, or turn it into an error. In reverse order. */
+  postMcp?(call: McpCall, result: McpCallResult | null, error: BifrostError | null, caller: Caller): Maybe<void | { result: McpCallResult } | { error: BifrostError | BifrostErrorInit }>;
   /**
    * The plugin's part of `GET /metrics`, in the Prometheus text format (0.0.4): the gateway serves the
    * parts of every plugin, joined, behind the admin authentication. Each plugin keeps its own registry.
