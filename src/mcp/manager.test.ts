@@ -166,6 +166,15 @@ describe("MCP manager over streamable HTTP", () => {
     expect(e.type).toBe("timeout_error");
   });
 
+  test("a call whose caller goes away is ended with 499, the connection kept", async () => {
+    const ac = new AbortController();
+    const call = m.execute("web-hang", {}, ac.signal);
+    await eventually(() => server.calls.some((c) => c.name === "hang"));
+    ac.abort();
+    expect((await rejection(call)).status).toBe(499);
+    expect(state(m, "web")).toBe("connected");
+  });
+
   test("tools_to_execute: [\"*\"] all, a list those, omitted none (Go's deny by default); disabled clients offer nothing", () => {
     const byClient = (c: string) => m.tools().filter((t) => t.client === c).map((t) => t.tool);
     expect(byClient("web").sort()).toEqual(["add", "big", "echo", "fail", "hang", "headers"]);
