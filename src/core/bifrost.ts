@@ -17,6 +17,8 @@ import { pluginPricing } from "../pricing/plugin-pricing";
 import { LiveFeed } from "./live-feed";
 import { agentLoop, mcpFilterOf, servesMcp, withMcpTools, withResponsesTools } from "../mcp/agent";
 import type { McpManager, McpTool } from "../mcp/types";
+import { parseMcpConfig } from "../mcp/config";
+import { createMcpManager } from "../mcp/manager";
 import { callerOf } from "../plugins/caller";
 import { getAdapter } from "../providers";
 import type { ChatChunk, ChatRequest, ChatResponse } from "../schemas/chat";
@@ -142,6 +144,8 @@ export class Bifrost implements GatewayParts {
             : resolveConfig(config, env);
     // On this thread by default: bench/load.ts measured the worker hop costing more than it gives (see README).
     const n = opts.workers ?? resolved.client.workerPoolSize ?? 0;
+    // The mcp section is checked before anything starts: a bad one stops start-up with its paths.
+    const mcpConfig = parseMcpConfig(resolved.raw?.mcp, env);
     const bf = new Bifrost(resolved, n > 0 ? new WorkerPoolTransport(n) : inProcessTransport);
     bf.live = new LiveConfig(bf, resolved.raw ?? {}, env);
     bf.plugins = new PluginHost({
@@ -160,6 +164,12 @@ export class Bifrost implements GatewayParts {
       await bf.shutdown();
       throw e;
     }
+    // MCP servers connect in the background: start-up does not wait for them.
+    const client = (resolved.raw?.client ?? {}) as { mcp_tool_execution_timeout?: unknown; mcp_agent_depth?: unknown };
+    bf.mcp = createMcpManager(mcpConfig, env, {
+      ...(typeof client.mcp_tool_execution_timeout === "number" ? { toolExecutionTimeoutMs: client.mcp_tool_execution_timeout * 1000 } : {}),
+      ...(typeof client.mcp_agent_depth === "number" ? { maxAgentDepth: client.mcp_agent_depth } : {}),
+    });
     return bf;
   }
 
@@ -347,6 +357,7 @@ export class Bifrost implements GatewayParts {
     if (this.closed) return;
     this.closed = true;
     await this.live?.close();
+    await this.mcp?.close();
     await this.plugins?.cleanup();
     await this.transport.close();
   }

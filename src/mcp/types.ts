@@ -16,7 +16,7 @@ export interface McpClientConfig {
   connection_string?: string;
   /** http/sse: headers sent to the server ("env.VAR" allowed in values). */
   headers?: Record<string, string>;
-  /** Tools models may be offered: ["*"] all (the default), [] none, or names. */
+  /** Tools models may be offered: ["*"] all, names, or none when omitted or [] (Go Bifrost's default). */
   tools_to_execute?: string[];
   /** Tools the gateway runs itself in agent mode (a subset of tools_to_execute); names or ["*"]. */
   tools_to_auto_execute?: string[];
