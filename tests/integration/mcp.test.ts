@@ -1,0 +1,121 @@
+/**
+ * Issue 14 through a real server: a stdio MCP server (server-everything) and a streamable HTTP one
+ * started here; their tools offered to models on the OpenAI and Anthropic dialects, filtered per
+ * request; agent mode (the gateway runs the model's call to an auto-executable tool and goes round
+ * again), unary and streamed; a server killed and reconnected.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import Anthropic from "@anthropic-ai/sdk";
+import { openGateway, type Gateway } from "../support/gateway";
+import { everythingStdio } from "../support/mcp-everything";
+import { startMcpHttpServer, type McpHttpServer } from "../support/mcp-http-server";
+import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
+import { eventually } from "../support/wait";
+
+const js = (r: Response): Promise<any> => r.json();
+
+let mock: MockUpstream;
+let web: McpHttpServer;
+let gw: Gateway;
+
+beforeAll(async () => {
+  mock = await startMockUpstream();
+  web = await startMcpHttpServer();
+  gw = await openGateway({
+    providers: { openai: { keys: [{ value: "sk-mcp-openai-1111" }], network_config: { base_url: mock.url } } },
+    mcp: {
+      client_configs: [
+        everythingStdio("everything"),
+        { name: "web", connection_type: "http", connection_string: web.url, tools_to_execute: ["*"], tools_to_auto_execute: ["echo"] },
+      ],
+      tool_manager_config: { tool_execution_timeout: 10, max_agent_depth: 3 },
+    },
+  });
+  await eventually(() => gw.bifrost.mcp!.tools().some((t) => t.client === "everything") && gw.bifrost.mcp!.tools().some((t) => t.client === "web"));
+});
+afterAll(async () => {
+  await gw?.close();
+  await web?.stop();
+  await mock?.stop();
+});
+
+const chat = (content: string, headers: Record<string, string> = {}, extra: Record<string, unknown> = {}) =>
+  fetch(`${gw.url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content }], ...extra }),
+  });
+const sentTools = () => (mock.requests.at(-1)!.body.tools ?? []).map((t: { function: { name: string } }) => t.function.name) as string[];
+
+describe("tool injection", () => {
+  test("connected servers' tools reach the model as <client>-<tool> function tools, filtered by x-bf-mcp-include-*", async () => {
+    mock.reset();
+    expect((await chat("hello")).status).toBe(200);
+    expect(sentTools()).toEqual(expect.arrayContaining(["everything-echo", "everything-get-sum", "web-echo", "web-add"]));
+    await chat("hello", { "x-bf-mcp-include-clients": "everything" });
+    expect(sentTools().every((n) => n.startsWith("everything-"))).toBe(true);
+    await chat("hello", { "x-bf-mcp-include-tools": "web-add,everything-echo" });
+    expect(sentTools().sort()).toEqual(["everything-echo", "web-add"]);
+    await chat("hello", { "x-bf-mcp-include-clients": "" });
+    expect(mock.requests.at(-1)!.body.tools).toBeUndefined();
+  });
+
+  test("an Anthropic-dialect client sees them as Anthropic tools: the model's call comes back as a tool_use block", async () => {
+    mock.reset();
+    const anthropic = new Anthropic({ apiKey: "unused", baseURL: `${gw.url}/anthropic`, maxRetries: 0, defaultHeaders: { "x-bf-mcp-include-tools": "everything-echo" } });
+    const msg = await anthropic.messages.create({ model: "openai/gpt-4o-mini", max_tokens: 50, messages: [{ role: "user", content: "please use a tool" }] });
+    expect(sentTools()).toEqual(["everything-echo"]);
+    const use = msg.content.find((b) => b.type === "tool_use");
+    expect(use).toMatchObject({ type: "tool_use", name: "everything-echo" });
+    expect(msg.stop_reason).toBe("tool_use");
+  });
+});
+
+describe("agent mode", () => {
+  test("the gateway runs a call to an auto-executable tool, feeds the result back, and answers with the model's reply", async () => {
+    mock.reset();
+    const before = web.calls.length;
+    const res = await chat("use the tool to echo", { "x-bf-mcp-include-tools": "web-echo" });
+    const body = await js(res);
+    expect(res.status).toBe(200);
+    expect(body.choices[0].finish_reason).toBe("stop");
+    expect(web.calls.slice(before).map((c) => c.name)).toEqual(["echo"]);
+    // Two rounds upstream: the call, then the answer to the tool's result.
+    expect(mock.requests).toHaveLength(2);
+    const second = mock.requests[1]!.body.messages as Array<{ role: string; content: unknown; tool_call_id?: string }>;
+    expect(second.at(-1)).toMatchObject({ role: "tool", tool_call_id: "call_mock_1" });
+    expect(String(second.at(-1)!.content)).toStartWith("Echo:");
+  });
+
+  test("a streaming request: the rounds run unstreamed upstream, the final answer streams", async () => {
+    mock.reset();
+    const res = await chat("use the tool to echo", { "x-bf-mcp-include-tools": "web-echo" }, { stream: true });
+    const text = await res.text();
+    const chunks = text.split("\n\n").filter((f) => f.startsWith("data: {")).map((f) => JSON.parse(f.slice(6)));
+    expect(text.trim().endsWith("data: [DONE]")).toBe(true);
+    expect(chunks.map((c) => c.choices[0]?.delta?.content ?? "").join("")).toStartWith("mock reply to:");
+    expect(mock.requests.map((r) => r.body.stream === true)).toEqual([false, false]);
+  });
+
+  test("a call to a tool that is not auto-executable goes back to the client", async () => {
+    mock.reset();
+    const body = await js(await chat("use the tool", { "x-bf-mcp-include-tools": "everything-echo" }));
+    expect(body.choices[0].finish_reason).toBe("tool_calls");
+    expect(body.choices[0].message.tool_calls[0].function.name).toBe("everything-echo");
+    expect(mock.requests).toHaveLength(1);
+  });
+});
+
+describe("a server that dies", () => {
+  test("is reconnected when it comes back, and its tools with it", async () => {
+    const port = web.port;
+    await web.stop();
+    await eventually(() => gw.bifrost.mcp!.clients().find((c) => c.config.name === "web")!.state !== "connected");
+    const down = gw.bifrost.mcp!.clients().find((c) => c.config.name === "web")!;
+    expect(down.last_error).toBeTruthy();
+    web = await startMcpHttpServer({ port });
+    await eventually(() => gw.bifrost.mcp!.clients().find((c) => c.config.name === "web")!.state === "connected");
+    const r = await gw.bifrost.executeMcp("web-add", { a: 2, b: 3 }, { headers: {}, header: () => undefined });
+    expect(r).toMatchObject({ content: "5", isError: false });
+  }, 60_000);
+});
