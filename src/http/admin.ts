@@ -117,7 +117,8 @@ function maskKey(k: NonNullable<ProviderConfig["keys"]>[number]) {
   return out;
 }
 
-function maskValue(v: string): string {
+/** A secret as admins see it: "********", an env.X reference as itself. */
+export function maskValue(v: string): string {
   return v.startsWith("env.") || v === "" ? v : MASKED;
 }
 

@@ -13,6 +13,8 @@ import { bodyBudget } from "./body";
 import { NO_CORS, corsPolicy } from "./cors";
 import { inferenceRoutes } from "./inference";
 import { integrationRoutes } from "./integrations";
+import { mcpAdminRoutes, mcpRoutes, type McpHttpOptions } from "./mcp";
+import { mcpServerRoutes } from "./mcp-server";
 import { observabilityRoutes } from "./observability";
 import { httpEnded } from "./observe";
 import { pluginRouteTemplate, pluginRoutes } from "./plugin-routes";
@@ -26,12 +28,15 @@ const HEALTH = JSON.stringify({ status: "ok" });
 export interface AppOptions {
   /** The auth guard (sessions, back-off); tests hand one with their own clock. Default: from bf.config.auth. */
   guard?: AuthGuard;
+  /** MCP over HTTP, mounted when given: the manager (null: 404 mcp_not_configured), persistence after a change, the /mcp filter. */
+  mcp?: McpHttpOptions;
 }
 
 export function createApp(bf: Bifrost, opts: AppOptions = {}) {
   const client = bf.config.client;
   const cors = corsPolicy(client.allowedOrigins, client.allowedHeaders);
   const maxBody = client.maxRequestBodyBytes;
+  const mcp = opts.mcp;
   bodyBudget.capacity = client.maxBufferedRequestBytes;
   const guard = opts.guard ?? new AuthGuard(bf.config.auth, { sessions: bf.sessions ?? undefined });
   const addressOfRequest = (request: Request): string => addressOf(app.server as Parameters<typeof addressOf>[0], request);
@@ -60,6 +65,7 @@ export function createApp(bf: Bifrost, opts: AppOptions = {}) {
     .use(sessionRoutes(guard, addressOfRequest))
     .use(adminRoutes(bf))
     .use(pluginAdminRoutes(bf))
+    .use(mcpAdminRoutes(mcp))
     .use(pluginRoutes(bf));
 
   const serverOf = (): Bun.Server<unknown> | null => (app.server as unknown as Bun.Server<unknown> | null) ?? null;
@@ -90,6 +96,8 @@ export function createApp(bf: Bifrost, opts: AppOptions = {}) {
     .get("/health", route(async (r) => jsonResponse(HEALTH, 200, r.headers), { pluginHooks: false }))
     .use(inferenceRoutes(bf, route, maxBody))
     .use(integrationRoutes(bf, route, maxBody))
+    .use(mcpRoutes(route, mcp, maxBody))
+    .use(mcpServerRoutes(route, mcp, maxBody))
     .use(observabilityRoutes(bf, guard, addressOfRequest, serverOf))
     .use(management);
   return app;
