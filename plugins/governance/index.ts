@@ -200,6 +200,17 @@ export default definePlugin({
         });
       },
 
+      // MCP tool execution is governed like inference: the same key, admitted the same way.
+      preMcp(_call, caller) {
+        const a = keyOf((name) => caller.header(name));
+        if (!a.ok) return deny(a.error);
+      },
+
+      mcpAccess(caller) {
+        const a = keyOf((name) => caller.header(name));
+        if (!a.ok) return deny(a.error);
+      },
+
       async listModels(models, caller) {
         const a = keyOf((name) => caller.header(name));
         if (!a.ok) return { error: a.error };

@@ -14,6 +14,7 @@ import { NO_CORS, corsPolicy } from "./cors";
 import { inferenceRoutes } from "./inference";
 import { integrationRoutes } from "./integrations";
 import { mcpAdminRoutes, mcpRoutes, type McpHttpOptions } from "./mcp";
+import { callerOf } from "../plugins/caller";
 import { mcpServerRoutes } from "./mcp-server";
 import { observabilityRoutes } from "./observability";
 import { httpEnded } from "./observe";
@@ -36,7 +37,19 @@ export function createApp(bf: Bifrost, opts: AppOptions = {}) {
   const client = bf.config.client;
   const cors = corsPolicy(client.allowedOrigins, client.allowedHeaders);
   const maxBody = client.maxRequestBodyBytes;
-  const mcp = opts.mcp;
+  // MCP over HTTP for the gateway's own manager: tools run through the plugins' preMcp/postMcp, and a
+  // caller of /mcp is admitted (and narrowed) by the plugins' mcpAccess, like inference.
+  const mcp: McpHttpOptions = opts.mcp ?? {
+    manager: () => bf.mcp,
+    execute: (name, args, request, signal) => bf.executeMcp(name, args, callerOf(request.headers), signal),
+    filter: async (request) => {
+      try {
+        return await bf.pipeline.runMcpAccess(callerOf(request.headers));
+      } catch (e) {
+        return errorResponse(e);
+      }
+    },
+  };
   bodyBudget.capacity = client.maxBufferedRequestBytes;
   const guard = opts.guard ?? new AuthGuard(bf.config.auth, { sessions: bf.sessions ?? undefined });
   const addressOfRequest = (request: Request): string => addressOf(app.server as Parameters<typeof addressOf>[0], request);

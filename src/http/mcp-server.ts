@@ -10,10 +10,10 @@ import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { Elysia } from "elysia";
 import pkg from "../../package.json";
-import type { McpFilter, McpManager } from "../mcp/types";
+import type { McpFilter, McpManager, McpToolResult } from "../mcp/types";
 import { BifrostError } from "../schemas/error";
 import { readJsonBody } from "./body";
-import { managerOrThrow, type McpHttpOptions } from "./mcp";
+import { managerOrThrow, type McpHttpOptions, executorOf } from "./mcp";
 import type { Route, RouteRequest } from "./route";
 import { withHeaders } from "./route";
 
@@ -31,7 +31,8 @@ async function serveMcp(r: RouteRequest, opts: McpHttpOptions, maxBodyBytes: num
   // A tool call may take up to tool_execution_timeout; a GET stream is open until the client leaves.
   r.holdOpen();
   const parsedBody = r.request.method === "POST" ? (await readJsonBody(r.request, maxBodyBytes)).value : undefined;
-  const server = mcpServer(manager, filter);
+  const execute = executorOf(opts);
+  const server = mcpServer(manager, filter, (name, args, signal) => execute(name, args, r.request, signal));
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   await server.connect(transport);
   let response: Response;
@@ -72,7 +73,7 @@ function openedAtOnce(response: Response): Response {
 }
 
 /** One request's server: what it lists and may call is the manager's tools within `filter`. */
-function mcpServer(manager: McpManager, filter: McpFilter | undefined): Server {
+function mcpServer(manager: McpManager, filter: McpFilter | undefined, execute: (name: string, args: Record<string, unknown>, signal?: AbortSignal) => Promise<McpToolResult>): Server {
   const server = new Server({ name: "bifrost", version: pkg.version }, { capabilities: { tools: {} } });
   server.setRequestHandler(ListToolsRequestSchema, () => ({
     tools: manager.tools(filter).map((t) => ({ name: t.name, description: t.description, inputSchema: objectSchema(t.inputSchema) })),
@@ -81,7 +82,7 @@ function mcpServer(manager: McpManager, filter: McpFilter | undefined): Server {
     const name = req.params.name;
     if (!manager.tools(filter).some((t) => t.name === name)) throw new McpError(ErrorCode.InvalidParams, `unknown tool: ${name}`);
     try {
-      const result = await manager.execute(name, req.params.arguments ?? {}, extra.signal);
+      const result = await execute(name, req.params.arguments ?? {}, extra.signal);
       return { content: [{ type: "text", text: result.content }], isError: result.isError };
     } catch (err) {
       // A disconnected server or a timeout reaches the model as a failed call, as Go's NewToolResultError does.

@@ -26,6 +26,13 @@ export interface McpHttpOptions {
   onChange?: () => Promise<void>;
   /** Per /mcp request: which clients and tools the caller may see and call, or a refusal (governance's virtual key). */
   filter?: (request: Request) => McpFilter | Response | undefined | Promise<McpFilter | Response | undefined>;
+  /** Runs a tool for a caller (the gateway: through the plugins' preMcp/postMcp); default: the manager directly. */
+  execute?: (name: string, args: Record<string, unknown>, request: Request, signal?: AbortSignal) => Promise<McpToolResult>;
+}
+
+/** How the routes run a tool: the gateway's execute (plugins' hooks) when given, else the manager's. */
+export function executorOf(opts: McpHttpOptions): (name: string, args: Record<string, unknown>, request: Request, signal?: AbortSignal) => Promise<McpToolResult> {
+  return opts.execute ?? ((name, args, _request, signal) => managerOrThrow(opts.manager).execute(name, args, signal));
 }
 
 export function mcpNotConfigured(): BifrostError {
@@ -42,11 +49,16 @@ export function managerOrThrow(manager: McpManagerOf): McpManager {
 export function mcpRoutes(route: Route, opts: McpHttpOptions | undefined, maxBodyBytes: number) {
   const app = new Elysia({ name: "mcp" });
   if (!opts) return app;
-  return app.post("/v1/mcp/tool/execute", route((r) => executeTool(r, managerOrThrow(opts.manager), maxBodyBytes)), NO_PARSE);
+  const execute = executorOf(opts);
+  return app.post(
+    "/v1/mcp/tool/execute",
+    route((r) => (managerOrThrow(opts.manager), executeTool(r, (name, args) => execute(name, args, r.request, r.request.signal), maxBodyBytes))),
+    NO_PARSE,
+  );
 }
 
 /** POST /v1/mcp/tool/execute?format=chat|responses (Go: handlers/mcpinference.go). */
-async function executeTool(r: RouteRequest, m: McpManager, maxBodyBytes: number): Promise<Response> {
+async function executeTool(r: RouteRequest, run: (name: string, args: Record<string, unknown>) => Promise<McpToolResult>, maxBodyBytes: number): Promise<Response> {
   const format = (queryOf(r.request.url).get("format") ?? "").toLowerCase();
   if (format !== "" && format !== "chat" && format !== "responses") throw BifrostError.badRequest("format: must be 'chat' or 'responses'", "format");
   const { value } = await readJsonBody(r.request, maxBodyBytes);
@@ -55,12 +67,12 @@ async function executeTool(r: RouteRequest, m: McpManager, maxBodyBytes: number)
   if (format === "responses") {
     if (value.type !== undefined && value.type !== "function_call") throw BifrostError.badRequest("type: expected 'function_call'", "type");
     const name = toolName(value.name, "name");
-    const result = await m.execute(name, toolArguments(value.arguments, "arguments"), r.request.signal);
+    const result = await run(name, toolArguments(value.arguments, "arguments"));
     return jsonResponse(JSON.stringify({ type: "function_call_output", call_id: value.call_id ?? null, output: result.content, ...errorMark(result) }), 200, r.headers);
   }
   const fn = isObject(value.function) ? value.function : {};
   const name = toolName(fn.name, "function.name");
-  const result = await m.execute(name, toolArguments(fn.arguments, "function.arguments"), r.request.signal);
+  const result = await run(name, toolArguments(fn.arguments, "function.arguments"));
   const answer: Record<string, unknown> = { role: "tool", content: result.content };
   if (typeof value.id === "string") answer.tool_call_id = value.id;
   return jsonResponse(JSON.stringify({ ...answer, ...errorMark(result) }), 200, r.headers);

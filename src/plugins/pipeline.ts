@@ -36,6 +36,7 @@ export type PreOutcome =
 
 const SKIPPED = Symbol("skipped");
 type ListModelsResult = void | { models: ModelEntry[] } | { error: BifrostError | BifrostErrorInit };
+type McpAccessResult = void | { filter: { clients?: string[] | null; tools?: string[] | null } } | { error: BifrostError | BifrostErrorInit };
 type PreMcpResult = void | { call: McpCall } | { result: McpCallResult } | { error: BifrostError | BifrostErrorInit };
 type PostMcpResult = void | { result: McpCallResult } | { error: BifrostError | BifrostErrorInit };
 const PRE_KEYS = "request, response, stream or error";
@@ -54,6 +55,7 @@ export class Pipeline {
   private readonly modelLists: LoadedPlugin[];
   private readonly credentialCheckers: LoadedPlugin[];
   private readonly preMcp: LoadedPlugin[];
+  private readonly mcpAccessors: LoadedPlugin[];
   private readonly postMcp: LoadedPlugin[];
   private readonly httpEnd: LoadedPlugin[];
   /** Every plugin's routes, in pipeline order (the first plugin's route wins a clash). */
@@ -83,6 +85,7 @@ export class Pipeline {
     this.modelLists = having("listModels").map((x) => x.lp);
     this.credentialCheckers = having("acceptsCredential").map((x) => x.lp);
     this.preMcp = having("preMcp").map((x) => x.lp);
+    this.mcpAccessors = having("mcpAccess").map((x) => x.lp);
     this.postMcp = having("postMcp").map((x) => x.lp).reverse();
     this.httpEnd = having("onHttpEnd").map((x) => x.lp);
     this.routes = new RouteTable(this.plugins.flatMap((lp) => lp.plugin.routes ?? []));
@@ -243,6 +246,19 @@ export class Pipeline {
     }
     if (error) throw error;
     return result!;
+  }
+
+  /** What a caller of /mcp may see and call: the first plugin's filter, undefined for all; a refusal is thrown. */
+  async runMcpAccess(caller: Caller): Promise<{ clients?: string[] | null; tools?: string[] | null } | undefined> {
+    for (const lp of this.mcpAccessors) {
+      let r = guard<McpAccessResult>(lp, "mcpAccess", () => lp.plugin.mcpAccess!(caller));
+      if (r instanceof Promise) r = await r;
+      if (r === SKIPPED || r === undefined) continue;
+      if (isObject(r) && "filter" in r) return r.filter;
+      if (isObject(r) && "error" in r) throw toError(lp, r.error);
+      unknownResult(lp, "mcpAccess", "filter or error");
+    }
+    return undefined;
   }
 
   /** Does a plugin check this credential itself (a virtual key)? */

@@ -32,8 +32,8 @@ export type { ModelPrice };
 export const PLUGIN_API_VERSION = 1;
 
 export type Placement = "pre_builtin" | "builtin" | "post_builtin";
-export type HookName = "preRequest" | "postResponse" | "onStreamChunk" | "onHttpRequest" | "onHttpResponse" | "onRequestEnd" | "onHttpEnd" | "metrics" | "listModels" | "acceptsCredential" | "preMcp" | "postMcp" | "cleanup";
-export const HOOK_NAMES: readonly HookName[] = ["preRequest", "postResponse", "onStreamChunk", "onHttpRequest", "onHttpResponse", "onRequestEnd", "onHttpEnd", "metrics", "listModels", "acceptsCredential", "preMcp", "postMcp", "cleanup"];
+export type HookName = "preRequest" | "postResponse" | "onStreamChunk" | "onHttpRequest" | "onHttpResponse" | "onRequestEnd" | "onHttpEnd" | "metrics" | "listModels" | "acceptsCredential" | "preMcp" | "postMcp" | "mcpAccess" | "cleanup";
+export const HOOK_NAMES: readonly HookName[] = ["preRequest", "postResponse", "onStreamChunk", "onHttpRequest", "onHttpResponse", "onRequestEnd", "onHttpEnd", "metrics", "listModels", "acceptsCredential", "preMcp", "postMcp", "mcpAccess", "cleanup"];
 
 /** A small key-value store a plugin may keep state in (in memory; shared stores come with later issues). */
 export interface KvStore {
@@ -308,6 +308,11 @@ export interface Plugin {
    * answer it yourself, or refuse it. In order.
    */
   preMcp?(call: McpCall, caller: Caller): Maybe<void | { call: McpCall } | { result: McpCallResult } | { error: BifrostError | BifrostErrorInit }>;
+  /**
+   * A caller of the gateway's own MCP server (/mcp): which connected clients and tools it may see and
+   * call, or a refusal (a virtual key required). In order; the first filter given applies.
+   */
+  mcpAccess?(caller: Caller): Maybe<void | { filter: { clients?: string[] | null; tools?: string[] | null } } | { error: BifrostError | BifrostErrorInit }>;
   /** After an MCP tool ran (or failed): replace its result, or turn it into an error. In reverse order. */
   postMcp?(call: McpCall, result: McpCallResult | null, error: BifrostError | null, caller: Caller): Maybe<void | { result: McpCallResult } | { error: BifrostError | BifrostErrorInit }>;
   /**

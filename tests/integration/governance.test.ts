@@ -172,6 +172,8 @@ describe("one gateway, memory counters", () => {
         return form;
       }
       if (path.includes("/responses")) return JSON.stringify({ model: "openai/gpt-4o-mini", input: "hi" });
+      if (path.includes("/mcp/tool/execute")) return JSON.stringify({ id: "call_1", type: "function", function: { name: "files-read", arguments: "{}" } });
+      if (path === "/mcp") return JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" });
       return JSON.stringify({
         model: "openai/gpt-4o-mini",
         messages: [{ role: "user", content: "hi" }],

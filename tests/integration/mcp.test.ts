@@ -119,3 +119,31 @@ describe("a server that dies", () => {
     expect(r).toMatchObject({ content: "5", isError: false });
   }, 60_000);
 });
+
+describe("executing tools over HTTP, and Bifrost as an MCP server", () => {
+  test("/v1/mcp/tool/execute runs a real server's tool in both formats", async () => {
+    const exec = (format: string, body: unknown) => fetch(`${gw.url}/v1/mcp/tool/execute?format=${format}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const chatTool = await js(await exec("chat", { id: "call_9", type: "function", function: { name: "everything-get-sum", arguments: '{"a":2,"b":40}' } }));
+    expect(chatTool).toMatchObject({ role: "tool", tool_call_id: "call_9" });
+    expect(chatTool.content).toContain("42");
+    const resp = await js(await exec("responses", { type: "function_call", call_id: "fc_1", name: "web-echo", arguments: '{"message":"hi"}' }));
+    expect(resp).toEqual({ type: "function_call_output", call_id: "fc_1", output: "Echo: hi" });
+    const unknown = await exec("chat", { id: "c", type: "function", function: { name: "web-nope", arguments: "{}" } });
+    expect(unknown.status).toBe(404);
+  });
+
+  test("the MCP SDK's client connects to /mcp, lists the connected tools and calls one", async () => {
+    const { Client } = await import("@modelcontextprotocol/sdk/client/index.js");
+    const { StreamableHTTPClientTransport } = await import("@modelcontextprotocol/sdk/client/streamableHttp.js");
+    const client = new Client({ name: "test", version: "1.0.0" });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${gw.url}/mcp`)));
+    try {
+      const { tools } = await client.listTools();
+      expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining(["everything-echo", "web-add"]));
+      const r = await client.callTool({ name: "web-add", arguments: { a: 20, b: 22 } });
+      expect(r.content).toEqual([{ type: "text", text: "42" }]);
+    } finally {
+      await client.close();
+    }
+  });
+});
