@@ -110,7 +110,7 @@ export function resolveProviderConfig(name: string, raw: unknown, env: Env = pro
 const ENV_PREFIX = "env.";
 
 /** "env.X" → the variable's value; an unset variable is an error naming the config path. */
-function readSecret(value: string, path: string, env: Env, errors: string[]): string {
+export function readSecret(value: string, path: string, env: Env, errors: string[]): string {
   if (!value.startsWith(ENV_PREFIX)) return value;
   const name = value.slice(ENV_PREFIX.length);
   const v = env[name];

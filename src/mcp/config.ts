@@ -3,7 +3,7 @@
  * `tool_manager_config`. Validation names JSON paths; "env.VAR" is resolved only when connecting,
  * so the config keeps (and shows) the reference, never the secret.
  */
-import { ConfigError } from "../config/load";
+import { ConfigError, readSecret } from "../config/load";
 import { joinPath } from "../schemas/paths";
 import type { McpClientConfig, McpToolManagerConfig } from "./types";
 
@@ -224,16 +224,8 @@ function isEnvRef(v: string): boolean {
   return v.startsWith(ENV_PREFIX);
 }
 
-function readEnvRef(value: string, path: string, env: Env, errors: string[]): string {
-  if (!isEnvRef(value)) return value;
-  const name = value.slice(ENV_PREFIX.length);
-  const v = env[name];
-  if (v === undefined || v === "") {
-    errors.push(`${path}: environment variable ${name} is not set`);
-    return "";
-  }
-  return v;
-}
+/** "env.X" read as the rest of the config reads it. */
+const readEnvRef = (value: string, path: string, env: Env, errors: string[]): string => readSecret(value, path, env, errors);
 
 function maskValue(v: string): string {
   return isEnvRef(v) || v === "" ? v : MASKED;
