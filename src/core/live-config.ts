@@ -4,6 +4,7 @@
  * then it is written to the store (when there is one), then swapped into the gateway.
  */
 import { ConfigError, resolveConfig, resolveProviderConfig } from "../config/load";
+import { parseMcpConfig } from "../mcp/config";
 import type { BifrostConfig, ClientConfig, ProviderConfig } from "../config/schema";
 import { log } from "../log";
 import type { PluginEntry } from "../plugins/types";
@@ -106,6 +107,13 @@ export class LiveConfig {
     };
   }
 
+  /** After an MCP client was added, changed or removed through the API: the store keeps the mcp section. */
+  async mcpChanged(): Promise<void> {
+    if (!this.bf.mcp) return;
+    this.raw.mcp = { ...(this.raw.mcp ?? {}), client_configs: this.bf.mcp.configs() };
+    await this.store?.putMcp(this.raw.mcp);
+  }
+
   /** After a plugin was added, changed or removed through the API: the store keeps the new list. */
   async pluginsChanged(): Promise<void> {
     this.raw.plugins = this.bf.plugins.entries();
@@ -125,6 +133,9 @@ export class LiveConfig {
     for (const p of resolved.providers.values()) this.bf.setProvider(p);
     this.bf.setDropExcessRequests(resolved.client.dropExcessRequests);
     if (JSON.stringify(stored.plugins) !== JSON.stringify(this.raw.plugins)) await this.bf.plugins.replace(resolved.plugins);
+    if (this.bf.mcp && JSON.stringify(stored.mcp ?? null) !== JSON.stringify(this.raw.mcp ?? null)) {
+      await this.bf.mcp.sync(parseMcpConfig(stored.mcp, this.env).client_configs);
+    }
     this.raw = stored;
   }
 
@@ -167,7 +178,8 @@ export class LiveConfig {
 
 /** The part of config.json the store keeps. */
 export function storedPart(raw: BifrostConfig): StoredConfig {
-  return { providers: raw.providers ?? {}, client: raw.client ?? {}, plugins: (raw.plugins ?? []) as PluginEntry[] };
+  const mcp = raw.mcp && typeof raw.mcp === "object" ? { mcp: raw.mcp as Record<string, unknown> } : {};
+  return { providers: raw.providers ?? {}, client: raw.client ?? {}, plugins: (raw.plugins ?? []) as PluginEntry[], ...mcp };
 }
 
 /** A key sent without a value keeps the value stored for the key of that name (or id); so does every masked string in it. */

@@ -41,6 +41,8 @@ export function createApp(bf: Bifrost, opts: AppOptions = {}) {
   // caller of /mcp is admitted (and narrowed) by the plugins' mcpAccess, like inference.
   const mcp: McpHttpOptions = opts.mcp ?? {
     manager: () => bf.mcp,
+    // Changes through /api/mcp/* are kept in the config store (and reach replicas) like providers'.
+    onChange: () => bf.live.mcpChanged(),
     execute: (name, args, request, signal) => bf.executeMcp(name, args, callerOf(request.headers), signal),
     filter: async (request) => {
       try {

@@ -20,6 +20,8 @@ function manager(results: Record<string, string | Error> = {}): McpManager & { c
       return { content: r, isError: false, latencyMs: 1 };
     },
     clients: () => [],
+    configs: () => [],
+    sync: async () => {},
     addClient: async () => { throw new Error("unused"); },
     updateClient: async () => { throw new Error("unused"); },
     removeClient: async () => {},

@@ -102,6 +102,23 @@ export function createMcpManager(config: McpConfig | undefined, env: Env, opts: 
       return [...conns.keys()].sort().map((n) => info(conns.get(n)!));
     },
 
+    configs(): McpClientConfig[] {
+      return [...conns.values()].map((c) => c.config);
+    },
+
+    async sync(next: McpClientConfig[]): Promise<void> {
+      const wanted = new Map(next.map((c) => [c.name, c]));
+      for (const [name, conn] of [...conns]) {
+        if (!wanted.has(name)) conns.delete(name), await conn.close();
+      }
+      for (const c of next) {
+        const conn = conns.get(c.name);
+        if (conn && JSON.stringify(conn.config) === JSON.stringify(c)) continue;
+        await conn?.close();
+        open(validated(c));
+      }
+    },
+
     async addClient(raw: McpClientConfig): Promise<McpClientInfo> {
       const c = validated(raw);
       await conns.get(c.name)?.close();
@@ -110,7 +127,8 @@ export function createMcpManager(config: McpConfig | undefined, env: Env, opts: 
 
     async updateClient(name: string, raw: McpClientConfig): Promise<McpClientInfo> {
       const old = find(name);
-      const c = validated(raw);
+      // A secret sent back as the API shows it ("********") keeps the stored one.
+      const c = validated(unmasked(raw, old.config) as McpClientConfig);
       if (c.name !== name && conns.has(c.name)) {
         throw BifrostError.badRequest(`an MCP client named ${c.name} already exists`, joinPath("client", "name"));
       }
@@ -159,3 +177,15 @@ function toolFilterAllows(list: string[] | null | undefined, client: string, too
 function unknownTool(name: string): BifrostError {
   return new BifrostError({ status: 404, code: "mcp_tool_not_found", message: `MCP tool ${name} not found` });
 }
+
+/** Every "********" in `next` replaced by what `old` holds at the same place (headers, stdio envs). */
+function unmasked(next: unknown, old: unknown): unknown {
+  if (next === MASKED_VALUE) return typeof old === "string" ? old : undefined;
+  if (Array.isArray(next)) return next.map((v, i) => unmasked(v, Array.isArray(old) ? old[i] : undefined));
+  if (next && typeof next === "object") {
+    return Object.fromEntries(Object.entries(next).map(([k, v]) => [k, unmasked(v, old && typeof old === "object" ? (old as Record<string, unknown>)[k] : undefined)]));
+  }
+  return next;
+}
+
+const MASKED_VALUE = "********";

@@ -81,6 +81,10 @@ export interface McpManager {
    */
   execute(name: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<McpToolResult>;
   clients(): McpClientInfo[];
+  /** The client configs as given (env.VAR references kept, secrets not masked): what the config store keeps. */
+  configs(): McpClientConfig[];
+  /** Make the clients these (added, changed, removed): another replica's change, a reloaded file. */
+  sync(configs: McpClientConfig[]): Promise<void>;
   /** Add (or replace) a client at run time; resolves once it is registered (connection goes on in the background). */
   addClient(config: McpClientConfig): Promise<McpClientInfo>;
   updateClient(name: string, config: McpClientConfig): Promise<McpClientInfo>;

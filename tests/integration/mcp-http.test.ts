@@ -22,7 +22,7 @@ class FakeManager implements McpManager {
   readonly maxAgentDepth = 10;
   calls: Array<{ name: string; args: Record<string, unknown> }> = [];
   changes: string[] = [];
-  configs = new Map<string, McpClientConfig>([
+  byName = new Map<string, McpClientConfig>([
     ["files", { name: "files", connection_type: "http", connection_string: "https://user:pw-in-url@mcp.example/mcp?api_key=query-secret-789&x=1", headers: { authorization: HEADER_SECRET, "x-ref": "env.MCP_TOKEN" } }],
     ["down", { name: "down", connection_type: "stdio", stdio_config: { command: "mcp-down", args: ["--x"], envs: { TOKEN: ENV_SECRET } } }],
   ]);
@@ -32,6 +32,13 @@ class FakeManager implements McpManager {
     { name: "files-slow", client: "files", tool: "slow", inputSchema: { type: "object" }, autoExecute: false },
     { name: "down-ping", client: "down", tool: "ping", inputSchema: { type: "object" }, autoExecute: false },
   ];
+
+  configs(): McpClientConfig[] {
+    return [...this.byName.values()];
+  }
+  async sync(configs: McpClientConfig[]): Promise<void> {
+    this.byName = new Map(configs.map((c) => [c.name, c]));
+  }
 
   tools(filter?: McpFilter): McpTool[] {
     return this.toolList.filter((t) => (!filter?.clients || filter.clients.includes(t.client) || filter.clients.includes("*")) && (!filter?.tools || filter.tools.includes(t.name)));
@@ -45,7 +52,7 @@ class FakeManager implements McpManager {
     throw new BifrostError({ status: 404, type: "not_found_error", code: "mcp_tool_not_found", message: `no MCP tool named ${name}` });
   }
   clients(): McpClientInfo[] {
-    return [...this.configs.values()].map((config) => this.info(config));
+    return [...this.byName.values()].map((config) => this.info(config));
   }
   private info(config: McpClientConfig): McpClientInfo {
     const connected = config.name === "files";
@@ -54,21 +61,21 @@ class FakeManager implements McpManager {
   }
   async addClient(config: McpClientConfig) {
     this.changes.push(`add ${config.name}`);
-    this.configs.set(config.name, config);
+    this.byName.set(config.name, config);
     return this.info(config);
   }
   async updateClient(name: string, config: McpClientConfig) {
     this.changes.push(`update ${name}`);
-    this.configs.set(name, config);
+    this.byName.set(name, config);
     return this.info(config);
   }
   async removeClient(name: string) {
     this.changes.push(`remove ${name}`);
-    this.configs.delete(name);
+    this.byName.delete(name);
   }
   async reconnect(name: string) {
     this.changes.push(`reconnect ${name}`);
-    return this.info(this.configs.get(name)!);
+    return this.info(this.byName.get(name)!);
   }
   async close() {}
 }
@@ -189,7 +196,7 @@ describe("/api/mcp/*", () => {
     const body: any = await res.json();
     expect(res.status).toBe(200);
     expect(body).toMatchObject({ status: "success", message: "MCP client connected successfully", client: { config: { name: "web", headers: { "x-api-key": "********" } } } });
-    expect(gw.manager.configs.get("web")).toEqual(config as McpClientConfig);
+    expect(gw.manager.byName.get("web")).toEqual(config as McpClientConfig);
     expect(gw.persisted).toBe(1);
     await expectError(await gw.fetch("/api/mcp/client", post(config)), 409, "mcp_client_exists");
     expect((await expectError(await gw.fetch("/api/mcp/client", post({ name: "x", connection_type: "tcp" })), 400)).error.param).toBe("connection_type");
@@ -202,7 +209,7 @@ describe("/api/mcp/*", () => {
     const res = await gw.fetch("/api/mcp/client/files", { ...post({ tools_to_execute: ["echo"], headers: { authorization: "********", "x-new": "new-secret" } }), method: "PUT" });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: "success", message: "MCP client edited successfully", client: { config: { headers: { "x-new": "********" } } } });
-    const sent = gw.manager.configs.get("files")!;
+    const sent = gw.manager.byName.get("files")!;
     expect(sent).toMatchObject({ name: "files", connection_type: "http", tools_to_execute: ["echo"], headers: { authorization: "********", "x-new": "new-secret" } });
     expect(gw.persisted).toBeGreaterThan(0);
     const put = (body: unknown) => gw.fetch("/api/mcp/client/files", { ...post(body), method: "PUT" });
@@ -215,12 +222,12 @@ describe("/api/mcp/*", () => {
   test("reconnect and DELETE call the manager; a disabled client is not reconnected; an unknown one is 404", async () => {
     expect(await (await gw.fetch("/api/mcp/client/down/reconnect", { method: "POST" })).json()).toMatchObject({ status: "success", message: "MCP client reconnected successfully" });
     expect(gw.manager.changes).toContain("reconnect down");
-    gw.manager.configs.set("off", { name: "off", connection_type: "http", connection_string: "https://off.example", disabled: true });
+    gw.manager.byName.set("off", { name: "off", connection_type: "http", connection_string: "https://off.example", disabled: true });
     await expectError(await gw.fetch("/api/mcp/client/off/reconnect", { method: "POST" }), 400);
     await expectError(await gw.fetch("/api/mcp/client/nope/reconnect", { method: "POST" }), 404, "mcp_client_not_found");
     const persisted = gw.persisted;
     expect(await (await gw.fetch("/api/mcp/client/down", { method: "DELETE" })).json()).toEqual({ status: "success", message: "MCP client removed successfully" });
-    expect(gw.manager.configs.has("down")).toBe(false);
+    expect(gw.manager.byName.has("down")).toBe(false);
     expect(gw.persisted).toBe(persisted + 1);
     await expectError(await gw.fetch("/api/mcp/client/down", { method: "DELETE" }), 404, "mcp_client_not_found");
   });

@@ -147,3 +147,38 @@ describe("executing tools over HTTP, and Bifrost as an MCP server", () => {
     }
   });
 });
+
+describe("run-time MCP clients survive a restart (config store)", () => {
+  test("a client added through /api/mcp/client is kept, its secret header too (sent back masked, kept as stored)", async () => {
+    const { mkdtempSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = mkdtempSync(join(tmpdir(), "bifrost-mcp-store-"));
+    const config = {
+      providers: { openai: { keys: [{ value: "sk-mcp-openai-1111" }], network_config: { base_url: mock.url } } },
+      config_store: { enabled: true, type: "sqlite", config: { path: join(dir, "config.db") } },
+    };
+    const added = { name: "live", connection_type: "http", connection_string: web.url, headers: { "x-mcp-token": "mcp-secret-token-42" }, tools_to_execute: ["*"] };
+    let first: Gateway | null = await openGateway(config);
+    try {
+      const res = await first.fetch("/api/mcp/client", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(added) });
+      expect(res.status).toBe(200);
+      const listed = await js(await first.fetch("/api/mcp/clients"));
+      const live = listed.clients.find((c: { config: { name: string } }) => c.config.name === "live");
+      expect(live.config.headers["x-mcp-token"]).toBe("********");
+      // Sent back as the API shows it: the stored value stays.
+      expect((await first.fetch("/api/mcp/client/live", { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...live.config, tools_to_auto_execute: [] }) })).status).toBe(200);
+    } finally {
+      await first.close();
+      first = null;
+    }
+    const second = await openGateway(config);
+    try {
+      await eventually(() => second.bifrost.mcp!.tools().some((t) => t.name === "live-headers"));
+      const seen = JSON.parse((await second.bifrost.executeMcp("live-headers", {}, { headers: {}, header: () => undefined })).content);
+      expect(seen["x-mcp-token"]).toBe("mcp-secret-token-42");
+    } finally {
+      await second.close();
+    }
+  }, 60_000);
+});

@@ -50,7 +50,8 @@ export class SqlConfigStore implements ConfigStore {
       const keys = JSON.parse(await this.sealer.open(r.keys));
       providers[r.name] = { ...JSON.parse(r.config), ...(keys ? { keys } : {}) };
     }
-    return { providers, client: settings.get("client") ?? {}, plugins: settings.get("plugins") ?? [] };
+    const mcp = settings.get("mcp");
+    return { providers, client: settings.get("client") ?? {}, plugins: settings.get("plugins") ?? [], ...(mcp ? { mcp: JSON.parse(await this.sealer.open(mcp)) } : {}) };
   }
 
   replace(config: StoredConfig): Promise<void> {
@@ -60,6 +61,7 @@ export class SqlConfigStore implements ConfigStore {
       for (const [name, p] of Object.entries(config.providers)) await this.upsertProvider(db, name, p, ++position);
       await setting(db, "client", config.client);
       await setting(db, "plugins", config.plugins);
+      if (config.mcp) await setting(db, "mcp", await this.sealer.seal(JSON.stringify(config.mcp)));
       await setting(db, "seeded", true);
     });
   }
@@ -81,6 +83,11 @@ export class SqlConfigStore implements ConfigStore {
 
   putPlugins(plugins: PluginEntry[]): Promise<void> {
     return this.write((db) => setting(db, "plugins", plugins));
+  }
+
+  async putMcp(mcp: Record<string, unknown>): Promise<void> {
+    const sealed = await this.sealer.seal(JSON.stringify(mcp));
+    return this.write((db) => setting(db, "mcp", sealed));
   }
 
   async version(): Promise<number> {

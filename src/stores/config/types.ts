@@ -9,6 +9,8 @@ export interface StoredConfig {
   providers: Record<string, ProviderConfig>;
   client: ClientConfig;
   plugins: PluginEntry[];
+  /** The mcp section (client configs added or changed through the API included). */
+  mcp?: Record<string, unknown>;
 }
 
 export interface ConfigStore {
@@ -21,6 +23,8 @@ export interface ConfigStore {
   deleteProvider(name: string): Promise<void>;
   putClient(client: ClientConfig): Promise<void>;
   putPlugins(plugins: PluginEntry[]): Promise<void>;
+  /** The mcp section, sealed like keys (headers and envs may hold tokens). */
+  putMcp(mcp: Record<string, unknown>): Promise<void>;
   /** Bumped by every write: a replica that sees it change reloads. */
   version(): Promise<number>;
   /** Call `onChange` when any replica writes, if the database can push that (PostgreSQL LISTEN/NOTIFY); false when it cannot. */
