@@ -54,7 +54,14 @@ export function toDraft(s: RequestSummary, logContent: boolean): LogDraft {
     output_message: output,
     params: null,
     // One attempt that answered says nothing the row does not: the trail is kept when there were more, or an error.
-    attempt_trail: s.attempts.length > 1 || s.attempts[0]?.error ? s.attempts.map((a) => ({ ...a, error: a.error && { ...a.error, message: redactSecrets(a.error.message) } })) : null,
+    attempt_trail:
+      s.attempts.length > 1 || s.attempts[0]?.error || s.toolCalls?.length
+        ? [
+            ...s.attempts.map((a) => ({ ...a, error: a.error && { ...a.error, message: redactSecrets(a.error.message) } })),
+            // MCP tools the gateway ran for this request (agent mode), with their latency.
+            ...(s.toolCalls ?? []).map((t) => ({ type: "mcp_tool", name: t.name, latency_ms: t.latencyMs, is_error: t.isError })),
+          ]
+        : null,
     content_hidden: logContent ? 0 : 1,
     created_at_ms: Date.now(),
   };

@@ -270,15 +270,23 @@ export class Bifrost implements GatewayParts {
     let last: Unary | null = null;
     let round = 0;
     const caller = callerOf(opts.headers ?? {});
+    // Each round's record lists the tools run for it (their names, latency, failure).
+    let ran: NonNullable<RequestOptions["toolCalls"]> = [];
     await agentLoop(
-      (name, args) => this.executeMcp(name, args, caller, opts.signal),
+      async (name, args) => {
+        const r = await this.executeMcp(name, args, caller, opts.signal);
+        ran.push({ name, latencyMs: r.latencyMs, isError: r.isError });
+        return r;
+      },
       this.mcp!.maxAgentDepth,
       req,
       tools,
       async (r) => {
         round++;
         const id = opts.requestId && round > 1 ? `${opts.requestId}-${round}` : opts.requestId;
-        last = await runRequest(this, "chat", r as AnyRequest, { ...opts, rawBody: undefined, requestId: id });
+        const toolCalls = ran;
+        ran = [];
+        last = await runRequest(this, "chat", r as AnyRequest, { ...opts, rawBody: undefined, requestId: id, toolCalls });
         retries += last.retries;
         return last.answer.value as ChatResponse;
       },

@@ -58,6 +58,8 @@ export class Observation {
     private readonly requestedModel: string,
     /** The incoming headers as the server got them (one header read without building them all). */
     private readonly rawHeaders?: Headers,
+    /** MCP tool executions this request carries (agent mode). */
+    private readonly toolCalls?: RequestSummary["toolCalls"],
   ) {
     gw.activeRequests++;
   }
@@ -191,6 +193,7 @@ export class Observation {
       attempts: this.attempts,
       hooks: this.hooks,
       answeredBy: this.answeredBy,
+      ...(this.toolCalls?.length ? { toolCalls: this.toolCalls } : {}),
       cacheHit: this.ctx.cacheHit ?? null,
       request,
       response: (response as RequestSummary["response"]) ?? null,

@@ -52,6 +52,8 @@ export interface RequestOptions {
   /** Incoming HTTP headers, for plugins (RequestContext.headers). */
   headers?: Headers;
   requestId?: string;
+  /** MCP tool executions whose results this request carries (agent mode), for its record. */
+  toolCalls?: Array<{ name: string; latencyMs: number; isError: boolean }>;
 }
 
 export interface Unary {
@@ -77,7 +79,7 @@ export async function runRequest(gw: GatewayParts, op: UnaryOp | StreamOp, body:
   // Every inference op goes through the pre-hooks; speech answers audio bytes, which post-hooks (JSON) never see.
   const ctx = pipe.empty ? null : requestContext(op, opts);
   // Observers (logs, metrics, traces) get the request's record when it ended.
-  const obs = ctx && pipe.hasRequestEnd ? new Observation(gw, pipe, op, ctx, body.model, opts.headers) : null;
+  const obs = ctx && pipe.hasRequestEnd ? new Observation(gw, pipe, op, ctx, body.model, opts.headers, opts.toolCalls) : null;
   const bytesAnswer = op === "speech";
   const tally: Tally = { retries: 0 };
   let request = body;

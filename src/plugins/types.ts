@@ -165,6 +165,8 @@ export interface RequestSummary {
   keyName: string | null;
   attempts: AttemptRecord[];
   hooks: HookTiming[];
+  /** MCP tools the gateway ran (agent mode) whose results this request carried to the model. */
+  toolCalls?: Array<{ name: string; latencyMs: number; isError: boolean }>;
   /** The plugin that answered without a provider (a cache, a mock), else null. */
   answeredBy: string | null;
   /** Set by a plugin that answered from a cache (RequestContext.cacheHit). */

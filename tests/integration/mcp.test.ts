@@ -182,3 +182,31 @@ describe("run-time MCP clients survive a restart (config store)", () => {
     }
   }, 60_000);
 });
+
+describe("tool executions in the request log", () => {
+  test("an agent-mode round's log entry lists the tools run for it, with their latency", async () => {
+    const logged = await openGateway({
+      providers: { openai: { keys: [{ value: "sk-mcp-openai-1111" }], network_config: { base_url: mock.url } } },
+      mcp: { client_configs: [{ name: "web", connection_type: "http", connection_string: web.url, tools_to_execute: ["*"], tools_to_auto_execute: ["echo"] }] },
+      logs_store: { enabled: true, type: "sqlite", config: { path: "logs.db" } },
+      plugins: [{ name: "logging", config: { flush_interval_ms: 20 } }],
+    });
+    try {
+      await eventually(() => logged.bifrost.mcp!.tools().some((t) => t.name === "web-echo"));
+      const res = await fetch(`${logged.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-bf-mcp-include-tools": "web-echo", "x-request-id": "agent-run-1" },
+        body: JSON.stringify({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "use the tool" }] }),
+      });
+      expect(res.status).toBe(200);
+      await eventually(async () => (await logged.fetch("/api/logs/agent-run-1-2")).status === 200);
+      const second = await js(await logged.fetch("/api/logs/agent-run-1-2"));
+      const tool = second.attempt_trail.find((a: { type?: string }) => a.type === "mcp_tool");
+      expect(tool).toMatchObject({ type: "mcp_tool", name: "web-echo", is_error: false });
+      expect(tool.latency_ms).toBeGreaterThan(0);
+      expect((await logged.fetch("/api/logs/agent-run-1")).status).toBe(200);
+    } finally {
+      await logged.close();
+    }
+  });
+});
