@@ -108,6 +108,24 @@ export function allowed(vk: VirtualKey, provider: string, model: string): boolea
   return pc ? modelAllowed(pc, model) : vk.allow_all_providers;
 }
 
+/**
+ * The MCP tools a key may use, as a tools filter (`<client>-<tool>`, `<client>-*`), from its
+ * mcp_configs; null when it has none (every tool the gateway offers).
+ */
+export function mcpToolsFor(vk: VirtualKey): string[] | null {
+  const configs = vk.mcp_configs ?? [];
+  if (!configs.length) return null;
+  return configs.flatMap((c) => (c.tools_to_execute.includes("*") ? [`${c.mcp_client_name}-*`] : c.tools_to_execute.map((t) => `${c.mcp_client_name}-${t}`)));
+}
+
+/** May the key run the MCP tool offered as `name` (`<client>-<tool>`)? */
+export function mcpToolAllowed(vk: VirtualKey, name: string): boolean {
+  const tools = mcpToolsFor(vk);
+  if (tools === null) return true;
+  const dash = name.indexOf("-");
+  return tools.includes(name) || (dash > 0 && tools.includes(`${name.slice(0, dash)}-*`));
+}
+
 export type RouteDecision =
   | { ok: true; model: string; fallbacks: string[]; providerConfig: ProviderConfig | null }
   | { ok: false; error: GovernanceError };

@@ -10,7 +10,7 @@ import { definePlugin, t, type AnyRequest, type Op, type PluginContext, type Req
 import type { CounterStore, ReservationToken } from "./counters-types";
 import { MemoryCounterStore } from "./counters-memory";
 import { RedisCounterStore } from "./counters-redis";
-import { admit, allowed, deniedError, limitsFor, presentedKey, providerConfigFor, route, splitModel, type GovernanceError, type TaggedLimit } from "./decide";
+import { admit, allowed, deniedError, limitsFor, mcpToolAllowed, mcpToolsFor, presentedKey, providerConfigFor, route, splitModel, type GovernanceError, type TaggedLimit } from "./decide";
 import { DefinitionStore, type StoreOptions } from "./definitions";
 import { GovernanceInputError, parseGovernanceConfig, type ProviderConfig, type VirtualKey } from "./model";
 import { governanceRoutes } from "./routes";
@@ -201,14 +201,20 @@ export default definePlugin({
       },
 
       // MCP tool execution is governed like inference: the same key, admitted the same way.
-      preMcp(_call, caller) {
+      preMcp(call, caller) {
         const a = keyOf((name) => caller.header(name));
         if (!a.ok) return deny(a.error);
+        if (a.vk && !mcpToolAllowed(a.vk, call.name)) {
+          return deny({ status: 403, type: "mcp_tool_blocked", code: "mcp_tool_blocked", message: `MCP tool '${call.name}' is not allowed for this virtual key` });
+        }
       },
 
+      // What a key's caller sees of the MCP tools (the /mcp server, and the tools added to its requests).
       mcpAccess(caller) {
         const a = keyOf((name) => caller.header(name));
         if (!a.ok) return deny(a.error);
+        const tools = a.vk ? mcpToolsFor(a.vk) : null;
+        if (tools) return { filter: { tools } };
       },
 
       async listModels(models, caller) {

@@ -62,6 +62,8 @@ export interface VirtualKey {
   /** A provider without a provider config is allowed, with every model. */
   allow_all_providers: boolean;
   provider_configs: ProviderConfig[];
+  /** The MCP clients (and their tools) this key may use; empty: every tool the gateway offers. */
+  mcp_configs?: McpConfig[];
   budgets: Budget[];
   rate_limit: RateLimit | null;
   /** Every budget and rate limit under this key resets at calendar boundaries. */
@@ -82,6 +84,12 @@ export interface Customer {
   created_at: string;
   updated_at: string;
   from_config?: boolean;
+}
+
+/** Go Bifrost's per-key MCP access: a client and the tools of it the key may use (["*"] all). */
+export interface McpConfig {
+  mcp_client_name: string;
+  tools_to_execute: string[];
 }
 
 export interface Team extends Customer {
@@ -360,9 +368,27 @@ export function readVirtualKeyFields(o: Raw, at: string, ids: IdSource, refs: Re
     customer_id,
     allow_all_providers: readBool(o, "allow_all_providers", at) ?? false,
     provider_configs,
+    mcp_configs: readMcpConfigs(o, at),
     calendar_aligned: readBool(o, "calendar_aligned", at) ?? false,
     ...readOwnerLimits(o, at, ids, refs),
   };
+}
+
+/** mcp_configs: [{mcp_client_name, tools_to_execute}] (Go's field names). */
+function readMcpConfigs(o: Raw, at: string): McpConfig[] {
+  const v = o.mcp_configs;
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) fail(`${at}.mcp_configs`, "must be a list");
+  return v.map((raw, i) => {
+    const p = `${at}.mcp_configs[${i}]`;
+    const c = readObject(raw, p);
+    checkKeys(c, p, ["mcp_client_name", "mcp_client_id", "tools_to_execute", "id", "virtual_key_id"]);
+    const name = readString(c, "mcp_client_name", p) ?? readString(c, "mcp_client_id", p);
+    if (!name) fail(`${p}.mcp_client_name`, "is required");
+    const tools = c.tools_to_execute ?? ["*"];
+    if (!Array.isArray(tools) || !tools.every((t) => typeof t === "string")) fail(`${p}.tools_to_execute`, "must be a list of tool names (or [\"*\"])");
+    return { mcp_client_name: name, tools_to_execute: tools as string[] };
+  });
 }
 
 export function readTeamFields(o: Raw, at: string, ids: IdSource, refs: Refs | null) {

@@ -214,7 +214,7 @@ export class Bifrost implements GatewayParts {
   request(op: UnaryOp, body: unknown, opts: RequestOptions = {}): Promise<Unary> {
     const req = validateRequest(op, body) as AnyRequest;
     if (op === "chat" && this.mcp && servesMcp(req)) return this.mcpChat(req, opts);
-    if (op === "responses" && this.mcp) return runRequest(this, op, this.mcpResponses(req, opts), opts);
+    if (op === "responses" && this.mcp) return this.mcpResponses(req, opts).then((r) => runRequest(this, op, r, opts));
     return runRequest(this, op, req, opts);
   }
 
@@ -222,35 +222,51 @@ export class Bifrost implements GatewayParts {
   stream(op: StreamOp, body: unknown, opts: RequestOptions = {}): Promise<Streamed> {
     const req = validateRequest(op, body) as AnyRequest;
     if (op === "chatStream" && this.mcp && servesMcp(req)) return this.mcpChatStream(req, opts);
-    if (op === "responsesStream" && this.mcp) return runRequest(this, op, this.mcpResponses(req, opts), opts);
+    if (op === "responsesStream" && this.mcp) return this.mcpResponses(req, opts).then((r) => runRequest(this, op, r, opts));
     return runRequest(this, op, req, opts);
   }
 
   // ── MCP: connected servers' tools offered to the model; agent mode (src/mcp/agent.ts) ──
 
-  /** The MCP tools this request may use (x-bf-mcp-include-* headers), and the request with them added. */
-  private mcpRequest(req: ChatRequest, opts: RequestOptions): { tools: McpTool[]; req: ChatRequest } {
-    const tools = this.mcp!.tools(mcpFilterOf((name) => opts.headers?.get(name)));
+  /**
+   * The MCP tools this request may use: the x-bf-mcp-include-* headers' choice, within what the
+   * plugins' mcpAccess allows the caller (a virtual key's mcp_configs); and the request with them added.
+   */
+  private async mcpTools(opts: RequestOptions): Promise<McpTool[]> {
+    const mcp = this.mcp!;
+    let tools = mcp.tools(mcpFilterOf((name) => opts.headers?.get(name)));
+    if (tools.length && this.pipeline.hasMcpAccess) {
+      const access = await this.pipeline.runMcpAccess(callerOf(opts.headers ?? {}));
+      if (access) {
+        const allowed = new Set(mcp.tools(access).map((t) => t.name));
+        tools = tools.filter((t) => allowed.has(t.name));
+      }
+    }
+    return tools;
+  }
+
+  private async mcpRequest(req: ChatRequest, opts: RequestOptions): Promise<{ tools: McpTool[]; req: ChatRequest }> {
+    const tools = await this.mcpTools(opts);
     return { tools, req: this.config.client.mcpDisableAutoToolInject ? req : withMcpTools(req, tools) };
   }
 
   /** A Responses request gets the tools as Responses function tools (agent mode serves chat requests). */
-  private mcpResponses(req: AnyRequest, opts: RequestOptions): AnyRequest {
+  private async mcpResponses(req: AnyRequest, opts: RequestOptions): Promise<AnyRequest> {
     if (this.config.client.mcpDisableAutoToolInject) return req;
-    const tools = this.mcp!.tools(mcpFilterOf((name) => opts.headers?.get(name)));
+    const tools = await this.mcpTools(opts);
     if (!tools.length) return req;
     opts.rawBody = undefined;
     return withResponsesTools(req, tools);
   }
 
   private async mcpChat(body: ChatRequest, opts: RequestOptions): Promise<Unary> {
-    const { tools, req } = this.mcpRequest(body, opts);
+    const { tools, req } = await this.mcpRequest(body, opts);
     if (!tools.some((t) => t.autoExecute)) return runRequest(this, "chat", req as AnyRequest, { ...opts, rawBody: tools.length ? undefined : opts.rawBody });
     return this.agentRounds(req, tools, opts);
   }
 
   private async mcpChatStream(body: ChatRequest, opts: RequestOptions): Promise<Streamed> {
-    const { tools, req } = this.mcpRequest(body, opts);
+    const { tools, req } = await this.mcpRequest(body, opts);
     if (!tools.some((t) => t.autoExecute)) return runRequest(this, "chatStream", req as AnyRequest, { ...opts, rawBody: tools.length ? undefined : opts.rawBody });
     // The rounds run without streaming; the final answer streams.
     const { answer, retries } = await this.agentRounds({ ...req, stream: false }, tools, opts);

@@ -69,6 +69,8 @@ export class Pipeline {
   readonly hasRequestEnd: boolean;
   readonly hasHttpEnd: boolean;
   readonly hasListModels: boolean;
+  /** A plugin narrows what MCP tools a caller may use (mcpAccess). */
+  readonly hasMcpAccess: boolean;
   /** A plugin checks credentials itself (acceptsCredential). */
   readonly checksCredentials: boolean;
   readonly empty: boolean;
@@ -98,6 +100,7 @@ export class Pipeline {
     this.hasHttpEnd = this.httpEnd.length > 0;
     this.hasListModels = this.modelLists.length > 0;
     this.checksCredentials = this.credentialCheckers.length > 0;
+    this.hasMcpAccess = this.mcpAccessors.length > 0;
     this.empty = this.plugins.length === 0;
   }
 

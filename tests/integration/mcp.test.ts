@@ -210,3 +210,52 @@ describe("tool executions in the request log", () => {
     }
   });
 });
+
+describe("with governance: a virtual key's mcp_configs limit its tools", () => {
+  test("injected tools, /mcp's list and /v1/mcp/tool/execute are the key's; without a key, 401", async () => {
+    const VK_WEB_ADD = "sk-bf-mcp-web-add-000000000000000000000000";
+    const VK_ALL = "sk-bf-mcp-all-1111111111111111111111111111";
+    const governed = await openGateway({
+      providers: { openai: { keys: [{ value: "sk-mcp-openai-1111" }], network_config: { base_url: mock.url } } },
+      mcp: { client_configs: [{ name: "web", connection_type: "http", connection_string: web.url, tools_to_execute: ["*"] }] },
+      client: { enforce_auth_on_inference: true },
+      governance: {
+        virtual_keys: [
+          { id: "vk-web-add", name: "web-add-only", value: VK_WEB_ADD, provider_configs: [{ provider: "openai", allowed_models: ["*"] }], mcp_configs: [{ mcp_client_name: "web", tools_to_execute: ["add"] }] },
+          { id: "vk-all", name: "all-tools", value: VK_ALL, provider_configs: [{ provider: "openai", allowed_models: ["*"] }] },
+        ],
+      },
+    });
+    try {
+      await eventually(() => governed.bifrost.mcp!.tools().some((t) => t.name === "web-add"));
+      const ask = (vk: string) =>
+        fetch(`${governed.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${vk}` }, body: JSON.stringify({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "hello" }] }) });
+      mock.reset();
+      expect((await ask(VK_WEB_ADD)).status).toBe(200);
+      expect(sentTools()).toEqual(["web-add"]);
+      expect((await ask(VK_ALL)).status).toBe(200);
+      expect(sentTools().length).toBeGreaterThan(1);
+
+      const exec = (vk: string | null, name: string) =>
+        fetch(`${governed.url}/v1/mcp/tool/execute`, { method: "POST", headers: { "content-type": "application/json", ...(vk ? { authorization: `Bearer ${vk}` } : {}) }, body: JSON.stringify({ id: "c", type: "function", function: { name, arguments: '{"a":1,"b":2,"message":"m"}' } }) });
+      expect((await exec(VK_WEB_ADD, "web-add")).status).toBe(200);
+      const blocked = await exec(VK_WEB_ADD, "web-echo");
+      expect(blocked.status).toBe(403);
+      expect((await js(blocked)).error.type).toBe("mcp_tool_blocked");
+      expect((await exec(null, "web-add")).status).toBe(401);
+
+      const { Client } = await import("@modelcontextprotocol/sdk/client/index.js");
+      const { StreamableHTTPClientTransport } = await import("@modelcontextprotocol/sdk/client/streamableHttp.js");
+      const client = new Client({ name: "test", version: "1.0.0" });
+      await client.connect(new StreamableHTTPClientTransport(new URL(`${governed.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${VK_WEB_ADD}` } } }));
+      try {
+        expect((await client.listTools()).tools.map((t) => t.name)).toEqual(["web-add"]);
+      } finally {
+        await client.close();
+      }
+      expect((await fetch(`${governed.url}/mcp`, { method: "POST", headers: { "content-type": "application/json", accept: "application/json, text/event-stream" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }) })).status).toBe(401);
+    } finally {
+      await governed.close();
+    }
+  }, 60_000);
+});
