@@ -49,6 +49,7 @@ const OPERATION: Record<Op, string> = {
   transcription: "transcription",
   imageGeneration: "image_generation",
   countTokens: "count_tokens",
+  mcpTool: "execute_tool",
 };
 
 export const operationName = (op: Op): string => OPERATION[op] ?? op;

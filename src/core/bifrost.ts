@@ -11,7 +11,7 @@ import { log } from "../log";
 import { PluginHost } from "../plugins/host";
 import { BUILTIN_PLUGINS_DIR } from "../plugins/manifest";
 import { Pipeline } from "../plugins/pipeline";
-import type { AnyRequest, Caller, GatewayRuntime, McpCallResult, PluginDefinition } from "../plugins/types";
+import type { AnyRequest, Caller, GatewayRuntime, McpCallResult, PluginDefinition, RequestSummary } from "../plugins/types";
 import { PricingCatalog } from "../pricing/catalog";
 import { pluginPricing } from "../pricing/plugin-pricing";
 import { LiveFeed } from "./live-feed";
@@ -273,11 +273,25 @@ export class Bifrost implements GatewayParts {
     return { chunks: replayChunks(answer.value as ChatResponse), retries };
   }
 
-  /** Run one MCP tool, through the plugins' preMcp/postMcp (agent mode, /v1/mcp/tool/execute, the /mcp server). */
-  executeMcp(name: string, args: Record<string, unknown>, caller: Caller, signal?: AbortSignal): Promise<McpCallResult> {
+  /**
+   * Run one MCP tool, through the plugins' preMcp/postMcp (agent mode, /v1/mcp/tool/execute, the /mcp
+   * server). `record`: a run of its own (not a model's round) is a request of its own for the observers (op mcpTool).
+   */
+  async executeMcp(name: string, args: Record<string, unknown>, caller: Caller, signal?: AbortSignal, record = false): Promise<McpCallResult> {
     const mcp = this.mcp;
-    if (!mcp) return Promise.reject(new BifrostError({ status: 404, type: "not_found_error", code: "mcp_not_configured", message: "no MCP servers are configured (mcp.client_configs)" }));
-    return this.pipeline.runMcp({ name, arguments: args }, caller, (c) => mcp.execute(c.name, c.arguments, signal));
+    if (!mcp) throw new BifrostError({ status: 404, type: "not_found_error", code: "mcp_not_configured", message: "no MCP servers are configured (mcp.client_configs)" });
+    const pipe = this.pipeline;
+    const startedAt = Date.now();
+    const t0 = performance.now();
+    let result: McpCallResult | null = null;
+    let error: BifrostError | null = null;
+    try {
+      return (result = await pipe.runMcp({ name, arguments: args }, caller, (c) => mcp.execute(c.name, c.arguments, signal)));
+    } catch (e) {
+      throw (error = BifrostError.from(e));
+    } finally {
+      if (record && pipe.hasRequestEnd) void pipe.runRequestEnd(mcpSummary(name, args, caller, startedAt, performance.now() - t0, result, error));
+    }
   }
 
   /** Agent mode: rounds of non-streaming chat calls, each its own request (its id suffixed from the second on). */
@@ -408,6 +422,44 @@ export class Bifrost implements GatewayParts {
       return fromKeys();
     }
   }
+}
+
+/** A tool run of its own as a request's record: the client as provider, the tool as model, its output as the answer. */
+function mcpSummary(name: string, args: Record<string, unknown>, caller: Caller, startedAt: number, latencyMs: number, result: McpCallResult | null, error: BifrostError | null): RequestSummary {
+  const dash = name.indexOf("-");
+  return {
+    requestId: caller.header("x-request-id") ?? Bun.randomUUIDv7(),
+    op: "mcpTool",
+    stream: false,
+    startedAt,
+    latencyMs,
+    firstChunkMs: null,
+    chunkGapsMs: [],
+    requestedModel: name,
+    provider: dash > 0 ? name.slice(0, dash) : "",
+    model: dash > 0 ? name.slice(dash + 1) : name,
+    outcome: error ? (error.status === 499 ? "cancelled" : "error") : "success",
+    status: error ? error.status : 200,
+    error,
+    usage: null,
+    cost: null,
+    costMissing: false,
+    retries: 0,
+    fallbackIndex: 0,
+    keyName: null,
+    attempts: [],
+    hooks: [],
+    toolCalls: result ? [{ name, latencyMs: result.latencyMs, isError: result.isError }] : [],
+    answeredBy: null,
+    cacheHit: null,
+    request: { model: name, input: args } as AnyRequest,
+    response: result ? { object: "mcp.tool_result", output: [{ type: "text", text: result.content }], is_error: result.isError } : null,
+    get headers() {
+      return caller.headers;
+    },
+    header: (n) => caller.header(n),
+    values: new Map(),
+  };
 }
 
 /** The catalog with every provider's pricing_overrides over it (the catalog's data loads once per process). */

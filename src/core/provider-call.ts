@@ -278,6 +278,8 @@ function toWire(adapter: ProviderAdapter, call: ProviderCall, req: any): WireReq
     case "responsesStream":
       if (!adapter.responsesRequest) throw unsupported(call, "the Responses API");
       return adapter.responsesRequest(req, t, call.op === "responsesStream");
+    case "mcpTool":
+      throw unsupported(call, "MCP tool calls (the gateway runs them)");
   }
 }
 

@@ -43,7 +43,8 @@ export function createApp(bf: Bifrost, opts: AppOptions = {}) {
     manager: () => bf.mcp,
     // Changes through /api/mcp/* are kept in the config store (and reach replicas) like providers'.
     onChange: () => bf.live.mcpChanged(),
-    execute: (name, args, request, signal) => bf.executeMcp(name, args, callerOf(request.headers), signal),
+    // A run of its own: recorded as a request (op mcpTool) in logs, metrics and traces.
+    execute: (name, args, request, signal) => bf.executeMcp(name, args, callerOf(request.headers), signal, true),
     filter: async (request) => {
       try {
         return await bf.pipeline.runMcpAccess(callerOf(request.headers));

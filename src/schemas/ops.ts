@@ -17,6 +17,8 @@ export const OPS = [
   /** OpenAI's Responses API sent as it is, to a provider that serves it natively (built-in tools run there). */
   "responses",
   "responsesStream",
+  /** One MCP tool run outside a model's request (/v1/mcp/tool/execute, the /mcp server): in request logs and metrics. */
+  "mcpTool",
 ] as const;
 
 export type Op = (typeof OPS)[number];
@@ -24,7 +26,7 @@ export type Op = (typeof OPS)[number];
 /** Ops whose answer is a stream of chunks. */
 export type StreamOp = "chatStream" | "textCompletionStream" | "responsesStream";
 /** Ops a client sends with a body and gets one answer for. */
-export type UnaryOp = Exclude<Op, StreamOp | "listModels">;
+export type UnaryOp = Exclude<Op, StreamOp | "listModels" | "mcpTool">;
 
 export function isStreamOp(op: Op): op is StreamOp {
   return op === "chatStream" || op === "textCompletionStream" || op === "responsesStream";
@@ -45,4 +47,5 @@ export const OP_REQUEST_TYPE: Record<Op, string> = {
   countTokens: "count_tokens",
   responses: "responses",
   responsesStream: "responses_stream",
+  mcpTool: "mcp_tool_execution",
 };

@@ -205,6 +205,19 @@ describe("tool executions in the request log", () => {
       expect(tool).toMatchObject({ type: "mcp_tool", name: "web-echo", is_error: false });
       expect(tool.latency_ms).toBeGreaterThan(0);
       expect((await logged.fetch("/api/logs/agent-run-1")).status).toBe(200);
+
+      // A tool run of its own (/v1/mcp/tool/execute) is a log entry of its own.
+      const ran = await fetch(`${logged.url}/v1/mcp/tool/execute`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-request-id": "tool-run-1" },
+        body: JSON.stringify({ id: "c1", type: "function", function: { name: "web-add", arguments: '{"a":1,"b":2}' } }),
+      });
+      expect(ran.status).toBe(200);
+      await eventually(async () => (await logged.fetch("/api/logs/tool-run-1")).status === 200);
+      const entry = await js(await logged.fetch("/api/logs/tool-run-1"));
+      expect(entry).toMatchObject({ object: "mcp_tool_execution", provider: "web", model: "add", status: "success" });
+      expect(entry.latency).toBeGreaterThan(0);
+      expect(JSON.stringify(entry.output_message)).toContain('"text":"3"');
     } finally {
       await logged.close();
     }
