@@ -272,3 +272,46 @@ describe("with governance: a virtual key's mcp_configs limit its tools", () => {
     }
   }, 60_000);
 });
+
+describe("plugin hooks around tool executions, and turning injection off", () => {
+  test("preMcp may change a call or refuse it, postMcp may change its result; mcp_disable_auto_tool_inject keeps tools out of requests", async () => {
+    const { Bifrost } = await import("../../src/index");
+    const { definePlugin } = await import("bifrost/plugin");
+    const seen: string[] = [];
+    const hooks = definePlugin({
+      name: "mcp-hooks",
+      setup: () => ({
+        preMcp(call) {
+          seen.push(`pre:${call.name}`);
+          if (call.name === "web-echo") return { error: { status: 403, code: "tool_refused", message: "no echoing" } };
+          return { call: { ...call, arguments: { a: 100, b: 1 } } };
+        },
+        postMcp(call, result) {
+          seen.push(`post:${call.name}`);
+          return result ? { result: { ...result, content: `[checked] ${result.content}` } } : undefined;
+        },
+      }),
+    });
+    const bf = await Bifrost.create(
+      {
+        providers: { openai: { keys: [{ value: "sk-mcp-openai-1111" }], network_config: { base_url: mock.url } } },
+        client: { mcp_disable_auto_tool_inject: true },
+        mcp: { client_configs: [{ name: "web", connection_type: "http", connection_string: web.url, tools_to_execute: ["*"] }] },
+        plugins: [{ name: "mcp-hooks" }],
+      } as never,
+      { workers: 0, plugins: { "mcp-hooks": hooks } },
+    );
+    try {
+      await eventually(() => bf.mcp!.tools().some((t) => t.name === "web-add"));
+      const caller = { headers: {}, header: () => undefined };
+      expect(await bf.executeMcp("web-add", { a: 1, b: 2 }, caller)).toMatchObject({ content: "[checked] 101", isError: false });
+      await expect(bf.executeMcp("web-echo", { message: "x" }, caller)).rejects.toMatchObject({ status: 403, code: "tool_refused" });
+      expect(seen).toEqual(["pre:web-add", "post:web-add", "pre:web-echo"]);
+      mock.reset();
+      await bf.chat({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "hello" }] });
+      expect(mock.requests.at(-1)!.body.tools).toBeUndefined();
+    } finally {
+      await bf.shutdown();
+    }
+  });
+});
