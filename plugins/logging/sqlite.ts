@@ -28,14 +28,16 @@ export class SqliteLogStore implements LogStore {
       chmodSync(path, 0o600);
     }
     this.db = new Database(path, { create: true });
+    // Opening may meet the writer thread of an instance being replaced (a reconfigure): wait it out here, at set-up.
+    this.db.exec("PRAGMA busy_timeout = 2000");
     this.db.exec("PRAGMA journal_mode = WAL");
     this.db.exec("PRAGMA synchronous = NORMAL");
-    // A locked file must not stall the event loop: fail fast, the writer counts the batch as dropped.
-    this.db.exec("PRAGMA busy_timeout = 100");
   }
 
   async init(): Promise<void> {
     for (const ddl of q.DDL) this.db.exec(ddl);
+    // From here this connection only reads, on the request thread: it must never wait long for a lock.
+    this.db.exec("PRAGMA busy_timeout = 100");
     const writer = new Worker(new URL("./sqlite-writer.ts", import.meta.url).href);
     writer.onmessage = (e: MessageEvent<WriterReply>) => {
       const r = e.data;
