@@ -170,6 +170,24 @@ describe("metrics and cost (telemetry on by default)", () => {
   });
 });
 
+describe("on the worker transport (--workers)", () => {
+  test("answers are priced in the worker: the same cost, header and stream chunk", async () => {
+    const gw = await openGateway({ providers: providers(0) }, { workers: 1 });
+    try {
+      const res = await post(gw, chat("price this cached prompt please"));
+      const body = await js(res);
+      expect(body.extra_fields.cost.total_cost).toBeCloseTo(catalogCost("gpt-4o-mini", body.usage), 12);
+      expect(Number(res.headers.get("x-bf-cost"))).toBe(body.extra_fields.cost.total_cost);
+      const streamed = await frames(await post(gw, chat("stream with usage", { stream: true, stream_options: { include_usage: true } })));
+      expect(streamed.at(-1)!.extra_fields.cost.total_cost).toBeGreaterThan(0);
+      const m = await scrape(gw);
+      expect(total(m, "bifrost_cost_total")).toBeGreaterThan(0);
+    } finally {
+      await gw.close();
+    }
+  });
+});
+
 describe("request logs (logs_store: SQLite)", () => {
   let gw: Gateway;
   beforeAll(async () => {
