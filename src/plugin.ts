@@ -42,6 +42,7 @@ export type {
   McpCallResult,
   ModelPrice,
   PluginDefinition,
+  PluginGateway,
   PluginPricing,
   PluginRoute,
   PostResult,

@@ -52,6 +52,17 @@ export function withDefaultPlugins(raw: BifrostConfig, appDir: string): BifrostC
     if (keyRequired) config.enforce_auth_on_inference = true;
     mergeInto(entries, at("governance"), { name: "governance", enabled: client.enable_governance !== false, placement: "pre_builtin", order: -1000, config });
   }
+  // semantic_cache is on only when listed (as in Go); Go's vector_store says where its entries live.
+  const cache = at("semantic_cache");
+  if (cache >= 0) {
+    const vs = obj(raw.vector_store);
+    const vsConfig = obj(vs.config);
+    const store: Obj =
+      vs.enabled !== false && vs.type === "redis"
+        ? { type: "redis", url: typeof vsConfig.url === "string" ? vsConfig.url : `redis://${typeof vsConfig.addr === "string" ? vsConfig.addr : "127.0.0.1:6379"}` }
+        : { type: "memory", path: resolve(appDir, "cache.db") };
+    mergeInto(entries, cache, { name: "semantic_cache", enabled: true, config: { store } });
+  }
   return { ...raw, plugins: entries };
 }
 

@@ -157,6 +157,7 @@ export class Bifrost implements GatewayParts {
       broadcast: (m) => bf.feed.publish(m),
       // The current catalog (rebuilt when providers change), and each provider's adapter type.
       pricing: pluginPricing(() => bf.pricing, (name) => bf.config.providers.get(name)?.type ?? name),
+      gateway: { request: async (op, body, headers) => (await bf.request(op, body, { headers: new Headers(headers ?? {}) })).answer.value },
     });
     try {
       await bf.plugins.load(resolved.plugins);

@@ -52,6 +52,8 @@ export interface RequestOptions {
   /** Incoming HTTP headers, for plugins (RequestContext.headers). */
   headers?: Headers;
   requestId?: string;
+  /** The HTTP answer's headers, still open: the path adds what only it knows (x-bf-cache). */
+  answerHeaders?: Record<string, string>;
   /** MCP tool executions whose results this request carries (agent mode), for its record. */
   toolCalls?: Array<{ name: string; latencyMs: number; isError: boolean }>;
 }
@@ -163,6 +165,8 @@ export async function runRequest(gw: GatewayParts, op: UnaryOp | StreamOp, body:
     }
 
     if (!error) {
+      // A cache plugin looked: the answer says whether it came from the cache.
+      if (ctx && ctx.cacheHit !== undefined && opts.answerHeaders) opts.answerHeaders["x-bf-cache"] = ctx.cacheHit ? "hit" : "miss";
       if (!stream) {
         obs?.endUnary(request, answer!, null, tally.retries);
         return { answer: answer!, retries: tally.retries };

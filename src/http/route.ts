@@ -84,7 +84,7 @@ export function routeMaker(bf: Bifrost, cors: CorsPolicy, server: () => Server, 
       request,
       params: params ?? {},
       headers,
-      options: (raw) => ({ signal: request.signal, keyName: request.headers.get("x-bf-api-key-id"), rawBody: raw, headers: request.headers, requestId: headers["x-request-id"] }),
+      options: (raw) => ({ signal: request.signal, keyName: request.headers.get("x-bf-api-key-id"), rawBody: raw, headers: request.headers, requestId: headers["x-request-id"], answerHeaders: headers }),
       holdOpen: () => server()?.timeout?.(request, 0),
     };
     try {

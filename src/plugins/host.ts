@@ -10,7 +10,7 @@ import { describeDirs, discoverPlugins, packageDirOf, readPluginPackage, type Pl
 import { Pipeline, type LoadedPlugin } from "./pipeline";
 import { provideContractModule } from "./provide-module";
 import { assertDefinition, FailClosedLoadError, setupPlugin } from "./setup";
-import { HOOK_NAMES, type GatewayRuntime, type HookName, type PluginPricing, type Placement, type Plugin, type PluginDefinition, type PluginEntry } from "./types";
+import { HOOK_NAMES, type GatewayRuntime, type HookName, type PluginGateway, type PluginPricing, type Placement, type Plugin, type PluginDefinition, type PluginEntry } from "./types";
 
 export type PluginState = "active" | "failed" | "disabled";
 
@@ -55,6 +55,8 @@ export interface HostOptions {
   broadcast?(message: object | (() => object)): void;
   /** Prices for plugins (ctx.pricing). */
   pricing?: PluginPricing;
+  /** The gateway for plugins' own requests (ctx.gateway). */
+  gateway?: PluginGateway;
 }
 
 export class PluginHost {
@@ -181,7 +183,7 @@ export class PluginHost {
     const def: unknown = inline ?? (await importPlugin(rec.pkg!)).default;
     assertDefinition(def, inline ? `inline plugin ${name}` : `the default export of ${rec.pkg!.entryPath}`);
     rec.description = def.description ?? null;
-    const { loaded } = await setupPlugin(def, { name, config, at: `plugins[${rec.index}].config`, kv: this.kv(name), runtime: this.opts.runtime, broadcast: this.opts.broadcast, pricing: this.opts.pricing, placement, order: order ?? rec.index });
+    const { loaded } = await setupPlugin(def, { name, config, at: `plugins[${rec.index}].config`, kv: this.kv(name), runtime: this.opts.runtime, broadcast: this.opts.broadcast, pricing: this.opts.pricing, gateway: this.opts.gateway, placement, order: order ?? rec.index });
     return loaded;
   }
 

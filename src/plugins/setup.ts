@@ -11,7 +11,10 @@ import { BifrostError } from "../schemas/error";
 import { DEFAULT_BUDGET_MS, within, type LoadedPlugin } from "./pipeline";
 import { pluginPricing } from "../pricing/plugin-pricing";
 import { PricingCatalog } from "../pricing/catalog";
-import type { GatewayRuntime, KvStore, Placement, PluginContext, PluginDefinition, PluginPricing } from "./types";
+import type { GatewayRuntime, KvStore, Placement, PluginContext, PluginDefinition, PluginGateway, PluginPricing } from "./types";
+
+/** Outside a gateway (tests without one): there is nothing to send a request to. */
+const NO_GATEWAY: PluginGateway = { request: () => Promise.reject(new BifrostError({ status: 503, message: "no gateway: this plugin runs outside one" })) };
 
 /** The catalog's prices, without overrides (outside a gateway). */
 let defaultPricing: PluginPricing | null = null;
@@ -51,6 +54,8 @@ export interface SetupOptions {
   broadcast?(message: object | (() => object)): void;
   /** Prices (default: the catalog without overrides). */
   pricing?: PluginPricing;
+  /** The gateway (default: none; a request rejects). */
+  gateway?: PluginGateway;
   placement?: Placement;
   order?: number;
 }
@@ -78,6 +83,7 @@ async function setupOnce(def: PluginDefinition, o: SetupOptions): Promise<{ load
     runtime: o.runtime ?? IDLE_RUNTIME,
     broadcast: o.broadcast ?? (() => {}),
     pricing: o.pricing ?? catalogPricing(),
+    gateway: o.gateway ?? NO_GATEWAY,
   };
   const plugin = await withinSetupBudget(def, ctx);
   if (!plugin || typeof plugin !== "object") throw new Error("setup did not return the plugin's hooks (an object)");

@@ -16,7 +16,7 @@ import { assertDefinition, setupPlugin } from "./setup";
 import { RouteTable } from "./routes";
 import type { ModelEntry } from "../schemas/models";
 import { callerOf } from "./caller";
-import type { AnyRequest, AnyResponse, GatewayRuntime, HttpSummary, Plugin, PluginDefinition, RequestContext, RequestSummary } from "./types";
+import type { AnyRequest, AnyResponse, GatewayRuntime, HttpSummary, PluginGateway, Plugin, PluginDefinition, RequestContext, RequestSummary } from "./types";
 
 export interface TestPluginOptions {
   /** plugins[].config as a user would write it (validated, defaults applied). */
@@ -25,6 +25,8 @@ export interface TestPluginOptions {
   name?: string;
   /** What ctx.runtime reports (default: an idle gateway). */
   runtime?: GatewayRuntime;
+  /** What ctx.gateway answers (default: none). */
+  gateway?: PluginGateway;
 }
 
 export interface PluginUnderTest<Config = unknown> {
@@ -71,7 +73,7 @@ export async function testPlugin<Schema extends TSchema>(definition: PluginDefin
   assertDefinition(definition, "testPlugin's definition");
   const name = options.name ?? definition.name;
   const broadcasts: object[] = [];
-  const { loaded, config } = await setupPlugin(definition as PluginDefinition, { name, config: options.config, at: "config", kv: new MemoryKv(), runtime: options.runtime, broadcast: (m) => void broadcasts.push(typeof m === "function" ? m() : m) });
+  const { loaded, config } = await setupPlugin(definition as PluginDefinition, { name, config: options.config, at: "config", kv: new MemoryKv(), runtime: options.runtime, gateway: options.gateway, broadcast: (m) => void broadcasts.push(typeof m === "function" ? m() : m) });
   const pipeline = new Pipeline([loaded]);
   const routes = new RouteTable(loaded.plugin.routes ?? []);
   let requests = 0;

@@ -66,6 +66,14 @@ export interface PluginContext<Config = unknown> {
   broadcast(message: object | (() => object)): void;
   /** Prices (the catalog with pricing_overrides), for plugins that reason about cost before a call (budgets). */
   readonly pricing: PluginPricing;
+  /** The gateway itself, for a plugin that needs a model (a cache's embeddings): a request down the whole path. */
+  readonly gateway: PluginGateway;
+}
+
+/** Requests a plugin makes through the gateway (its providers, keys, retries, plugins). */
+export interface PluginGateway {
+  /** One request with one answer (the canonical answer object); headers as a client would send them. */
+  request(op: Exclude<Op, "chatStream" | "textCompletionStream" | "responsesStream" | "listModels" | "mcpTool">, body: unknown, headers?: Record<string, string>): Promise<AnyResponse>;
 }
 
 /** Model prices as the gateway knows them. */
@@ -248,7 +256,10 @@ export interface RequestContext {
   setUpstreamHeader(name: string, value: string): void;
   /** Only these provider keys (by name) may serve this request (a virtual key's key_ids); null lifts it. */
   restrictKeys(names: readonly string[] | null): void;
-  /** A plugin that answers from a cache says so here (metrics count it, governance charges nothing). */
+  /**
+   * A plugin that answers from a cache says so here (metrics count it, governance charges nothing, the
+   * answer carries `x-bf-cache: hit`); null: it looked and found nothing (`x-bf-cache: miss`).
+   */
   cacheHit?: "direct" | "semantic" | null;
 }
 

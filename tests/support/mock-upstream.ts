@@ -361,6 +361,21 @@ function embed(text: string, dims: number): number[] {
   return out;
 }
 
+/**
+ * A model named *semantic* embeds by its words (bag of words hashed into `dims` buckets, a plural's
+ * "s" dropped): texts sharing most words are close, so a paraphrase can hit a semantic cache.
+ */
+function embedWords(text: string, dims: number): number[] {
+  const out = new Array<number>(dims).fill(0);
+  for (const raw of text.toLowerCase().match(/[a-z0-9]+/g) ?? []) {
+    const w = raw.length > 3 && raw.endsWith("s") ? raw.slice(0, -1) : raw;
+    let h = 2166136261;
+    for (let i = 0; i < w.length; i++) h = Math.imul(h ^ w.charCodeAt(i), 16777619) >>> 0;
+    out[h % dims]! += 1;
+  }
+  return out;
+}
+
 function toBase64Floats(v: number[]): string {
   return Buffer.from(new Float32Array(v).buffer).toString("base64");
 }
@@ -383,7 +398,7 @@ function handleEmbeddings(req: Request, body: any): Reply {
   const data = inputs.map((input, index) => {
     const text = typeof input === "string" ? input : JSON.stringify(input);
     tokens += typeof input === "string" ? countWords(input) : Array.isArray(input) ? input.length : 1;
-    const vector = embed(text, dims);
+    const vector = /semantic/.test(String(body.model)) ? embedWords(text, Math.max(dims, 64)) : embed(text, dims);
     return { object: "embedding", index, embedding: base64 ? toBase64Floats(vector) : vector };
   });
   tokens = Math.max(1, tokens);
