@@ -1,7 +1,7 @@
 /**
  * Lookup cost of the response cache's stores: findSimilar (a full scan: the threshold is never met, the
  * worst case) and getExact, in memory with 100,000 entries and in Redis (brute-force HSCAN).
- *   bun bench/cache-store.bench.ts            (REDIS_COUNT=10000 by default; REDIS=0 skips Redis)
+ *   bun bench/cache-store.bench.ts   (env: MEMORY_COUNT=100000, REDIS_COUNT=10000, DIMS=1536,384, REDIS=0 skips Redis)
  */
 import { RedisClient } from "bun";
 import { MemoryCacheStore } from "../plugins/semantic-cache/store-memory";
@@ -67,8 +67,10 @@ async function benchStore(name: string, store: CacheStore, count: number, dim: n
   await time(`${name} getExact (hit)`, 2000, () => store.getExact(NS, SCOPE, `hash-${dim}-${i++ % count}`, now));
 }
 
+const DIMS = (process.env.DIMS ?? "1536,384").split(",").map(Number);
 const MEMORY_COUNT = Number(process.env.MEMORY_COUNT ?? 100_000);
-for (const dim of [1536, 384]) {
+for (const dim of DIMS) {
+  if (MEMORY_COUNT === 0) break;
   const store = new MemoryCacheStore({ maxEntries: MEMORY_COUNT });
   await benchStore("memory", store, MEMORY_COUNT, dim, 50, 1);
   await store.close();
@@ -77,7 +79,7 @@ for (const dim of [1536, 384]) {
 if (process.env.REDIS !== "0") {
   const REDIS_COUNT = Number(process.env.REDIS_COUNT ?? 10_000);
   const prefix = `bifrost:bench:cache:${process.pid}:`;
-  for (const dim of [1536, 384]) {
+  for (const dim of DIMS) {
     const store = new RedisCacheStore({ keyPrefix: prefix, commandTimeoutMs: 10_000 });
     try {
       await benchStore("redis", store, REDIS_COUNT, dim, 10, 200);
