@@ -3,9 +3,8 @@
  * worst case) and getExact, in memory with 100,000 entries and in Redis (brute-force HSCAN).
  *   bun bench/cache-store.bench.ts   (env: MEMORY_COUNT=100000, REDIS_COUNT=10000, DIMS=1536,384, REDIS=0 skips Redis)
  */
-import { RedisClient } from "bun";
 import { MemoryCacheStore } from "../plugins/semantic-cache/store-memory";
-import { RedisCacheStore } from "../plugins/semantic-cache/store-redis";
+import { RedisCacheStore, unlinkPrefix } from "../plugins/semantic-cache/store-redis";
 import type { CacheEntry, CacheStore } from "../plugins/semantic-cache/store-types";
 
 const NS = "bench";
@@ -85,14 +84,7 @@ if (process.env.REDIS !== "0") {
       await benchStore("redis", store, REDIS_COUNT, dim, 10, 200);
     } finally {
       await store.close();
-      const admin = new RedisClient("redis://127.0.0.1:6379");
-      let cursor = "0";
-      do {
-        const [next, keys] = (await admin.send("SCAN", [cursor, "MATCH", `${prefix}*`, "COUNT", "1000"])) as [string, string[]];
-        cursor = next;
-        if (keys.length > 0) await admin.send("UNLINK", keys);
-      } while (cursor !== "0");
-      admin.close();
+      await unlinkPrefix("redis://127.0.0.1:6379", prefix);
     }
   }
 }

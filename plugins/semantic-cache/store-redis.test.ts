@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { RedisClient } from "bun";
 import { cacheStoreContract, entry, freshNamespace, T0, vectorWithCosine } from "./store-contract.ts";
-import { RedisCacheStore } from "./store-redis.ts";
+import { RedisCacheStore, unlinkPrefix } from "./store-redis.ts";
 
 const REDIS = "redis://127.0.0.1:6379";
 const prefix = `bifrost:test:cache:${process.pid}:${Date.now()}:`;
@@ -16,12 +16,7 @@ const admin = new RedisClient(REDIS);
 
 afterAll(async () => {
   await Promise.all(opened.map((s) => s.close()));
-  let cursor = "0";
-  do {
-    const [next, keys] = (await admin.send("SCAN", [cursor, "MATCH", `${prefix}*`, "COUNT", "1000"])) as [string, string[]];
-    cursor = next;
-    if (keys.length > 0) await admin.send("DEL", keys);
-  } while (cursor !== "0");
+  await unlinkPrefix(REDIS, prefix);
   admin.close();
 });
 
