@@ -70,6 +70,7 @@ describe("one gateway, embedded store", () => {
     expect(body.extra_fields.cache_debug).toMatchObject({ cache_hit: true, hit_type: "direct", similarity: 1 });
     expect(body.extra_fields.cost.total_cost).toBe(0);
     expect(chatCalls()).toBe(1);
+    expect(await (await fetch(`${gw.url}/metrics`)).text()).toMatch(/^bifrost_cache_hits_total\{[^}]*cache_type="direct"[^}]*\} [1-9]/m);
   });
 
   test("a paraphrase is a semantic hit; an unrelated question under the threshold is a miss", async () => {
