@@ -16,6 +16,7 @@ export { OP_REQUEST_TYPE } from "./schemas/ops";
 export { testPlugin, testSummary, type PluginUnderTest, type TestPluginOptions } from "./plugins/testing";
 export type { PreOutcome } from "./plugins/pipeline";
 export { assertSafeRegex, unsafeRegexReason, MAX_REGEX_LENGTH } from "./plugins/safe-regex";
+export { openPrivateSqlite, type PrivateSqliteOptions } from "./plugins/kit/sqlite";
 
 /** Declares a plugin; `ctx.config` in setup is typed by the `config` schema. */
 export function definePlugin<Schema extends TSchema = TSchema>(definition: PluginDefinition<Schema>): PluginDefinition<Schema> {

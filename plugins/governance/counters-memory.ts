@@ -3,9 +3,8 @@
  * end without awaiting. Optionally persisted to SQLite (flushed every interval and on close,
  * loaded at start) so usage survives a restart; a flush failure goes to onError, never to a request.
  */
+import { openPrivateSqlite } from "bifrost/plugin";
 import { Database } from "bun:sqlite";
-import { chmodSync, closeSync, mkdirSync, openSync } from "node:fs";
-import { dirname } from "node:path";
 import type { CounterStore, Limit, ReservationToken, ReserveItem, ReserveResult } from "./counters-types.ts";
 import { settle, windowAt } from "./counters-window.ts";
 
@@ -187,13 +186,7 @@ function expired(entry: Entry, now: number): boolean {
 }
 
 function openDatabase(path: string): Database {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  // Create the file 0600 before SQLite opens it (SQLite gives its -wal/-shm files the same mode).
-  closeSync(openSync(path, "a", 0o600));
-  chmodSync(path, 0o600);
-  const db = new Database(path, { create: true });
-  db.exec("PRAGMA journal_mode = WAL");
-  db.exec("PRAGMA busy_timeout = 2000");
+  const db = openPrivateSqlite(path);
   db.exec(`CREATE TABLE IF NOT EXISTS governance_counters (
     limit_id TEXT NOT NULL,
     window_key TEXT NOT NULL,

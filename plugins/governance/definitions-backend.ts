@@ -5,10 +5,10 @@
  * limits nested, as Go's API answers show them); the store keeps them all in memory and writes
  * through.
  */
+import { openPrivateSqlite } from "bifrost/plugin";
 import { Database } from "bun:sqlite";
 import { SQL } from "bun";
-import { chmodSync, closeSync, mkdirSync, openSync } from "node:fs";
-import { dirname } from "node:path";
+
 
 export type Kind = "virtual_keys" | "teams" | "customers";
 export const KINDS: readonly Kind[] = ["virtual_keys", "teams", "customers"];
@@ -66,14 +66,7 @@ export class SqliteDefinitionBackend implements DefinitionBackend {
   private db: Database;
 
   constructor(path: string) {
-    if (path !== ":memory:") {
-      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-      closeSync(openSync(path, "a", 0o600));
-      chmodSync(path, 0o600);
-    }
-    this.db = new Database(path, { strict: true });
-    this.db.exec("PRAGMA journal_mode = WAL");
-    this.db.exec("PRAGMA busy_timeout = 5000");
+    this.db = openPrivateSqlite(path, { strict: true, busyTimeoutMs: 5000 });
     for (const k of KINDS) this.db.exec(schema(k));
   }
 

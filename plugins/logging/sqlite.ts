@@ -3,9 +3,8 @@
  * (sqlite-writer.ts), one transaction per batch; reads (the /api/logs queries) use this thread's own
  * connection, which WAL lets read while the writer writes.
  */
+import { openPrivateSqlite } from "bifrost/plugin";
 import { Database } from "bun:sqlite";
-import { chmodSync, closeSync, mkdirSync, openSync } from "node:fs";
-import { dirname } from "node:path";
 import * as q from "./sql";
 import type { WriterReply, WriterRequest } from "./sqlite-writer";
 
@@ -21,16 +20,9 @@ export class SqliteLogStore implements LogStore {
   constructor(private readonly path: string) {
     // The writer thread opens the file too: an in-memory database would be two databases.
     if (path === ":memory:") throw new Error('logs_store: SQLite needs a file path, not ":memory:"');
-    {
-      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-      // Created 0600 before SQLite opens it, so the logs are never readable by others, not even briefly.
-      closeSync(openSync(path, "a", 0o600));
-      chmodSync(path, 0o600);
-    }
-    this.db = new Database(path, { create: true });
-    // Opening may meet the writer thread of an instance being replaced (a reconfigure): wait it out here, at set-up.
-    this.db.exec("PRAGMA busy_timeout = 2000");
-    this.db.exec("PRAGMA journal_mode = WAL");
+    // 0600 before SQLite opens it, so the logs are never readable by others, not even briefly. Opening may
+    // meet the writer thread of an instance being replaced (a reconfigure): it waits that out, at set-up.
+    this.db = openPrivateSqlite(path);
     this.db.exec("PRAGMA synchronous = NORMAL");
   }
 

@@ -3,9 +3,8 @@
  * dimension one contiguous Float32Array of unit vectors, so similarity is a dot-product loop), bounded
  * by an LRU over all namespaces, and written to SQLite in the background so a restart keeps the cache.
  */
+import { openPrivateSqlite } from "bifrost/plugin";
 import { Database } from "bun:sqlite";
-import { chmodSync, closeSync, mkdirSync, openSync } from "node:fs";
-import { dirname } from "node:path";
 import type { CacheEntry, CacheStore, SimilarHit } from "./store-types.ts";
 import { dotAt, normalize, vectorFromBytes, vectorToBytes } from "./vectors.ts";
 
@@ -321,12 +320,7 @@ export class MemoryCacheStore implements CacheStore {
 }
 
 function openDatabase(path: string): Database {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  closeSync(openSync(path, "a", 0o600));
-  chmodSync(path, 0o600);
-  const db = new Database(path, { create: true });
-  db.exec("PRAGMA journal_mode = WAL");
-  db.exec("PRAGMA busy_timeout = 2000");
+  const db = openPrivateSqlite(path);
   db.exec(`CREATE TABLE IF NOT EXISTS cache_entries (
     namespace TEXT NOT NULL,
     id TEXT NOT NULL,
