@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
+import { redisProxy } from "../../tests/support/redis-proxy";
 import { RedisClient } from "bun";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,30 +19,6 @@ const replica = (options: { keyPrefix?: string } = {}) => {
 };
 
 /** Forwards 127.0.0.1:port to the real Redis, buffering what arrives before the upstream is open. */
-function redisProxy(port: number) {
-  type Pipe = { up?: Bun.Socket; pending: Uint8Array[] };
-  return Bun.listen<Pipe>({
-    hostname: "127.0.0.1",
-    port,
-    socket: {
-      async open(client) {
-        client.data = { pending: [] };
-        const up = await Bun.connect({
-          hostname: "127.0.0.1",
-          port: 6379,
-          socket: { data: (_u, chunk) => void client.write(chunk), close: () => void client.end() },
-        });
-        client.data.up = up;
-        for (const chunk of client.data.pending) up.write(chunk);
-      },
-      data(client, chunk) {
-        if (client.data.up) client.data.up.write(chunk);
-        else client.data.pending.push(new Uint8Array(chunk));
-      },
-      close: (client) => void client.data.up?.end(),
-    },
-  });
-}
 
 afterAll(async () => {
   await Promise.all(opened.map((s) => s.close()));

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import Anthropic from "@anthropic-ai/sdk";
 import { openGateway, startGateway, type Gateway, type GatewayProcess } from "../support/gateway";
 import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
+import { redisProxy } from "../support/redis-proxy";
 import { eventually } from "../support/wait";
 
 const js = (r: Response): Promise<any> => r.json();
@@ -165,6 +166,24 @@ describe("Redis store", () => {
     expect((await ask(replicas[1]!.url, "Where is the Eiffel Tower located?")).headers.get("x-bf-cache")).toBe("hit");
     const para = await js(await ask(replicas[1]!.url, "where is the eiffel tower located exactly"));
     expect(para.extra_fields.cache_debug?.hit_type).toBe("semantic");
+  });
+
+  test("the store dying mid-load: every request still answers (misses), and the failures are counted", async () => {
+    const free = Bun.serve({ port: 0, fetch: () => new Response() });
+    const port = free.port!;
+    free.stop(true);
+    const proxy = redisProxy(port);
+    const gw = await openGateway({ providers: providers(), plugins: [{ name: "semantic_cache", config: cacheConfig({ store: { type: "redis", url: `redis://127.0.0.1:${port}`, key_prefix: `${prefix}outage:` } }) }] });
+    try {
+      const wave = (n: number, from: number) => Promise.all(Array.from({ length: n }, (_, i) => ask(gw.url, `outage question ${(from + i) % 5}`).then((r) => r.status)));
+      const before = await wave(20, 0);
+      proxy.stop(true); // Redis goes away mid-load
+      const during = await wave(40, 20);
+      expect([...before, ...during].every((s) => s === 200)).toBe(true);
+      expect(await (await fetch(`${gw.url}/metrics`)).text()).toMatch(/bifrost_semantic_cache_store_errors_total [1-9]/);
+    } finally {
+      await gw.close();
+    }
   });
 
   test("a dead store is a miss for every request, never a failed one", async () => {
