@@ -17,6 +17,7 @@ export { testPlugin, testSummary, type PluginUnderTest, type TestPluginOptions }
 export type { PreOutcome } from "./plugins/pipeline";
 export { assertSafeRegex, unsafeRegexReason, MAX_REGEX_LENGTH } from "./plugins/safe-regex";
 export { openPrivateSqlite, type PrivateSqliteOptions } from "./plugins/kit/sqlite";
+export { RedisConnection, type RedisConnectionOptions } from "./plugins/kit/redis";
 
 /** Declares a plugin; `ctx.config` in setup is typed by the `config` schema. */
 export function definePlugin<Schema extends TSchema = TSchema>(definition: PluginDefinition<Schema>): PluginDefinition<Schema> {

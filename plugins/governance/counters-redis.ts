@@ -5,7 +5,7 @@
  * unreachable, slow) rejects with an Error naming Redis within about a second; the plugin turns it
  * into governance.on_store_error.
  */
-import { RedisClient } from "bun";
+import { RedisConnection } from "bifrost/plugin";
 import type { CounterStore, Limit, ReservationToken, ReserveItem, ReserveResult } from "./counters-types.ts";
 import { settle, windowAt } from "./counters-window.ts";
 
@@ -63,37 +63,23 @@ end
 return 0
 `;
 
-const sha1 = (s: string) => new Bun.CryptoHasher("sha1").update(s).digest("hex");
-const RESERVE_SHA = sha1(RESERVE);
-const ADJUST_SHA = sha1(ADJUST);
 /** Lua's tonumber cannot read "Infinity". */
 const num = (x: number) => (Number.isFinite(x) ? String(x) : x > 0 ? "1e308" : "-1e308");
 
 export class RedisCounterStore implements CounterStore {
   readonly kind = "redis" as const;
-  private readonly client: RedisClient;
+  private readonly redis: RedisConnection;
   private readonly prefix: string;
-  private readonly connectTimeoutMs: number;
-  private readonly commandTimeoutMs: number;
   private readonly clock: () => number;
-  private connecting: Promise<void> | null = null;
-  /** host:port only: a URL may carry a password, which must not reach an error message. */
-  private readonly host: string;
-  private closed = false;
 
   constructor(options: RedisCounterStoreOptions = {}) {
     this.prefix = options.keyPrefix ?? "bifrost:gov:";
-    this.connectTimeoutMs = options.connectTimeoutMs ?? 1000;
-    this.commandTimeoutMs = options.commandTimeoutMs ?? 1000;
     this.clock = options.clock ?? Date.now;
-    // No offline queue: a command while disconnected fails at once instead of waiting; we connect
-    // (again) ourselves before each command when the connection is down.
-    const url = options.url ?? "redis://127.0.0.1:6379";
-    this.host = URL.parse(url)?.host || "redis";
-    this.client = new RedisClient(url, {
-      connectionTimeout: this.connectTimeoutMs,
-      autoReconnect: false,
-      enableOfflineQueue: false,
+    this.redis = new RedisConnection({
+      url: options.url,
+      connectTimeoutMs: options.connectTimeoutMs,
+      commandTimeoutMs: options.commandTimeoutMs,
+      fail: (message, cause) => new RedisCounterStoreError(`Redis counter store: ${message}`, { cause }),
     });
   }
 
@@ -114,7 +100,7 @@ export class RedisCounterStore implements CounterStore {
       resets.push(win.resetAt);
     }
     if (keys.length === 0) return { ok: true, token };
-    const reply = (await this.script(RESERVE, RESERVE_SHA, keys, args)) as [number, string?];
+    const reply = (await this.redis.script(RESERVE, keys, args)) as [number, string?];
     const index = Number(reply[0]);
     if (index === 0) return { ok: true, token };
     return { ok: false, limit: items[index - 1]!.limit, used: Number(reply[1]), resetAt: resets[index - 1]! };
@@ -130,18 +116,16 @@ export class RedisCounterStore implements CounterStore {
 
   async usage(limit: Limit, now = this.clock()): Promise<{ used: number; resetAt: number | null }> {
     const win = windowAt(limit.window, now);
-    const value = await this.send("GET", [this.key(limit.id, win.windowKey)]);
+    const value = await this.redis.send("GET", [this.key(limit.id, win.windowKey)]);
     return { used: value == null ? 0 : Number(value), resetAt: win.resetAt };
   }
 
   async reset(limit: Limit, now = this.clock()): Promise<void> {
-    await this.send("DEL", [this.key(limit.id, windowAt(limit.window, now).windowKey)]);
+    await this.redis.send("DEL", [this.key(limit.id, windowAt(limit.window, now).windowKey)]);
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.client.close();
+    this.redis.close();
   }
 
   private async adjust(token: ReservationToken, delta: (i: number, amount: number) => number): Promise<void> {
@@ -156,52 +140,6 @@ export class RedisCounterStore implements CounterStore {
       keys.push(this.key(it.limitId, it.windowKey));
       args.push(num(d), it.expiresAt === null ? "" : String(it.expiresAt));
     });
-    if (keys.length > 0) await this.script(ADJUST, ADJUST_SHA, keys, args);
+    if (keys.length > 0) await this.redis.script(ADJUST, keys, args);
   }
-
-  /** EVALSHA, loading the script with EVAL the first time a server has not seen it. */
-  private async script(source: string, sha: string, keys: string[], args: string[]): Promise<unknown> {
-    try {
-      return await this.send("EVALSHA", [sha, String(keys.length), ...keys, ...args]);
-    } catch (err) {
-      if (!String((err as Error).message).includes("NOSCRIPT")) throw err;
-      return await this.send("EVAL", [source, String(keys.length), ...keys, ...args]);
-    }
-  }
-
-  private async send(command: string, args: string[]): Promise<unknown> {
-    if (this.closed) throw new RedisCounterStoreError("Redis counter store: closed");
-    if (!this.client.connected) {
-      this.connecting ??= within(this.client.connect(), this.connectTimeoutMs, `connect to ${this.host}`)
-        .catch((err) => {
-          if (err instanceof RedisCounterStoreError) throw err;
-          throw new RedisCounterStoreError(`Redis counter store: cannot connect to ${this.host}: ${err?.message ?? err}`, {
-            cause: err,
-          });
-        })
-        .finally(() => {
-          this.connecting = null;
-        });
-      await this.connecting;
-    }
-    try {
-      return await within(this.client.send(command, args), this.commandTimeoutMs, command);
-    } catch (err) {
-      if (err instanceof RedisCounterStoreError) throw err;
-      throw new RedisCounterStoreError(`Redis counter store: ${command} failed: ${(err as Error)?.message ?? err}`, {
-        cause: err,
-      });
-    }
-  }
-}
-
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new RedisCounterStoreError(`Redis counter store: ${what} timed out after ${ms} ms`)),
-      ms,
-    );
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

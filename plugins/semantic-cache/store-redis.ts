@@ -12,6 +12,7 @@
  * Any failure (Redis down, unreachable, slow) rejects with an Error naming Redis within about a second.
  */
 import { RedisClient } from "bun";
+import { RedisConnection } from "bifrost/plugin";
 import type { CacheEntry, CacheStore, SimilarHit } from "./store-types.ts";
 import { dotAt, normalize, vectorFromBase64, vectorToBase64 } from "./vectors.ts";
 
@@ -71,35 +72,23 @@ local id = redis.call('HGET', KEYS[1], 'id')
 return {fields, redis.call('HGET', KEYS[2], id) or ''}
 `;
 
-const sha1 = (s: string) => new Bun.CryptoHasher("sha1").update(s).digest("hex");
 const SCRIPTS = { PUT, DELETE, GET } as const;
-const SHAS = { PUT: sha1(PUT), DELETE: sha1(DELETE), GET: sha1(GET) } as const;
 const enc = encodeURIComponent;
 
 export class RedisCacheStore implements CacheStore {
   readonly kind = "redis" as const;
-  private readonly client: RedisClient;
+  private readonly redis: RedisConnection;
   private readonly prefix: string;
-  private readonly connectTimeoutMs: number;
-  private readonly commandTimeoutMs: number;
   private readonly scanBatch: number;
-  private connecting: Promise<void> | null = null;
-  /** host:port only: a URL may carry a password, which must not reach an error message. */
-  private readonly host: string;
-  private closed = false;
 
   constructor(options: RedisCacheStoreOptions = {}) {
     this.prefix = options.keyPrefix ?? "bifrost:cache:";
-    this.connectTimeoutMs = options.connectTimeoutMs ?? 1000;
-    this.commandTimeoutMs = options.commandTimeoutMs ?? 1000;
     this.scanBatch = options.scanBatch ?? 1000;
-    const url = options.url ?? "redis://127.0.0.1:6379";
-    this.host = URL.parse(url)?.host || "redis";
-    // No offline queue: a command while disconnected fails at once; we (re)connect before each command.
-    this.client = new RedisClient(url, {
-      connectionTimeout: this.connectTimeoutMs,
-      autoReconnect: false,
-      enableOfflineQueue: false,
+    this.redis = new RedisConnection({
+      url: options.url,
+      connectTimeoutMs: options.connectTimeoutMs,
+      commandTimeoutMs: options.commandTimeoutMs,
+      fail: (message: string, cause?: unknown) => new RedisCacheStoreError(`Redis cache store: ${message}`, { cause }),
     });
   }
 
@@ -206,9 +195,7 @@ export class RedisCacheStore implements CacheStore {
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.client.close();
+    this.redis.close();
   }
 
   private async lookupId(ns: string, id: string): Promise<[string, string, string] | null> {
@@ -239,39 +226,12 @@ export class RedisCacheStore implements CacheStore {
     };
   }
 
-  /** EVALSHA, loading the script with EVAL the first time a server has not seen it. */
-  private async script(name: keyof typeof SCRIPTS, keys: string[], args: string[]): Promise<unknown> {
-    try {
-      return await this.send("EVALSHA", [SHAS[name], String(keys.length), ...keys, ...args]);
-    } catch (err) {
-      if (!String((err as Error).message).includes("NOSCRIPT")) throw err;
-      return await this.send("EVAL", [SCRIPTS[name], String(keys.length), ...keys, ...args]);
-    }
+  private script(name: keyof typeof SCRIPTS, keys: string[], args: string[]): Promise<unknown> {
+    return this.redis.script(SCRIPTS[name], keys, args);
   }
 
-  private async send(command: string, args: string[]): Promise<unknown> {
-    if (this.closed) throw new RedisCacheStoreError("Redis cache store: closed");
-    if (!this.client.connected) {
-      this.connecting ??= within(this.client.connect(), this.connectTimeoutMs, `connect to ${this.host}`)
-        .catch((err) => {
-          if (err instanceof RedisCacheStoreError) throw err;
-          throw new RedisCacheStoreError(`Redis cache store: cannot connect to ${this.host}: ${err?.message ?? err}`, {
-            cause: err,
-          });
-        })
-        .finally(() => {
-          this.connecting = null;
-        });
-      await this.connecting;
-    }
-    try {
-      return await within(this.client.send(command, args), this.commandTimeoutMs, command);
-    } catch (err) {
-      if (err instanceof RedisCacheStoreError) throw err;
-      throw new RedisCacheStoreError(`Redis cache store: ${command} failed: ${(err as Error)?.message ?? err}`, {
-        cause: err,
-      });
-    }
+  private send(command: string, args: string[]): Promise<unknown> {
+    return this.redis.send(command, args);
   }
 }
 
@@ -290,10 +250,3 @@ export async function unlinkPrefix(url: string, prefix: string): Promise<void> {
   }
 }
 
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new RedisCacheStoreError(`Redis cache store: ${what} timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
