@@ -89,6 +89,26 @@ export default definePlugin({
     refresh?.unref?.();
     const counters = openCounters(ctx, cfg.store, cfg.definitions.url ? undefined : (cfg.definitions.path ?? "governance.db"));
     const required = cfg.enforce_auth_on_inference || cfg.enforce_governance_header;
+    // Per request, the same key and the same limits come up again and again: remembered until a definition changes.
+    const keysSeen = new Map<string, VirtualKey | undefined>();
+    const limitsSeen = new Map<string, TaggedLimit[]>();
+    const forget = defs.changed(() => (keysSeen.clear(), limitsSeen.clear()));
+    const lookup = (presented: string): VirtualKey | undefined => {
+      if (keysSeen.has(presented)) return keysSeen.get(presented);
+      const vk = defs.byValue(presented);
+      if (keysSeen.size >= 10_000) keysSeen.clear();
+      keysSeen.set(presented, vk);
+      return vk;
+    };
+    const limitsOf = (vk: VirtualKey, pc: ProviderConfig | null): TaggedLimit[] => {
+      const k = `${vk.id}\u0000${pc?.provider ?? ""}`;
+      let l = limitsSeen.get(k);
+      if (!l) {
+        if (limitsSeen.size >= 10_000) limitsSeen.clear();
+        limitsSeen.set(k, (l = limitsFor(vk, pc, defs)));
+      }
+      return l;
+    };
     const stats = { storeErrors: 0, denied: new Map<string, number>() };
     const deny = (e: GovernanceError | { status: number; type: string; code: string; message: string; headers?: Record<string, string> }, allowFallbacks = false) => {
       stats.denied.set(e.code, (stats.denied.get(e.code) ?? 0) + 1);
@@ -97,7 +117,7 @@ export default definePlugin({
 
     /** Reserve on every limit of `vk` at provider config `pc` for `request`: the held state, or a refusal. */
     async function reserve(vk: VirtualKey, pc: ProviderConfig | null, request: AnyRequest, op: Op) {
-      const tagged = limitsFor(vk, pc, defs);
+      const tagged = limitsOf(vk, pc);
       const { provider, model } = splitModel(request.model, ctx.runtime.providers());
       const price = provider ? ctx.pricing.priceOf(provider, model, op) : null;
       const budgets = tagged.some((l) => l.kind === "budget");
@@ -148,7 +168,7 @@ export default definePlugin({
 
     function keyOf(header: (name: string) => string | undefined) {
       const presented = presentedKey(header);
-      return admit(presented, presented ? defs.byValue(presented) : undefined, Date.now(), required);
+      return admit(presented, presented ? lookup(presented) : undefined, Date.now(), required);
     }
 
     return {
@@ -242,6 +262,7 @@ export default definePlugin({
 
       async cleanup() {
         if (refresh) clearInterval(refresh);
+        forget();
         await counters.close();
         await defs.close();
       },

@@ -157,6 +157,10 @@ describe("one gateway, memory counters", () => {
     expect(row.value).not.toBe(value);
     expect(JSON.stringify(listed)).not.toContain(value);
     expect(row.budgets[0].current_usage).toBeCloseTo(0.01, 10);
+    // A change takes effect on the next request (what governance remembers of a key is forgotten on every change).
+    expect((await gw.fetch(`/api/governance/virtual-keys/${row.id}`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ is_active: false }) })).status).toBe(200);
+    const refused = await chat(gw.url, value, "openai/priced-model", { max_tokens: 5 });
+    expect([refused.status, (await js(refused)).error.type]).toEqual([403, "virtual_key_blocked"]);
   });
 
   test("every inference route refuses a request without a key (the route table walked)", async () => {
