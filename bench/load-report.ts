@@ -185,32 +185,36 @@ export function renderReport(r: Results): string {
     );
   }
 
-  const obs = ["obs_off", "gateway", "obs_logged"].filter((k) => T[k]?.c32).map((k) => [k, T[k]!] as const);
-  const off = T.obs_off;
-  if (off?.c32 && obs.length > 1) {
+  /** The same gateway set up two or three ways, each against the first of them. */
+  const against = (title: string, keys: string[], baseLabel: string) => {
+    const rows = keys.filter((k) => T[k]?.c32).map((k) => T[k]!);
+    const base = T[keys[0]!];
+    if (!base?.c32 || rows.length < 2) return;
     out.push(
-      "**Observability** (the same gateway with telemetry off, as a user gets it (telemetry on), and with telemetry plus request logs in SQLite)",
+      title,
       "",
       table(
-        ["target", "c=1 p50", "req/s c=32", "× off", "× floor", "p99 c=32", "× off"],
-        obs.map(([, t]) => [t.label, `${n(t.c1?.p50_us)} µs`, n(t.c32?.rps), ratio(t.c32?.rps, off.c32!.rps), ratio(t.c32?.rps, floor?.c32?.rps), ms(t.c32?.p99_us), ratio(t.c32?.p99_us, off.c32!.p99_us)]),
+        ["target", "c=1 p50", "added p50", "req/s c=32", `× ${baseLabel}`, "× floor", "p99 c=32", `× ${baseLabel}`],
+        rows.map((t) => [
+          t.label,
+          `${n(t.c1?.p50_us)} µs`,
+          t.c1 && base.c1 ? `${signed(t.c1.p50_us - base.c1.p50_us)} µs` : "–",
+          n(t.c32?.rps),
+          ratio(t.c32?.rps, base.c32!.rps),
+          ratio(t.c32?.rps, floor?.c32?.rps),
+          ms(t.c32?.p99_us),
+          ratio(t.c32?.p99_us, base.c32!.p99_us),
+        ]),
       ),
       "",
     );
-  }
-
-  const gov = ["gateway", "gov_memory", "gov_redis"].filter((k) => T[k]?.c32).map((k) => [k, T[k]!] as const);
-  if (gw?.c32 && gov.length > 1) {
-    out.push(
-      "**Governance** (the same gateway without governance, and with a virtual key on every request: its budget and rate limit reserved before the call and settled after, counters in memory or in Redis)",
-      "",
-      table(
-        ["target", "c=1 p50", "added p50", "req/s c=32", "× without", "p99 c=32", "× without"],
-        gov.map(([, t]) => [t.label, `${n(t.c1?.p50_us)} µs`, t.c1 && gw.c1 ? `${signed(t.c1.p50_us - gw.c1.p50_us)} µs` : "–", n(t.c32?.rps), ratio(t.c32?.rps, gw.c32!.rps), ms(t.c32?.p99_us), ratio(t.c32?.p99_us, gw.c32!.p99_us)]),
-      ),
-      "",
-    );
-  }
+  };
+  against("**Observability** (the same gateway with telemetry off, as a user gets it (telemetry on), and with telemetry plus request logs in SQLite)", ["obs_off", "gateway", "obs_logged"], "off");
+  against(
+    "**Governance** (the same gateway without governance, and with a virtual key on every request: its budget and rate limit reserved before the call and settled after, counters in memory or in Redis)",
+    ["gateway", "gov_memory", "gov_redis"],
+    "without",
+  );
 
   const held = main.filter(([, t]) => t.streams_held || t.stream_c1);
   if (held.length) {

@@ -46,9 +46,7 @@ export interface ProviderConfig {
   rate_limit: RateLimit | null;
 }
 
-export interface VirtualKey {
-  id: string;
-  name: string;
+export interface VirtualKey extends Customer {
   description: string;
   /** SHA-256 (hex) of the key's value: the value itself is never stored. */
   value_hash: string;
@@ -64,25 +62,19 @@ export interface VirtualKey {
   provider_configs: ProviderConfig[];
   /** The MCP clients (and their tools) this key may use; empty: every tool the gateway offers. */
   mcp_configs?: McpConfig[];
-  budgets: Budget[];
-  rate_limit: RateLimit | null;
-  /** Every budget and rate limit under this key resets at calendar boundaries. */
-  calendar_aligned: boolean;
-  created_at: string;
-  updated_at: string;
-  /** Seeded from config.json (upserted on every start) rather than created through the API. */
-  from_config?: boolean;
 }
 
-/** What a customer is, and a team besides its customer: an owner of budgets and a rate limit. */
+/** What a customer is, and a team and a virtual key besides their own fields: an owner of budgets and a rate limit. */
 export interface Customer {
   id: string;
   name: string;
   budgets: Budget[];
   rate_limit: RateLimit | null;
+  /** Every budget and rate limit under this owner resets at calendar boundaries. */
   calendar_aligned: boolean;
   created_at: string;
   updated_at: string;
+  /** Seeded from config.json (upserted on every start) rather than created through the API. */
   from_config?: boolean;
 }
 

@@ -214,16 +214,17 @@ export class Bifrost implements GatewayParts {
   /** A request with one answer (chat, embeddings, rerank, …); `body` is validated for `op`. */
   request(op: UnaryOp, body: unknown, opts: RequestOptions = {}): Promise<Unary> {
     const req = validateRequest(op, body) as AnyRequest;
-    if (op === "chat" && this.mcp && servesMcp(req)) return this.mcpChat(req, opts);
-    if (op === "responses" && this.mcp) return this.mcpResponses(req, opts).then((r) => runRequest(this, op, r, opts));
+    // MCP only when a client is configured: otherwise a request pays nothing for it.
+    if (op === "chat" && this.mcp?.clientCount && servesMcp(req)) return this.mcpChat(req, opts);
+    if (op === "responses" && this.mcp?.clientCount) return this.mcpResponses(req, opts).then((r) => runRequest(this, op, r, opts));
     return runRequest(this, op, req, opts);
   }
 
   /** A streamed request: resolves once an upstream (or a plugin) started the stream, after retries and fallbacks. */
   stream(op: StreamOp, body: unknown, opts: RequestOptions = {}): Promise<Streamed> {
     const req = validateRequest(op, body) as AnyRequest;
-    if (op === "chatStream" && this.mcp && servesMcp(req)) return this.mcpChatStream(req, opts);
-    if (op === "responsesStream" && this.mcp) return this.mcpResponses(req, opts).then((r) => runRequest(this, op, r, opts));
+    if (op === "chatStream" && this.mcp?.clientCount && servesMcp(req)) return this.mcpChatStream(req, opts);
+    if (op === "responsesStream" && this.mcp?.clientCount) return this.mcpResponses(req, opts).then((r) => runRequest(this, op, r, opts));
     return runRequest(this, op, req, opts);
   }
 

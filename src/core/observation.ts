@@ -10,7 +10,7 @@ import type { ModelPrice, Pricing } from "../pricing/types";
 import type { ChatChunk, ChatRequest, Usage } from "../schemas/chat";
 import { log } from "../log";
 import { BifrostError } from "../schemas/error";
-import type { Op } from "../schemas/ops";
+import { isStreamOp, type Op } from "../schemas/ops";
 import type { Answer } from "./answer";
 import type { ChunkStream } from "./provider-call";
 import { ChatAssembly, ResponsesAssembly } from "./stream-assembly";
@@ -173,7 +173,7 @@ export class Observation {
     const summary: RequestSummary = {
       requestId: this.ctx.requestId,
       op: this.op,
-      stream: first !== null || this.op.endsWith("Stream"),
+      stream: isStreamOp(this.op),
       startedAt: this.startedAt,
       latencyMs: performance.now() - this.t0,
       firstChunkMs: first,

@@ -86,15 +86,11 @@ export async function runRequest(gw: GatewayParts, op: UnaryOp | StreamOp, body:
   const tally: Tally = { retries: 0 };
   let request = body;
   let primaryError: BifrostError | null = null;
-  const fail = (e: BifrostError): never => {
-    obs?.endUnary(request, null, e, tally.retries);
-    throw e;
-  };
   let list: Candidate[];
   try {
     list = candidates(op, body.model, body.fallbacks, gw.config.providers, pipe.hasPre);
   } catch (e) {
-    return fail(BifrostError.from(e));
+    throw failed(obs, request, BifrostError.from(e), tally);
   }
 
   for (let i = 0; i < list.length; i++) {
@@ -180,9 +176,15 @@ export async function runRequest(gw: GatewayParts, op: UnaryOp | StreamOp, body:
 
     // 4. Fall back, unless the client left, the gateway is stopping, or a plugin said no.
     primaryError ??= error;
-    if (!fallbacksAllowed || error.status === 499 || opts.signal?.aborted || gw.refusing) return fail(i === 0 ? error : primaryError);
+    if (!fallbacksAllowed || error.status === 499 || opts.signal?.aborted || gw.refusing) throw failed(obs, request, i === 0 ? error : primaryError, tally);
   }
-  return fail(primaryError!);
+  throw failed(obs, request, primaryError!, tally);
+}
+
+/** The request ended with `e`: the observers get its record; the error is what to throw. */
+function failed(obs: Observation | null, request: AnyRequest, e: BifrostError, tally: Tally): BifrostError {
+  obs?.endUnary(request, null, e, tally.retries);
+  return e;
 }
 
 type Once<T> = (gw: GatewayParts, call: ProviderCall, provider: ResolvedProvider, req: unknown, opts: RequestOptions) => Promise<T>;

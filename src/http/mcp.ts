@@ -8,6 +8,8 @@ import { SECRET_FIELD } from "../core/key-secrets";
 import { MASKED } from "../core/live-config";
 import type { McpClientConfig, McpClientInfo, McpFilter, McpManager, McpToolResult } from "../mcp/types";
 import { BifrostError } from "../schemas/error";
+import type { ToolCall } from "../schemas/chat";
+import { fromChatToolCall, fromResponsesFunctionCall, toChatToolMessage, toFunctionCallOutput } from "../mcp/tool-format";
 import { guarded, maskValue } from "./admin";
 import { readJsonBody } from "./body";
 import { maskUrlCredentials } from "./mask-url";
@@ -65,41 +67,20 @@ async function executeTool(r: RouteRequest, run: (name: string, args: Record<str
   if (!isObject(value)) throw BifrostError.badRequest("expected a JSON object (a tool call)");
   r.holdOpen();
   if (format === "responses") {
-    if (value.type !== undefined && value.type !== "function_call") throw BifrostError.badRequest("type: expected 'function_call'", "type");
-    const name = toolName(value.name, "name");
-    const result = await run(name, toolArguments(value.arguments, "arguments"));
-    return jsonResponse(JSON.stringify({ type: "function_call_output", call_id: value.call_id ?? null, output: result.content, ...errorMark(result) }), 200, r.headers);
+    const call = fromResponsesFunctionCall(value);
+    const result = await run(call.name, call.args);
+    return jsonResponse(JSON.stringify({ ...toFunctionCallOutput(value.call_id ?? null, result), ...errorMark(result) }), 200, r.headers);
   }
-  const fn = isObject(value.function) ? value.function : {};
-  const name = toolName(fn.name, "function.name");
-  const result = await run(name, toolArguments(fn.arguments, "function.arguments"));
-  const answer: Record<string, unknown> = { role: "tool", content: result.content };
-  if (typeof value.id === "string") answer.tool_call_id = value.id;
-  return jsonResponse(JSON.stringify({ ...answer, ...errorMark(result) }), 200, r.headers);
+  const call = fromChatToolCall(value as ToolCall);
+  const result = await run(call.name, call.args);
+  const { tool_call_id, ...message } = toChatToolMessage(value.id, result);
+  return jsonResponse(JSON.stringify({ ...message, ...(typeof tool_call_id === "string" ? { tool_call_id } : {}), ...errorMark(result) }), 200, r.headers);
 }
 
 /** Go's marker on a tool message whose tool reported a failure (ChatToolMessage.is_error). */
 const errorMark = (result: McpToolResult) => (result.isError ? { is_error: true } : {});
 
-function toolName(v: unknown, param: string): string {
-  if (typeof v !== "string" || !v) throw BifrostError.badRequest(`${param}: the tool's name is required`, param);
-  return v;
-}
 
-/** A tool call's arguments: a JSON object, as a string (OpenAI's form) or as is; empty means none. */
-function toolArguments(v: unknown, param: string): Record<string, unknown> {
-  if (v === undefined || v === null || v === "") return {};
-  let parsed = v;
-  if (typeof v === "string") {
-    try {
-      parsed = JSON.parse(v);
-    } catch {
-      throw BifrostError.badRequest(`${param}: not valid JSON`, param);
-    }
-  }
-  if (!isObject(parsed)) throw BifrostError.badRequest(`${param}: expected a JSON object`, param);
-  return parsed;
-}
 
 function queryOf(url: string): URLSearchParams {
   const q = url.indexOf("?");

@@ -21,6 +21,7 @@ function manager(results: Record<string, string | Error> = {}): McpManager & { c
     },
     clients: () => [],
     configs: () => [],
+    clientCount: 2,
     sync: async () => {},
     addClient: async () => { throw new Error("unused"); },
     updateClient: async () => { throw new Error("unused"); },

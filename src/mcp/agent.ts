@@ -8,6 +8,7 @@
 import type { AnyRequest } from "../plugins/types";
 import type { ChatMessage, ChatRequest, ChatResponse, ToolCall } from "../schemas/chat";
 import { BifrostError } from "../schemas/error";
+import { fromChatToolCall, toChatToolMessage, toFunctionTool } from "./tool-format";
 import type { McpFilter, McpTool, McpToolResult } from "./types";
 
 /** x-bf-mcp-include-clients / x-bf-mcp-include-tools: `*` all, an empty value none, else a comma list. */
@@ -27,9 +28,7 @@ export function mcpFilterOf(header: (name: string) => string | null | undefined)
 export function withMcpTools(req: ChatRequest, tools: McpTool[]): ChatRequest {
   if (!tools.length) return req;
   const declared = new Set((req.tools ?? []).map((t) => (t as { function?: { name?: string } }).function?.name).filter(Boolean));
-  const added = tools
-    .filter((t) => !declared.has(t.name))
-    .map((t) => ({ type: "function" as const, function: { name: t.name, description: t.description ?? "", parameters: t.inputSchema } }));
+  const added = tools.filter((t) => !declared.has(t.name)).map(toFunctionTool);
   return added.length ? { ...req, tools: [...(req.tools ?? []), ...added] as ChatRequest["tools"] } : req;
 }
 
@@ -37,7 +36,8 @@ export function withMcpTools(req: ChatRequest, tools: McpTool[]): ChatRequest {
 export function withResponsesTools(req: AnyRequest, tools: McpTool[]): AnyRequest {
   const existing = Array.isArray((req as { tools?: unknown }).tools) ? ((req as { tools: Array<{ name?: string }> }).tools) : [];
   const declared = new Set(existing.map((t) => t.name).filter(Boolean));
-  const added = tools.filter((t) => !declared.has(t.name)).map((t) => ({ type: "function", name: t.name, description: t.description ?? "", parameters: t.inputSchema }));
+  // The Responses form of a function tool is the chat form's `function`, flattened.
+  const added = tools.filter((t) => !declared.has(t.name)).map((t) => ({ type: "function", ...toFunctionTool(t).function }));
   return added.length ? ({ ...req, tools: [...existing, ...added] } as AnyRequest) : req;
 }
 
@@ -58,13 +58,13 @@ export async function runCalls(execute: ExecuteTool, calls: ToolCall[]): Promise
     calls.map(async (c): Promise<ChatMessage> => {
       let args: Record<string, unknown>;
       try {
-        args = c.function.arguments ? JSON.parse(c.function.arguments) : {};
+        args = fromChatToolCall(c).args;
       } catch {
         return { role: "tool", tool_call_id: c.id, content: `Error: the arguments of ${c.function.name} are not valid JSON` };
       }
       try {
         const r = await execute(c.function.name, args);
-        return { role: "tool", tool_call_id: c.id, content: r.isError ? `Error: ${r.content}` : r.content };
+        return toChatToolMessage(c.id, r.isError ? { ...r, content: `Error: ${r.content}` } : r);
       } catch (e) {
         // A disconnected server or a timeout: the model is told, the loop goes on.
         return { role: "tool", tool_call_id: c.id, content: `Error: ${BifrostError.from(e).message}` };

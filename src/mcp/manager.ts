@@ -98,6 +98,10 @@ export function createMcpManager(config: McpConfig | undefined, env: Env, opts: 
       return conn.callTool(tool, args, toolExecutionTimeoutMs, signal);
     },
 
+    get clientCount(): number {
+      return conns.size;
+    },
+
     clients(): McpClientInfo[] {
       return [...conns.keys()].sort().map((n) => info(conns.get(n)!));
     },

@@ -81,6 +81,8 @@ export interface McpManager {
    */
   execute(name: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<McpToolResult>;
   clients(): McpClientInfo[];
+  /** Clients configured now (0: requests skip MCP entirely). */
+  readonly clientCount: number;
   /** The client configs as given (env.VAR references kept, secrets not masked): what the config store keeps. */
   configs(): McpClientConfig[];
   /** Make the clients these (added, changed, removed): another replica's change, a reloaded file. */

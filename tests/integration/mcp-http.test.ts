@@ -33,6 +33,9 @@ class FakeManager implements McpManager {
     { name: "down-ping", client: "down", tool: "ping", inputSchema: { type: "object" }, autoExecute: false },
   ];
 
+  get clientCount(): number {
+    return this.byName.size;
+  }
   configs(): McpClientConfig[] {
     return [...this.byName.values()];
   }
