@@ -88,3 +88,12 @@ describe("limits for the counters", () => {
     expect(windowStart(reset, "1Q")).toBe(Date.UTC(2026, 0, 1));
   });
 });
+
+describe("a virtual key's value from the environment", () => {
+  test('"env.VAR" is read from the environment (regression: it was hashed as written, so the key never matched)', () => {
+    const raw = { virtual_keys: [{ id: "vk", name: "app", value: "env.APP_VK" }] };
+    const defs = parseGovernanceConfig(raw, "governance", { APP_VK: "sk-bf-from-env-0000000000000000000000" });
+    expect(defs.virtual_keys[0]!.value_hash).toBe(sha256Hex("sk-bf-from-env-0000000000000000000000"));
+    expect(() => parseGovernanceConfig(raw, "governance", {})).toThrow("governance.virtual_keys[0].value: environment variable APP_VK is not set");
+  });
+});

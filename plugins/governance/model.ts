@@ -435,7 +435,7 @@ function readId(o: Raw, at: string, seen: Set<string>, what: string): string {
  * Validates config.json's `governance` section (Go's shape) into definitions to seed the store.
  * Other governance fields (auth_config, …) belong to other parts of the gateway and are not read here.
  */
-export function parseGovernanceConfig(raw: unknown, at = "governance"): GovernanceDefinitions {
+export function parseGovernanceConfig(raw: unknown, at = "governance", env: Record<string, string | undefined> = process.env): GovernanceDefinitions {
   if (raw === undefined || raw === null) return { virtual_keys: [], teams: [], customers: [] };
   const o = readObject(raw, at);
   for (const k of Object.keys(o)) if (!SECTION_KEYS.includes(k) && !k.startsWith("$")) fail(`${at}.${k}`, `unknown field (known: ${SECTION_KEYS.join(", ")})`);
@@ -479,7 +479,10 @@ export function parseGovernanceConfig(raw: unknown, at = "governance"): Governan
     const p = `${at}.virtual_keys[${i}]`;
     const vo = readObject(v, p);
     const id = readId(vo, p, vkIds, "virtual key");
-    const value = readString(vo, "value", p, { required: true })!;
+    // "env.VAR", as every secret in config.json may be: the key's value from the environment.
+    const written = readString(vo, "value", p, { required: true })!;
+    const value = written.startsWith("env.") ? (env[written.slice(4)] ?? "") : written;
+    if (!value) fail(`${p}.value`, `environment variable ${written.slice(4)} is not set`);
     if (values.has(value)) fail(`${p}.value`, "the same value is given to two virtual keys");
     values.add(value);
     const fields = readVirtualKeyFields(vo, p, needId("budget or rate limit", p), refs);
