@@ -10,6 +10,7 @@ import type { Bifrost } from "../core/bifrost";
 import { BifrostError } from "../schemas/error";
 import { adminRoutes } from "./admin";
 import { bodyBudget } from "./body";
+import { dashboardRoutes } from "./dashboard";
 import { NO_CORS, corsPolicy } from "./cors";
 import { inferenceRoutes } from "./inference";
 import { integrationRoutes } from "./integrations";
@@ -115,6 +116,7 @@ export function createApp(bf: Bifrost, opts: AppOptions = {}) {
     .use(mcpRoutes(route, mcp, maxBody))
     .use(mcpServerRoutes(route, mcp, maxBody))
     .use(observabilityRoutes(bf, guard, addressOfRequest, serverOf))
+    .use(dashboardRoutes())
     .use(management);
   return app;
 }

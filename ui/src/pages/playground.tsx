@@ -1,0 +1,6 @@
+import { PageHeader } from "../components";
+import type { PageProps } from ".";
+
+export function PlaygroundPage(_props: PageProps) {
+  return <PageHeader title="Playground" subtitle="Not built yet." />;
+}

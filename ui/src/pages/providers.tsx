@@ -1,0 +1,6 @@
+import { PageHeader } from "../components";
+import type { PageProps } from ".";
+
+export function ProvidersPage(_props: PageProps) {
+  return <PageHeader title="Providers" subtitle="Not built yet." />;
+}
