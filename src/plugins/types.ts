@@ -32,8 +32,8 @@ export type { ModelPrice };
 export const PLUGIN_API_VERSION = 1;
 
 export type Placement = "pre_builtin" | "builtin" | "post_builtin";
-export type HookName = "preRequest" | "postResponse" | "onStreamChunk" | "onHttpRequest" | "onHttpResponse" | "onRequestEnd" | "onHttpEnd" | "metrics" | "listModels" | "acceptsCredential" | "preMcp" | "postMcp" | "mcpAccess" | "cleanup";
-export const HOOK_NAMES: readonly HookName[] = ["preRequest", "postResponse", "onStreamChunk", "onHttpRequest", "onHttpResponse", "onRequestEnd", "onHttpEnd", "metrics", "listModels", "acceptsCredential", "preMcp", "postMcp", "mcpAccess", "cleanup"];
+export type HookName = "preRequest" | "postResponse" | "onStreamChunk" | "onHttpRequest" | "onHttpResponse" | "onRequestEnd" | "onHttpEnd" | "metrics" | "listModels" | "acceptsCredential" | "preMcp" | "postMcp" | "mcpAccess" | "identify" | "cleanup";
+export const HOOK_NAMES: readonly HookName[] = ["preRequest", "postResponse", "onStreamChunk", "onHttpRequest", "onHttpResponse", "onRequestEnd", "onHttpEnd", "metrics", "listModels", "acceptsCredential", "preMcp", "postMcp", "mcpAccess", "identify", "cleanup"];
 
 /** A small key-value store a plugin may keep state in (in memory; shared stores come with later issues). */
 export interface KvStore {
@@ -261,6 +261,12 @@ export interface RequestContext {
    * answer carries `x-bf-cache: hit`); null: it looked and found nothing (`x-bf-cache: miss`).
    */
   cacheHit?: "direct" | "semantic" | null;
+  /**
+   * Set by the gateway, never by a client: the owner (an `identify` answer, e.g. "vk:<id>") this request runs
+   * for when it carries no credential of its own — a batch line the gateway runs, possibly after a restart.
+   * A gatekeeper (governance) treats it like the credential that owner stands for.
+   */
+  readonly principal?: string | null;
 }
 
 export type PreResult =
@@ -316,6 +322,13 @@ export interface Plugin {
    * let through to the plugins instead of being refused as a bad admin credential.
    */
   acceptsCredential?(value: string): boolean;
+  /**
+   * Who owns what this caller makes outside a request's path (files, batches): an owner string such as
+   * "vk:<virtual key id>", which scopes what the caller may list and read; or the refusal (no valid key
+   * where one is required). The first plugin that answers an owner decides; none: the caller owns
+   * nothing in particular (null: sees everything, as an admin).
+   */
+  identify?(caller: Caller): Maybe<void | { owner: string } | { error: BifrostError | BifrostErrorInit }>;
   /**
    * Before an MCP tool runs (agent mode, /v1/mcp/tool/execute, the /mcp server): go on, change the call,
    * answer it yourself, or refuse it. In order.
