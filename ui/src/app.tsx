@@ -106,7 +106,9 @@ function Shell(props: { auth: AuthState; onLogout: () => void }) {
             {PAGES.map((p) => (
               <li>
                 <a href={href(p.id)} aria-current={p.id === page.id ? "page" : undefined}>
-                  <span aria-hidden="true" class="nav-icon">{p.icon}</span>
+                  <svg aria-hidden="true" class="nav-icon" viewBox="0 0 24 24" width="18" height="18">
+                    <path d={p.icon} fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" />
+                  </svg>
                   {p.title}
                 </a>
               </li>
