@@ -81,11 +81,13 @@ describe("limits for the counters", () => {
     expect(rateLimits({ id: "r", token_max_limit: 10, token_reset_duration: "1m" }).map((l) => l.id)).toEqual(["rl:r:tokens"]);
   });
 
-  test("windowStart steps back one window, by calendar months for M/Q/Y", () => {
+  test("windowStart steps back one window: calendar months for aligned M/Q/Y, 30/90 days unaligned (regression: last_reset of an unaligned 1M budget was a calendar month back)", () => {
     const reset = Date.UTC(2026, 3, 1);
-    expect(windowStart(reset, "1h")).toBe(reset - 3600_000);
-    expect(windowStart(reset, "1M")).toBe(Date.UTC(2026, 2, 1));
-    expect(windowStart(reset, "1Q")).toBe(Date.UTC(2026, 0, 1));
+    expect(windowStart(reset, { duration: "1h" })).toBe(reset - 3600_000);
+    expect(windowStart(reset, { duration: "1M", calendarAligned: true })).toBe(Date.UTC(2026, 2, 1));
+    expect(windowStart(reset, { duration: "1Q", calendarAligned: true })).toBe(Date.UTC(2026, 0, 1));
+    expect(windowStart(reset, { duration: "1M" })).toBe(reset - 30 * 86400_000);
+    expect(windowStart(reset, { duration: "1w", calendarAligned: true })).toBe(reset - 7 * 86400_000);
   });
 });
 

@@ -11,6 +11,7 @@
  */
 import { assertSafeRegex } from "bifrost/plugin";
 import type { Limit, WindowSpec } from "./counters-types";
+import { durationMs, parseDuration } from "./counters-window";
 
 export interface Budget {
   id: string;
@@ -135,17 +136,12 @@ function windowOf(duration: string | null, calendarAligned: boolean): WindowSpec
   return calendarAligned ? { duration, calendarAligned: true } : { duration };
 }
 
-/** When the window that ends at `resetAt` began (Go's last_reset), for answers. */
-export function windowStart(resetAt: number, duration: string): number {
-  const m = DURATION.exec(duration);
-  if (!m) return resetAt;
-  const n = Number(m[1]);
-  const unit = m[2]!;
-  const fixed: Record<string, number> = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 7 * 86400e3 };
-  if (unit in fixed) return resetAt - n * fixed[unit]!;
-  const months = unit === "M" ? n : unit === "Q" ? 3 * n : 12 * n;
+/** When the window that ends at `resetAt` began (Go's last_reset), for answers: calendar months back when aligned, else the counters' fixed span (1M = 30 days). */
+export function windowStart(resetAt: number, window: WindowSpec): number {
+  const { count, unit } = parseDuration(window.duration);
+  if (!window.calendarAligned || (unit !== "M" && unit !== "Q" && unit !== "Y")) return resetAt - durationMs(window.duration);
   const d = new Date(resetAt);
-  d.setUTCMonth(d.getUTCMonth() - months);
+  d.setUTCMonth(d.getUTCMonth() - count * (unit === "M" ? 1 : unit === "Q" ? 3 : 12));
   return d.getTime();
 }
 

@@ -41,14 +41,15 @@ function page(q: URLSearchParams): { limit: number | null; offset: number; searc
 
 export function governanceRoutes(store: DefinitionStore, usageOf: UsageOf): PluginRoute[] {
   const budgetAnswer = async (b: Budget, aligned: boolean) => {
-    const { used, resetAt } = await usageOf(budgetLimit(b, aligned));
+    const limit = budgetLimit(b, aligned);
+    const { used, resetAt } = await usageOf(limit);
     return {
       id: b.id,
       max_limit: b.max_limit,
       reset_duration: b.reset_duration,
       calendar_aligned: aligned || b.calendar_aligned === true,
       current_usage: used,
-      last_reset: resetAt === null ? null : iso(windowStart(resetAt, b.reset_duration)),
+      last_reset: resetAt === null || !limit.window ? null : iso(windowStart(resetAt, limit.window)),
       reset_at: iso(resetAt),
     };
   };
@@ -70,9 +71,8 @@ export function governanceRoutes(store: DefinitionStore, usageOf: UsageOf): Plug
     for (const l of rateLimits(r, aligned)) {
       const { used, resetAt } = await usageOf(l);
       const p = l.metric === "tokens" ? "token" : "request";
-      const duration = (l.metric === "tokens" ? r.token_reset_duration : r.request_reset_duration)!;
       out[`${p}_current_usage`] = used;
-      out[`${p}_last_reset`] = resetAt === null ? null : iso(windowStart(resetAt, duration));
+      out[`${p}_last_reset`] = resetAt === null || !l.window ? null : iso(windowStart(resetAt, l.window));
       out[`${p}_reset_at`] = iso(resetAt);
     }
     return out;
