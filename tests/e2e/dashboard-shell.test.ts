@@ -13,11 +13,11 @@ describe.skipIf(!run)("dashboard shell", () => {
   beforeAll(async () => {
     env = await dashboardGateway();
     browser = await launchBrowser();
-  });
+  }, 60_000);
   afterAll(async () => {
     await browser?.close();
     await env?.close();
-  });
+  }, 60_000);
 
   test("GET / is the page with a strict CSP and no-cache; assets are immutable and gzipped", async () => {
     const res = await fetch(`${env.gw.url}/`, { headers: { "accept-encoding": "gzip" } });

@@ -36,12 +36,12 @@ describe.skipIf(!run)("governance page", () => {
     browser = await launchBrowser();
     desktop = await openDashboard(browser, env.gw, "desktop", { hash: "#/governance" });
     desktop.page.on("dialog", (d) => void d.accept());
-  });
+  }, 60_000);
   afterAll(async () => {
     await desktop?.context.close();
     await browser?.close();
     await env?.close();
-  });
+  }, 60_000);
 
   test("a virtual key is created through the form with a budget and a request limit; its value is shown once", async () => {
     const { page } = desktop;
@@ -182,11 +182,11 @@ describe.skipIf(!run)("governance page, governance off", () => {
   beforeAll(async () => {
     env = await dashboardGateway({ client: {} });
     browser = await launchBrowser();
-  });
+  }, 60_000);
   afterAll(async () => {
     await browser?.close();
     await env?.close();
-  });
+  }, 60_000);
 
   test("says how to turn governance on", async () => {
     const { page, problems, context } = await openDashboard(browser, env.gw, "desktop", { hash: "#/governance" });
