@@ -58,6 +58,15 @@ describe("a key's error window", () => {
     expect(w.totals()).toMatchObject({ requests: 1, errors: 0 });
   });
 
+  test("from the clock's zero (a monotonic clock starts near it) the window is as empty as later", () => {
+    const c = clock(0);
+    const w = new KeyWindow(undefined, c.now);
+    expect(w.totals()).toMatchObject({ requests: 0, errors: 0, error_rate: null });
+    w.record(true);
+    c.advance(2 * MIN);
+    expect(w.totals()).toMatchObject({ requests: 1, errors: 1, error_rate: 1 });
+  });
+
   test("other bucket settings: window_seconds follows them", () => {
     const c = clock();
     const w = new KeyWindow({ buckets: 3, bucketMs: 10_000 }, c.now);
