@@ -31,6 +31,7 @@ import { validateRequest } from "../schemas/requests";
 import { WorkerPoolTransport } from "../workers/pool";
 import { registerProviderSecrets } from "./key-secrets";
 import { CircuitBreakers } from "./circuit-breaker";
+import { KeyStats } from "./key-stats";
 import { LiveConfig } from "./live-config";
 import { callProvider } from "./provider-call";
 import { ProviderQueue } from "./provider-queue";
@@ -57,6 +58,7 @@ export const DEFAULT_PLUGINS_DIR = BUILTIN_PLUGINS_DIR;
 export class Bifrost implements GatewayParts {
   readonly queues = new Map<string, ProviderQueue>();
   readonly breakers = new CircuitBreakers();
+  readonly keyStats = new KeyStats();
   closed = false;
   /** Set once the shutdown grace period is over: no request is admitted any more. */
   private cutOff = false;
@@ -190,6 +192,11 @@ export class Bifrost implements GatewayParts {
   /** The state of each key+model circuit of a provider, for models that had traffic (key names only, never values). */
   circuitStates(provider: ResolvedProvider) {
     return provider.keys.flatMap((k) => this.breakers.models(k).map(([model, b]) => ({ key: k.name, model, ...b.snapshot() })));
+  }
+
+  /** Each key's requests and errors in the last minutes (key names only, never values). */
+  keyStatsOf(provider: ResolvedProvider) {
+    return provider.keys.map((k) => ({ key: k.name, ...this.keyStats.totals(k) }));
   }
 
   /** What plugins see of the running gateway (ctx.runtime). */

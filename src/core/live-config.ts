@@ -10,6 +10,7 @@ import { log } from "../log";
 import type { PluginEntry } from "../plugins/types";
 import { BifrostError } from "../schemas/error";
 import type { ConfigStore, StoredConfig } from "../stores/config/types";
+import { maskUrlCredentials } from "../http/mask-url";
 import type { Bifrost } from "./bifrost";
 
 type Env = Record<string, string | undefined>;
@@ -64,8 +65,9 @@ export class LiveConfig {
     if (mode === "create" && old) throw new BifrostError({ status: 409, message: `provider ${name} already exists; PUT /api/providers/${name} changes it` });
     if (mode === "update" && !old) throw notFound(name);
     const next = { ...(mode === "update" ? old : {}), ...(body as ProviderConfig) } as ProviderConfig;
-    if (Array.isArray(next.keys)) next.keys = next.keys.map((k) => keepStoredValue(k, old?.keys));
+    if (Array.isArray(next.keys)) next.keys = withIdentity(name, next.keys.map((k, i) => keepStoredValue(k, old?.keys, i)));
     if (next.network_config?.extra_headers) next.network_config = { ...next.network_config, extra_headers: unmask(next.network_config.extra_headers, old?.network_config?.extra_headers) };
+    if (next.network_config && mode === "update") next.network_config = keepStoredBaseUrl(next.network_config, old?.network_config, this.bf.config.providers.get(name)?.baseUrl);
     let resolved;
     try {
       resolved = resolveProviderConfig(name, next, this.env);
@@ -176,17 +178,50 @@ export class LiveConfig {
   }
 }
 
-/** The part of config.json the store keeps. */
+/** The part of config.json the store keeps (every key with an id and a name). */
 export function storedPart(raw: BifrostConfig): StoredConfig {
   const mcp = raw.mcp && typeof raw.mcp === "object" ? { mcp: raw.mcp as Record<string, unknown> } : {};
-  return { providers: raw.providers ?? {}, client: raw.client ?? {}, plugins: (raw.plugins ?? []) as PluginEntry[], ...mcp };
+  return { providers: identified(raw.providers ?? {}), client: raw.client ?? {}, plugins: (raw.plugins ?? []) as PluginEntry[], ...mcp };
 }
 
-/** A key sent without a value keeps the value stored for the key of that name (or id); so does every masked string in it. */
-function keepStoredValue(k: any, oldKeys: ProviderConfig["keys"]): any {
+/**
+ * A key sent without a value keeps the value stored for the key of that id (else that name); so does
+ * every masked string in it. A masked value that matches no stored key is refused: it stands for nothing.
+ */
+function keepStoredValue(k: any, oldKeys: ProviderConfig["keys"], i: number): any {
   if (!k || typeof k !== "object") return k;
-  const same = oldKeys?.find((o) => (k.id && o.id === k.id) || (k.name && o.name === k.name));
+  const same = (k.id && oldKeys?.find((o) => o.id === k.id)) || (k.name && oldKeys?.find((o) => o.name === k.name)) || undefined;
+  if (k.value === MASKED && !same) {
+    throw BifrostError.badRequest(`keys[${i}].value: "${MASKED}" keeps a stored key's value, but no stored key has this id or name; send the key's value`, `keys[${i}].value`, "invalid_request");
+  }
   return unmask(k.value === undefined && same ? { ...k, value: same.value } : k, same);
+}
+
+/**
+ * Every key with an id and a name, as Go Bifrost's keys have: the id lets a client rename a key and
+ * send its value back masked; a key without a name gets the one it was already known by
+ * (`<provider>-key-<i>`, or its id), so logs, circuits and x-bf-api-key-id see no change.
+ */
+export function withIdentity(provider: string, keys: NonNullable<ProviderConfig["keys"]>): NonNullable<ProviderConfig["keys"]> {
+  return keys.map((k, i) => (k && typeof k === "object" && (!k.id || !k.name) ? { ...k, name: k.name || k.id || `${provider}-key-${i}`, id: k.id || crypto.randomUUID() } : k));
+}
+
+/** Every provider's keys with an id and a name (see withIdentity); the rest as it was. */
+function identified(providers: Record<string, ProviderConfig>): Record<string, ProviderConfig> {
+  const out: Record<string, ProviderConfig> = {};
+  for (const [name, p] of Object.entries(providers)) out[name] = p && Array.isArray(p.keys) ? { ...p, keys: withIdentity(name, p.keys) } : p;
+  return out;
+}
+
+/**
+ * A base_url sent back as the API shows it (credentials masked, or an env.X reference or the default
+ * shown resolved) keeps the stored one; any other value replaces it.
+ */
+function keepStoredBaseUrl(nc: NonNullable<ProviderConfig["network_config"]>, old: ProviderConfig["network_config"], resolvedOld: string | undefined) {
+  if (nc.base_url === undefined || resolvedOld === undefined || nc.base_url === old?.base_url) return nc;
+  if (nc.base_url.replace(/\/+$/, "") !== maskUrlCredentials(resolvedOld)) return nc;
+  const { base_url: _, ...rest } = nc;
+  return old?.base_url === undefined ? rest : { ...rest, base_url: old.base_url };
 }
 
 /** Every "********" in `next` (as the API shows secrets) replaced by what `old` holds at the same place. */

@@ -16,6 +16,7 @@ import { BifrostError } from "../schemas/error";
 import { isStreamOp, type Op, type StreamOp, type UnaryOp } from "../schemas/ops";
 import { Answer } from "./answer";
 import type { CircuitBreakers } from "./circuit-breaker";
+import type { KeyStats } from "./key-stats";
 import type { ModelPrice, Pricing } from "../pricing/types";
 import { Observation } from "./observation";
 import { keyServesModel, selectKey } from "./keys";
@@ -33,6 +34,8 @@ export interface GatewayParts {
   readonly transport: ProviderTransport;
   readonly queues: Map<string, ProviderQueue>;
   readonly breakers: CircuitBreakers;
+  /** Each key's recent requests and errors (the management API's key_stats). */
+  readonly keyStats: KeyStats;
   /** No more admissions: the gateway is stopping. */
   readonly refusing: boolean;
   /** Streams being served: each entry ends its stream with the given error (shutdown past its grace period). */
@@ -208,6 +211,7 @@ async function attempts<T>(gw: GatewayParts, op: Op, c: Candidate, req: unknown,
     try {
       const out = await once(gw, providerCall(op, c, key, gw.config.client.maxUpstreamResponseBytes, ctx?.upstreamHeaders, price), p, req, opts);
       breaker.success();
+      gw.keyStats.record(key, false);
       obs?.attempt(p.name, c.model, key.name, t0, null, price);
       return out;
     } catch (err) {
@@ -215,6 +219,7 @@ async function attempts<T>(gw: GatewayParts, op: Op, c: Candidate, req: unknown,
       obs?.attempt(p.name, c.model, key.name, t0, e, price);
       if (countsAsFailure(e)) breaker.failure();
       else breaker.success(); // a 4xx says the key's upstream is alive; don't leave a half-open probe hanging
+      if (e.status !== 499) gw.keyStats.record(key, true); // the client leaving is no error of the key
       const verdict = verdictFor(e);
       if (verdict === "stop" || n >= p.maxRetries || opts.signal?.aborted || gw.refusing) throw e;
       const others = !opts.keyName && p.keys.some((k) => k !== key && keyServesModel(k, c.model) && usable(k));

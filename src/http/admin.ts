@@ -1,7 +1,7 @@
 /**
  * Management routes under /api, in Go Bifrost's paths and shapes: providers (with keys, network config
  * and concurrency), client config, version. Key values are write-only: they read as "********", an
- * env.X reference as itself. Provider answers carry ours too: type, circuits, queue.
+ * env.X reference as itself. Provider answers carry ours too: type, circuits, key_stats, queue.
  */
 import { Elysia } from "elysia";
 import pkg from "../../package.json";
@@ -81,7 +81,7 @@ function configResponse(bf: Bifrost) {
   return { client_config: bf.live.clientConfig(), is_db_connected: bf.live.storeKind !== null, config_store: bf.live.storeKind ? { type: bf.live.storeKind } : null };
 }
 
-/** Go Bifrost's ProviderResponse (keys masked), plus ours: type, base_url, circuits, queue. */
+/** Go Bifrost's ProviderResponse (keys masked), plus ours: type, base_url, circuits, key_stats, queue. */
 function providerResponse(bf: Bifrost, p: ResolvedProvider, raw: ProviderConfig | undefined) {
   const nc = raw?.network_config ?? {};
   return {
@@ -106,6 +106,7 @@ function providerResponse(bf: Bifrost, p: ResolvedProvider, raw: ProviderConfig 
     type: p.type,
     base_url: maskUrlCredentials(p.baseUrl),
     circuits: bf.circuitStates(p),
+    key_stats: bf.keyStatsOf(p),
     queue: bf.queueStats(p.name),
   };
 }
