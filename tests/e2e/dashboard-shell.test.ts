@@ -36,7 +36,7 @@ describe.skipIf(!run)("dashboard shell", () => {
     const again = await fetch(`${env.gw.url}${script}`, { headers: { "if-none-match": asset.headers.get("etag")! } });
     expect(again.status).toBe(304);
     expect((await fetch(`${env.gw.url}/assets/nope.js`)).status).toBe(404);
-  });
+  }, 60_000);
 
   test("nothing but the login form before login; a wrong password is refused with the gateway's message", async () => {
     const { page, problems, context } = await openDashboard(browser, env.gw, "desktop", { login: false });
@@ -49,7 +49,7 @@ describe.skipIf(!run)("dashboard shell", () => {
     await expect(page.getByRole("alert").textContent()).resolves.toContain("Invalid username or password");
     expect(problems.filter((p) => !p.includes("401"))).toEqual([]);
     await context.close();
-  });
+  }, 60_000);
 
   test("after login every page is reachable from the navigation, the feed is live, and logout ends the session", async () => {
     const { page, problems, context } = await openDashboard(browser, env.gw, "desktop");

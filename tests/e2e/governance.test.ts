@@ -83,7 +83,7 @@ describe.skipIf(!run)("governance page", () => {
     expect(await valueOf(page, `Requests of ${KEY}`)).toBe(0);
     expect(await valueOf(page, `Budget of ${KEY}`)).toBe(0);
     expect(await row.textContent()).toMatch(/per day · resets in \d+ (h|min|s)/);
-  });
+  }, 60_000);
 
   test("a chat request with the key moves its usage bars on the open page, without a reload", async () => {
     const { page } = desktop;
@@ -102,7 +102,7 @@ describe.skipIf(!run)("governance page", () => {
     // The Refresh button answers too, and the bars keep their values.
     await page.getByRole("button", { name: "Refresh usage" }).click();
     await page.locator(`[role=progressbar][aria-label="Requests of ${KEY}"][aria-valuenow="1"]`).waitFor();
-  });
+  }, 60_000);
 
   test("after a reload the key's value is not shown again, only its prefix", async () => {
     const { page } = desktop;
@@ -198,5 +198,5 @@ describe.skipIf(!run)("governance page, governance off", () => {
     // The routes' 404 is the browser's console error for a failed load; nothing else.
     expect(problems.filter((p) => !p.includes("404"))).toEqual([]);
     await context.close();
-  });
+  }, 60_000);
 });

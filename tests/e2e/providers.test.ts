@@ -39,11 +39,11 @@ describe.skipIf(!run)("providers page", () => {
   beforeAll(async () => {
     env = await dashboardGateway();
     browser = await launchBrowser();
-  });
+  }, 60_000);
   afterAll(async () => {
     await browser?.close();
     await env?.close();
-  });
+  }, 60_000);
 
   test("add a provider and a key, test it, edit settings and a key, see its error rate after faults", async () => {
     const { page, problems, context } = await openDashboard(browser, env.gw, "desktop");
