@@ -58,6 +58,14 @@ describe.skipIf(!run)("plugins page", () => {
     // Nothing wider than the screen: the page does not scroll sideways.
     expect(await phone.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")).toBe(true);
     await screenshot(phone.page, "plugins", "phone");
+    // The settings form stacks at phone width too.
+    await card(phone.page, "logging").getByRole("button", { name: "Configure logging" }).click();
+    const dialog = phone.page.getByRole("dialog", { name: "Configure logging" });
+    await dialog.getByLabel("batch_size").waitFor();
+    // logging's store is a union of objects: a JSON field holding the current value.
+    expect(JSON.parse(await dialog.getByLabel("store").inputValue())).toMatchObject({ type: "sqlite" });
+    await screenshot(phone.page, "plugins-config", "phone");
+    await dialog.getByRole("button", { name: "Cancel" }).click();
     expect(phone.problems).toEqual([]);
     await phone.context.close();
   });
