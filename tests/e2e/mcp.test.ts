@@ -4,6 +4,8 @@ import type { Browser, Page } from "playwright-core";
 import { startMcpHttpServer, type McpHttpServer } from "../support/mcp-http-server";
 import { ADMIN, chromiumPath, dashboardGateway, expectHeading, goTo, launchBrowser, openDashboard, screenshot, type DashboardEnv } from "./support/dashboard";
 
+// Explicit: in a run of many files Bun 1.4.5 applied its 5 s default here, not the preload's 30 s.
+const E2E_TIMEOUT_MS = 30_000;
 const run = chromiumPath() !== null || !!process.env.CI;
 if (!run) console.warn("dashboard e2e skipped: Chromium not found (apt-get install chromium)");
 
@@ -16,7 +18,7 @@ describe.skipIf(!run)("MCP page", () => {
   let browser: Browser;
   beforeAll(async () => {
     [env, server, browser] = await Promise.all([dashboardGateway(), startMcpHttpServer(), launchBrowser()]);
-  });
+  }, E2E_TIMEOUT_MS);
   afterAll(async () => {
     await browser?.close();
     await env?.close();
@@ -38,7 +40,7 @@ describe.skipIf(!run)("MCP page", () => {
     await page.getByText("mcp.client_configs").waitFor();
     expect(problems).toEqual([]);
     await context.close();
-  });
+  }, E2E_TIMEOUT_MS);
 
   test("an HTTP client added from the page connects and lists its tools; the header is masked; edit, reconnect, remove", async () => {
     const { page, problems, context } = await open("desktop");
@@ -98,7 +100,7 @@ describe.skipIf(!run)("MCP page", () => {
     expect((await api("/api/mcp/clients")).count).toBe(0);
     expect(problems).toEqual([]);
     await context.close();
-  });
+  }, E2E_TIMEOUT_MS);
 
   test("phone width: a client's card and its tools fit the screen", async () => {
     await api("/api/mcp/client", { method: "POST", body: JSON.stringify({ name: "tools_http", connection_type: "http", connection_string: server.url, headers: { authorization: HEADER_SECRET }, tools_to_execute: ["*"] }) });
@@ -111,5 +113,5 @@ describe.skipIf(!run)("MCP page", () => {
     await screenshot(page, "mcp", "phone");
     expect(problems).toEqual([]);
     await context.close();
-  });
+  }, E2E_TIMEOUT_MS);
 });

@@ -4,6 +4,8 @@ import type { Browser, Page } from "playwright-core";
 import { eventually } from "../support/wait";
 import { ADMIN, chromiumPath, dashboardGateway, expectHeading, goTo, launchBrowser, openDashboard, screenshot, type DashboardEnv } from "./support/dashboard";
 
+// Explicit: in a run of many files Bun 1.4.5 applied its 5 s default here, not the preload's 30 s.
+const E2E_TIMEOUT_MS = 30_000;
 const run = chromiumPath() !== null || !!process.env.CI;
 if (!run) console.warn("dashboard e2e skipped: Chromium not found (apt-get install chromium)");
 
@@ -16,7 +18,7 @@ describe.skipIf(!run)("plugins page", () => {
     // mocker answers mock/* models; the default plugins (telemetry, logging, governance) come with the dashboard gateway.
     env = await dashboardGateway({ plugins: [{ name: "mocker", enabled: true, config: { default: { latency_ms: 0 } } }] });
     browser = await launchBrowser();
-  });
+  }, E2E_TIMEOUT_MS);
   afterAll(async () => {
     await browser?.close();
     await env?.close();
@@ -68,7 +70,7 @@ describe.skipIf(!run)("plugins page", () => {
     await dialog.getByRole("button", { name: "Cancel" }).click();
     expect(phone.problems).toEqual([]);
     await phone.context.close();
-  });
+  }, E2E_TIMEOUT_MS);
 
   test("the switch turns mocker off and on: the API shows it and requests follow", async () => {
     const { page, problems, context } = await open("desktop");
@@ -92,7 +94,7 @@ describe.skipIf(!run)("plugins page", () => {
     expect(after.body.choices[0].message.content).toContain("mock response");
     expect(problems).toEqual([]);
     await context.close();
-  });
+  }, E2E_TIMEOUT_MS);
 
   test("the form generated from mocker's schema: an API validation error shows at its field; a changed field is applied", async () => {
     const { page, problems, context } = await open("desktop");
@@ -130,7 +132,7 @@ describe.skipIf(!run)("plugins page", () => {
     // The refused save is the one failed request the browser reports.
     expect(problems).toEqual(["console: Failed to load resource: the server responded with a status of 400 (Bad Request)"]);
     await context.close();
-  });
+  }, E2E_TIMEOUT_MS);
 
   test("a discovered plugin is added from the page, then removed after a confirmation", async () => {
     const { page, problems, context } = await open("desktop");
@@ -157,5 +159,5 @@ describe.skipIf(!run)("plugins page", () => {
     await eventually(async () => (await fetch(`${env.gw.url}/api/plugins/jsonparser`, { headers: { authorization: BASIC } })).status === 404);
     expect(problems).toEqual([]);
     await context.close();
-  });
+  }, E2E_TIMEOUT_MS);
 });
