@@ -124,7 +124,7 @@ export function maskValue(v: string): string {
 }
 
 /** Strings under a secret-looking field (or every string, with `all`) masked; env.X references shown. */
-function maskStrings(v: unknown, all: boolean): any {
+export function maskStrings(v: unknown, all: boolean): any {
   if (typeof v === "string") return all ? maskValue(v) : v;
   if (Array.isArray(v)) return v.map((x) => maskStrings(x, all));
   if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, maskStrings(x, all || SECRET_FIELD.test(k))]));

@@ -44,7 +44,7 @@ export function createMcpManager(config: McpConfig | undefined, env: Env, opts: 
     config: maskMcpClientConfig(conn.config),
     state: conn.config.disabled ? "disconnected" : conn.state,
     last_error: conn.config.disabled ? "disabled" : conn.lastError,
-    tools: conn.tools.map((t) => (t.description ? { name: t.name, description: t.description } : { name: t.name })),
+    tools: conn.tools.map((t) => ({ name: t.name, ...(t.description ? { description: t.description } : {}), parameters: t.inputSchema })),
   });
 
   const find = (name: string): McpConnection => {

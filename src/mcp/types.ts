@@ -61,7 +61,8 @@ export interface McpClientInfo {
   config: McpClientConfig;
   state: McpConnectionState;
   last_error: string | null;
-  tools: Array<{ name: string; description?: string }>;
+  /** The server's tools (Go's ChatToolFunction: name, description, parameters = the input JSON Schema). */
+  tools: Array<{ name: string; description?: string; parameters?: Record<string, unknown> }>;
 }
 
 /** Which clients' and tools' names a request allows (x-bf-mcp-include-clients / -tools; `*` all, empty none). */

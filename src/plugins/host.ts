@@ -24,6 +24,16 @@ export interface PluginInfo {
   order: number;
   path: string | null;
   error: string | null;
+  /** The plugin's config schema (its TypeBox `config`, which is JSON Schema) as plain JSON; null when it has none or was never loaded. */
+  config_schema: Record<string, unknown> | null;
+}
+
+/** A plugin package found in the plugin folders that no plugins[] entry names yet (POST /api/plugins adds it). */
+export interface AvailablePlugin {
+  name: string;
+  version: string;
+  description: string | null;
+  path: string;
 }
 
 interface Record_ {
@@ -33,6 +43,8 @@ interface Record_ {
   pkg: PluginPackage | null;
   /** The definition's description, once it was imported. */
   description: string | null;
+  /** The definition's config schema as plain JSON, once it was imported. */
+  schema: Record<string, unknown> | null;
   state: PluginState;
   error: string | null;
   loaded: LoadedPlugin | null;
@@ -70,13 +82,16 @@ export class PluginHost {
     const { found, problems, shadowed } = discoverPlugins(this.opts.pluginsDir);
     for (const p of problems) log.warn(`plugins: ${p}`);
     for (const s of shadowed) log.warn(`plugins: ${s}`);
-    this.records = entries.map((entry, index) => ({ entry, index, pkg: null, description: null, state: "disabled" as PluginState, error: null, loaded: null }));
+    this.records = entries.map((entry, index) => ({ entry, index, pkg: null, description: null, schema: null, state: "disabled" as PluginState, error: null, loaded: null }));
     for (const rec of this.records) {
       try {
         const inline = this.opts.inline?.has(rec.entry.name);
         rec.pkg = inline ? null : rec.entry.path ? readPluginPackage(packageDirOf(rec.entry.path, this.opts.baseDir)) : (found.get(rec.entry.name) ?? null);
         if (!rec.pkg && !inline) throw new Error(`no plugin package named "${rec.entry.name}" in ${describeDirs(this.opts.pluginsDir)} (install it with: bifrost plugin add <npm-name|path>)`);
-        if (rec.entry.enabled === false) continue;
+        if (rec.entry.enabled === false) {
+          await this.describe(rec);
+          continue;
+        }
         rec.loaded = await this.instantiate(rec);
         rec.state = "active";
         log.info(`plugin ${rec.entry.name} loaded`, { version: rec.pkg?.version ?? "inline", hooks: hooksOf(rec.loaded.plugin).join(",") || "none" });
@@ -102,7 +117,17 @@ export class PluginHost {
       order: r.entry.order ?? r.index,
       path: r.pkg?.dir ?? null,
       error: r.error,
+      config_schema: r.schema,
     }));
+  }
+
+  /** Plugin packages in the plugin folders that no entry names (what POST /api/plugins could add). */
+  available(): AvailablePlugin[] {
+    const configured = new Set(this.records.map((r) => r.entry.name));
+    const { found } = discoverPlugins(this.opts.pluginsDir);
+    return [...found.values()]
+      .filter((p) => !configured.has(p.manifest.name))
+      .map((p) => ({ name: p.manifest.name, version: p.version, description: p.manifest.description ?? null, path: p.dir }));
   }
 
   /** New config and/or enabled state for one plugin: a fresh instance replaces the old one; in-flight requests keep the old. */
@@ -116,13 +141,15 @@ export class PluginHost {
       Object.assign(rec, { entry, loaded: null, state: "disabled", error: null });
     } else {
       let loaded: LoadedPlugin;
+      const next = { ...rec, entry };
       try {
-        loaded = await this.instantiate({ ...rec, entry });
+        loaded = await this.instantiate(next);
       } catch (e) {
         // The old instance keeps serving: a bad config must not take a working plugin down.
-        throw BifrostError.badRequest(`plugin ${name}: ${(e as Error).message}`, "config", "invalid_plugin_config");
+        const msg = (e as Error).message;
+        throw BifrostError.badRequest(`plugin ${name}: ${msg}`, configParam(msg), "invalid_plugin_config");
       }
-      Object.assign(rec, { entry, loaded, state: "active", error: null });
+      Object.assign(rec, { entry, loaded, state: "active", error: null, description: next.description, schema: next.schema });
     }
     this.swap();
     laterCleanup(old);
@@ -139,11 +166,12 @@ export class PluginHost {
     if (this.records.some((r) => r.entry.name === entry.name)) throw new BifrostError({ status: 409, message: `plugin ${entry.name} is already configured; PUT /api/plugins/${entry.name} changes it` });
     const { found } = discoverPlugins(this.opts.pluginsDir);
     const inline = this.opts.inline?.has(entry.name);
-    const rec: Record_ = { entry, index: this.records.length, pkg: null, description: null, state: "disabled", error: null, loaded: null };
+    const rec: Record_ = { entry, index: this.records.length, pkg: null, description: null, schema: null, state: "disabled", error: null, loaded: null };
     try {
       rec.pkg = inline ? null : entry.path ? readPluginPackage(packageDirOf(entry.path, this.opts.baseDir)) : (found.get(entry.name) ?? null);
       if (!rec.pkg && !inline) throw new Error(`no plugin package named "${entry.name}" in ${describeDirs(this.opts.pluginsDir)}`);
       if (entry.enabled !== false) (rec.loaded = await this.instantiate(rec)), (rec.state = "active");
+      else await this.describe(rec);
     } catch (e) {
       throw BifrostError.badRequest(`plugin ${entry.name}: ${(e as Error).message}`, "name", "invalid_plugin");
     }
@@ -176,13 +204,30 @@ export class PluginHost {
     this.opts.onSwap(new Pipeline(this.records.flatMap((r) => (r.loaded ? [r.loaded] : []))));
   }
 
+  /** The plugin's definition (imported, not set up). */
+  private async definition(rec: Record_): Promise<PluginDefinition> {
+    const inline = this.opts.inline?.get(rec.entry.name);
+    const def: unknown = inline ?? (await importPlugin(rec.pkg!)).default;
+    assertDefinition(def, inline ? `inline plugin ${rec.entry.name}` : `the default export of ${rec.pkg!.entryPath}`);
+    rec.description = def.description ?? null;
+    rec.schema = def.config ? plainSchema(def.config) : null;
+    return def;
+  }
+
+  /** A disabled plugin's description and config schema (for the dashboard's form): its definition imported, never set up; a failure leaves them unknown. */
+  private async describe(rec: Record_): Promise<void> {
+    if (!rec.pkg && !this.opts.inline?.has(rec.entry.name)) return;
+    try {
+      await this.definition(rec);
+    } catch {
+      /* it is reported when someone enables it */
+    }
+  }
+
   /** The definition, its config validated (before setup), then setup: a plugin ready for the pipeline. */
   private async instantiate(rec: Record_): Promise<LoadedPlugin> {
     const { name, placement, order, config } = rec.entry;
-    const inline = this.opts.inline?.get(name);
-    const def: unknown = inline ?? (await importPlugin(rec.pkg!)).default;
-    assertDefinition(def, inline ? `inline plugin ${name}` : `the default export of ${rec.pkg!.entryPath}`);
-    rec.description = def.description ?? null;
+    const def = await this.definition(rec);
     const { loaded } = await setupPlugin(def, { name, config, at: `plugins[${rec.index}].config`, kv: this.kv(name), runtime: this.opts.runtime, broadcast: this.opts.broadcast, pricing: this.opts.pricing, gateway: this.opts.gateway, placement, order: order ?? rec.index });
     return loaded;
   }
@@ -202,6 +247,22 @@ function laterCleanup(old: LoadedPlugin | null) {
 async function importPlugin(pkg: PluginPackage): Promise<{ default?: unknown }> {
   provideContractModule();
   return import(pkg.entryPath);
+}
+
+/** The request field a config error is about: "config.default.latency_ms" from "invalid config: plugins[2].config.default.latency_ms: …"; else "config". */
+export function configParam(message: string): string {
+  const m = /plugins\[\d+\]\.(config(?:\.[A-Za-z0-9_$-]+|\[\d+\])*)(?::|\s)/.exec(message);
+  return m ? m[1]! : "config";
+}
+
+/** A TypeBox schema as plain JSON Schema (its symbol-keyed markers dropped). */
+function plainSchema(schema: unknown): Record<string, unknown> | null {
+  try {
+    const plain = JSON.parse(JSON.stringify(schema));
+    return plain && typeof plain === "object" && !Array.isArray(plain) ? plain : null;
+  } catch {
+    return null;
+  }
 }
 
 function hooksOf(p: Plugin): HookName[] {
