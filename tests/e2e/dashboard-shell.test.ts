@@ -65,7 +65,7 @@ describe.skipIf(!run)("dashboard shell", () => {
     expect(status).toBe(401);
     expect(problems.filter((p) => !p.includes("401"))).toEqual([]);
     await context.close();
-  });
+  }, 60_000);
 
   test("phone width: the navigation opens from the menu button; the keyboard reaches it", async () => {
     const { page, problems, context } = await openDashboard(browser, env.gw, "phone");
@@ -85,5 +85,5 @@ describe.skipIf(!run)("dashboard shell", () => {
     await nav.waitFor({ state: "hidden" });
     expect(problems).toEqual([]);
     await context.close();
-  });
+  }, 60_000);
 });

@@ -113,7 +113,7 @@ describe.skipIf(!run)("governance page", () => {
     expect(await row.textContent()).toContain(`${value.slice(0, 10)}…`);
     expect(await page.content()).not.toContain(value);
     expect(await page.getByTestId("secret-value").count()).toBe(0);
-  });
+  }, 60_000);
 
   test("a team is created with a budget, and the key is moved to it through Edit", async () => {
     const { page } = desktop;
@@ -141,7 +141,7 @@ describe.skipIf(!run)("governance page", () => {
     expect(vk).toMatchObject({ team_id: teams[0].id, rate_limit: { request_current_usage: 1 } });
     expect(vk.budgets[0].current_usage).toBeGreaterThan(0);
     await screenshot(page, "governance", "desktop");
-  });
+  }, 60_000);
 
   test("phone width: the key with its usage, the page not wider than the screen", async () => {
     const phone = await openDashboard(browser, env.gw, "phone", { hash: "#/governance" });

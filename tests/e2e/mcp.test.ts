@@ -23,7 +23,7 @@ describe.skipIf(!run)("MCP page", () => {
     await browser?.close();
     await env?.close();
     await server?.stop();
-  });
+  }, 60_000);
 
   const api = async (path: string, init: RequestInit = {}) => (await fetch(`${env.gw.url}${path}`, { ...init, headers: { authorization: BASIC, "content-type": "application/json" } })).json() as Promise<any>;
   const open = async (width: "desktop" | "phone") => {

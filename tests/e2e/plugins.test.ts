@@ -22,7 +22,7 @@ describe.skipIf(!run)("plugins page", () => {
   afterAll(async () => {
     await browser?.close();
     await env?.close();
-  });
+  }, 60_000);
 
   const apiGet = async (path: string) => (await fetch(`${env.gw.url}${path}`, { headers: { authorization: BASIC } })).json() as Promise<any>;
   const chat = async () => {
