@@ -14,12 +14,16 @@ const run = chromiumPath() !== null || !!process.env.CI;
 if (!run) console.warn("dashboard e2e skipped: Chromium not found (apt-get install chromium)");
 
 const CHAT = "/v1/chat/completions";
+/** A virtual key that may use openai/gpt-4o-mini only. */
+const VK = "sk-bf-playground-e2e-key-value";
 
 describe.skipIf(!run)("playground", () => {
   let env: DashboardEnv;
   let browser: Browser;
   beforeAll(async () => {
-    env = await dashboardGateway();
+    env = await dashboardGateway({
+      governance: { virtual_keys: [{ id: "vk-play", name: "playground", value: VK, provider_configs: [{ provider: "openai", weight: 1, allowed_models: ["gpt-4o-mini"] }] }] },
+    });
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -176,24 +180,47 @@ describe.skipIf(!run)("playground", () => {
     await context.close();
   });
 
-  test("a pasted virtual key goes as x-bf-vk (an unknown one is refused with governance's message), stays in this tab and is never shown", async () => {
+  test("a pasted virtual key goes as x-bf-vk: the model list narrows to what it may use and governance decides; it stays in this tab and is never shown", async () => {
     const { page, context, problems } = await openPlayground("desktop");
-    const vk = "sk-bf-playground-not-a-real-key";
     const field = page.getByLabel("Virtual key");
     expect(await field.getAttribute("type")).toBe("password");
-    await field.fill(vk);
+    await field.fill(VK);
+    // GET /v1/models with the key lists only what it may use.
+    await page.locator('#pg-models option[value="openai/gpt-4o"]').waitFor({ state: "detached" });
+    expect(await page.locator("#pg-models option").evaluateAll((os) => os.map((o) => o.getAttribute("value")))).toEqual(["openai/gpt-4o-mini"]);
+
+    const model = page.getByLabel("Model", { exact: true });
+    await model.fill("openai/gpt-4o");
     await page.getByLabel("Message", { exact: true }).fill("with a key");
     await page.getByRole("button", { name: "Send" }).click();
-    const alert = assistant(page, 2).getByRole("alert");
-    await alert.waitFor();
-    expect(await alert.textContent()).toMatch(/virtual key/i);
-    expect(await alert.textContent()).toContain("403");
-    expect(await page.locator("body").innerText()).not.toContain(vk);
+    const blocked = assistant(page, 2).getByRole("alert");
+    await blocked.waitFor();
+    expect(await blocked.textContent()).toContain("403 model_blocked");
+
+    await model.fill("openai/gpt-4o-mini");
+    await page.getByLabel("Message", { exact: true }).fill("allowed model");
+    await page.getByRole("button", { name: "Send" }).click();
+    await assistant(page, 4).getByTestId("answer-meta").waitFor();
+    expect(await assistant(page, 4).getByTestId("message-text").textContent()).toBe("mock reply to: allowed model");
+
+    // An unknown key is refused with governance's message.
+    await field.fill("sk-bf-not-a-real-key");
+    await page.getByLabel("Message", { exact: true }).fill("wrong key");
+    await page.getByRole("button", { name: "Send" }).click();
+    const refused = assistant(page, 6).getByRole("alert");
+    await refused.waitFor();
+    expect(await refused.textContent()).toContain("403 virtual_key_not_found");
+
+    // The key is never on screen, never in localStorage; it lives in this tab's sessionStorage until forgotten.
+    await field.fill(VK);
+    const body = await page.locator("body").innerText();
+    expect(body).not.toContain(VK);
     const storage = await page.evaluate(() => ({ local: JSON.stringify(localStorage), session: sessionStorage.getItem("bifrost.playground.vk") }));
-    expect(storage.local).not.toContain(vk);
-    expect(storage.session).toBe(vk);
+    expect(storage.local).not.toContain(VK);
+    expect(storage.session).toBe(VK);
     await page.getByRole("button", { name: "Forget key" }).click();
     expect(await page.evaluate(() => sessionStorage.getItem("bifrost.playground.vk"))).toBeNull();
+    expect(await field.inputValue()).toBe("");
     expect(problems.filter((p) => !/status of 403/.test(p))).toEqual([]);
     await context.close();
   });
