@@ -4,11 +4,14 @@
  * text is on screen while the stream is still open), stopped, then answered in full with usage, cost and
  * the log's link; a unary answer; the gateway's errors; a pasted virtual key; phone width.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
 import { fmtCost } from "../../ui/src/format";
 import { eventually } from "../support/wait";
 import { chromiumPath, dashboardGateway, expectHeading, goTo, launchBrowser, openDashboard, screenshot, type DashboardEnv } from "./support/dashboard";
+
+// Bun 1.4.5 applies the preload's setDefaultTimeout to the first file of a run only; later files get 5 s.
+setDefaultTimeout(30_000);
 
 const run = chromiumPath() !== null || !!process.env.CI;
 if (!run) console.warn("dashboard e2e skipped: Chromium not found (apt-get install chromium)");
