@@ -155,7 +155,7 @@ describe.skipIf(!run)("governance page", () => {
     } finally {
       await phone.context.close();
     }
-  });
+  }, 60_000);
 
   test("deactivating refuses the key; deleting it (confirmed) removes it from the page and the server", async () => {
     const { page } = desktop;
@@ -173,7 +173,7 @@ describe.skipIf(!run)("governance page", () => {
     const list = await adminGet(page, "/api/governance/virtual-keys");
     expect(list.body.virtual_keys).toEqual([]);
     expect(desktop.problems).toEqual([]);
-  });
+  }, 60_000);
 });
 
 describe.skipIf(!run)("governance page, governance off", () => {

@@ -28,11 +28,11 @@ describe.skipIf(!run)("playground", () => {
       governance: { virtual_keys: [{ id: "vk-play", name: "playground", value: VK, provider_configs: [{ provider: "openai", weight: 1, allowed_models: ["gpt-4o-mini"] }] }] },
     });
     browser = await launchBrowser();
-  });
+  }, 60_000);
   afterAll(async () => {
     await browser?.close();
     await env?.close();
-  });
+  }, 60_000);
 
   /** The playground, logged in, with the configured models offered and one picked. */
   async function openPlayground(width: "desktop" | "phone", model = "openai/gpt-4o-mini") {
