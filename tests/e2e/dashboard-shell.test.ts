@@ -1,8 +1,11 @@
 /** The dashboard's shell in Chromium: served from "/", login before anything, navigation, phone width, keyboard. */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import type { Browser } from "playwright-core";
 import { NAV as PAGES } from "../../ui/src/nav";
 import { chromiumPath, dashboardGateway, expectHeading, launchBrowser, openDashboard, screenshot, type DashboardEnv } from "./support/dashboard";
+
+// Bun 1.4.5 applies the preload's default timeout to the first file of a run only: each e2e file sets its own.
+setDefaultTimeout(30_000);
 
 const run = chromiumPath() !== null || !!process.env.CI;
 if (!run) console.warn("dashboard e2e skipped: Chromium not found (apt-get install chromium)");

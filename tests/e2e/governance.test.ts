@@ -3,10 +3,13 @@
  * its value shown once, used for a chat request, its usage bars moving without a reload; a team; the
  * key deleted; the page with governance off.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
 import { eventually } from "../support/wait";
 import { chromiumPath, dashboardGateway, expectHeading, launchBrowser, openDashboard, screenshot, type DashboardEnv, type OpenPage } from "./support/dashboard";
+
+// Bun 1.4.5 applies the preload's default timeout to the first file of a run only: each e2e file sets its own.
+setDefaultTimeout(30_000);
 
 const run = chromiumPath() !== null || !!process.env.CI;
 if (!run) console.warn("dashboard e2e skipped: Chromium not found (apt-get install chromium)");
