@@ -4,6 +4,7 @@ import { bedrockMockDialect } from "./bedrock";
 import { cohereMockDialect } from "./cohere";
 import { elevenlabsMockDialect } from "./elevenlabs";
 import { geminiMockDialect } from "./gemini";
+import { openaiBatchMock } from "./openai-batches";
 import type { MockDialect } from "./types";
 
-export const MOCK_DIALECTS: MockDialect[] = [geminiMockDialect, bedrockMockDialect, azureMockDialect, cohereMockDialect, elevenlabsMockDialect];
+export const MOCK_DIALECTS: MockDialect[] = [geminiMockDialect, bedrockMockDialect, azureMockDialect, cohereMockDialect, elevenlabsMockDialect, openaiBatchMock];
