@@ -1,4 +1,5 @@
 /** Every provider dialect the mock upstream speaks besides its built-in OpenAI and Anthropic. */
+import { anthropicBatchesMock } from "./anthropic-batches";
 import { azureMockDialect } from "./azure";
 import { bedrockMockDialect } from "./bedrock";
 import { cohereMockDialect } from "./cohere";
@@ -6,4 +7,4 @@ import { elevenlabsMockDialect } from "./elevenlabs";
 import { geminiMockDialect } from "./gemini";
 import type { MockDialect } from "./types";
 
-export const MOCK_DIALECTS: MockDialect[] = [geminiMockDialect, bedrockMockDialect, azureMockDialect, cohereMockDialect, elevenlabsMockDialect];
+export const MOCK_DIALECTS: MockDialect[] = [geminiMockDialect, bedrockMockDialect, azureMockDialect, cohereMockDialect, elevenlabsMockDialect, anthropicBatchesMock];
