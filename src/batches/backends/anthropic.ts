@@ -11,11 +11,15 @@ import type { ProviderAdapter, ProviderTarget } from "../../providers/types";
 import type { ChatRequest } from "../../schemas/chat";
 import { BifrostError } from "../../schemas/error";
 import { validateChatRequest } from "../../schemas/requests";
+import { jsonLines, streamOf } from "../byte-streams";
 import type { BackendContext, BatchBackend, BatchInputLine, BatchOutputLine, BatchRecord, BatchStatus, Refreshed, Submitted } from "../types";
 
 /** Anthropic's own limits on one Message Batch. */
 export const MAX_REQUESTS = 100_000;
 export const MAX_BATCH_BYTES = 256 * 1024 * 1024;
+
+/** Owner of the request bodies spooled while a batch is sent. */
+export const SPOOL_OWNER = "gateway:batch-spool";
 
 /** Anthropic's custom_id: 1–64 letters, digits, "_" or "-". */
 const CUSTOM_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -137,7 +141,8 @@ async function spoolRequests(ctx: BackendContext, batch: BatchRecord, input: Asy
 
   const meta = {
     id: `file-${randomBase32()}`,
-    owner: batch.owner,
+    // The gateway's own: no caller lists it (an admin may, for the moment it exists).
+    owner: SPOOL_OWNER,
     provider: batch.provider,
     filename: `${batch.id}.anthropic-requests.json`,
     purpose: "batch_upstream_request",
@@ -324,40 +329,6 @@ async function call(ctx: BackendContext, batch: BatchRecord, target: ProviderTar
 
 function upstreamError(batch: BatchRecord, message: string): BifrostError {
   return new BifrostError({ status: 502, type: "upstream_error", message, isBifrostError: false, extra: { provider: batch.provider } });
-}
-
-/** Lines of a JSONL body as they arrive (any split), blank lines skipped. */
-async function* jsonLines(body: ReadableStream<Uint8Array> | null): AsyncIterable<string> {
-  if (!body) return;
-  const dec = new TextDecoder();
-  let rest = "";
-  for await (const chunk of body) {
-    rest += dec.decode(chunk, { stream: true });
-    let from = 0;
-    for (let nl = rest.indexOf("\n"); nl !== -1; nl = rest.indexOf("\n", from)) {
-      const line = rest.slice(from, nl).trim();
-      from = nl + 1;
-      if (line) yield line;
-    }
-    rest = rest.slice(from);
-  }
-  rest += dec.decode();
-  if (rest.trim()) yield rest.trim();
-}
-
-/** An async iterable as a request body, read as fetch sends it. */
-function streamOf(src: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
-  const it = src[Symbol.asyncIterator]();
-  return new ReadableStream<Uint8Array>({
-    async pull(ctrl) {
-      const r = await it.next();
-      if (r.done) ctrl.close();
-      else ctrl.enqueue(r.value);
-    },
-    async cancel() {
-      await it.return?.();
-    },
-  });
 }
 
 function redact(message: string, apiKey: string): string {
