@@ -3,6 +3,7 @@ import Anthropic, { toFile } from "@anthropic-ai/sdk";
 import { afterAll, beforeEach, describe, expect, test } from "bun:test";
 import { Elysia } from "elysia";
 import { FakeBatchApi } from "../../tests/support/batch-doubles/fake-batch-api";
+import type { Route } from "../http/route";
 import { anthropicBatchRoutes } from "./routes-anthropic";
 
 let fake = new FakeBatchApi();
@@ -181,5 +182,28 @@ describe("Anthropic SDK: files (beta)", () => {
     const res = await fetch(`${origin}/anthropic/v1/files`, { method: "POST", body: form, headers: { "x-api-key": "vk-one" } });
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ type: "error", error: { type: "invalid_request_error", message: "file: field required" } });
+  });
+});
+
+describe("mounted with the app's route maker", () => {
+  test("its answer headers are on every answer, errors included", async () => {
+    // A stand-in for src/http/route.ts's routeMaker: it hands each route the answer's own headers.
+    const route: Route = (serve) => ({ request, params }) =>
+      serve({ request, params: params ?? {}, headers: { "x-request-id": "rid-1" }, options: () => ({}) as any, holdOpen: () => {} });
+    const routed = new Elysia().use(anthropicBatchRoutes(api, { route, publicUrl: "https://gw.example/" })).listen({ port: 0, hostname: "127.0.0.1" });
+    try {
+      const base = `http://127.0.0.1:${routed.server!.port}/anthropic/v1/messages/batches`;
+      const created = await fetch(base, { method: "POST", headers: { "x-api-key": "vk-one", "content-type": "application/json" }, body: JSON.stringify({ requests: [ask("a", "x")] }) });
+      expect(created.headers.get("x-request-id")).toBe("rid-1");
+      const b = (await created.json()) as { id: string };
+      fake.complete(b.id);
+      const got = (await (await fetch(`${base}/${b.id}`, { headers: { "x-api-key": "vk-one" } })).json()) as { results_url: string };
+      expect(got.results_url).toBe(`https://gw.example/anthropic/v1/messages/batches/${b.id}/results`);
+      const missing = await fetch(`${base}/batch_nope`, { headers: { "x-api-key": "vk-one" } });
+      expect(missing.status).toBe(404);
+      expect(missing.headers.get("x-request-id")).toBe("rid-1");
+    } finally {
+      routed.stop(true);
+    }
   });
 });

@@ -208,6 +208,7 @@ describe("anthropic batch backend", () => {
     expect((await caught(backend.submit(context(), record(), each([line("a.b", "x")])))).message).toContain("custom_id must be 1-64 letters");
     const denied = await caught(backend.submit(context(), record(), each([line("a", "x"), line("b", "y", "claude-forbidden")])));
     expect(denied.status).toBe(403);
+    expect(denied.message).toBe('line 2 (custom_id "b"): no key of anthropic may call claude-forbidden');
     expect(await caught(backend.submit(context(), record(), each([])))).toMatchObject({ status: 400, message: "the batch has no requests" });
   });
 
@@ -256,5 +257,24 @@ describe("anthropic batch backend: mappings", () => {
   test("a results_url elsewhere is read at the same path on the configured base URL (the key goes nowhere else)", () => {
     expect(sameOrigin("https://api.anthropic.com/v1/messages/batches/b/results", "https://proxy.example/anthropic")).toBe("https://proxy.example/anthropic/v1/messages/batches/b/results");
     expect(sameOrigin("https://proxy.example/anthropic/v1/messages/batches/b/results", "https://proxy.example/anthropic")).toBe("https://proxy.example/anthropic/v1/messages/batches/b/results");
+  });
+});
+
+describe("the mock's Message Batches API", () => {
+  test("is served by every mock upstream and checks x-api-key (a Bearer token is not enough) and anthropic-version", async () => {
+    const plain = await startMockUpstream();
+    try {
+      const post = (headers: Record<string, string>) =>
+        fetch(`${plain.url}/v1/messages/batches`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ requests: [{ custom_id: "a", params: {} }] }) });
+      const bearer = await post({ authorization: `Bearer ${KEY}`, "anthropic-version": "2023-06-01" });
+      expect(bearer.status).toBe(401);
+      expect(await bearer.json()).toEqual({ type: "error", error: { type: "authentication_error", message: "x-api-key header is required" } });
+      expect((await post({ "x-api-key": KEY })).status).toBe(400);
+      const ok = await post({ "x-api-key": KEY, "anthropic-version": "2023-06-01" });
+      expect(ok.status).toBe(200);
+      expect(await ok.json()).toMatchObject({ type: "message_batch", processing_status: "in_progress", request_counts: { processing: 1 } });
+    } finally {
+      await plain.stop();
+    }
   });
 });

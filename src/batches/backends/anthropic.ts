@@ -50,7 +50,7 @@ export const anthropicBatchBackend: BatchBackend = {
   async submit(ctx, batch, input): Promise<Submitted> {
     const spool = await spoolRequests(ctx, batch, input);
     try {
-      const target = ctx.target(batch.provider, spool.model);
+      const target = spool.target;
       const headers = anthropicHeaders(target);
       // Betas a line's tools need (code execution) hold for the whole batch.
       if (spool.betas.size) headers["anthropic-beta"] = [...new Set([...(headers["anthropic-beta"] ?? "").split(","), ...spool.betas])].filter(Boolean).join(",");
@@ -105,6 +105,8 @@ interface Spool {
   bytes: number;
   /** The first line's model: the key is chosen for it, now and on every later call. */
   model: string;
+  /** Where and with which key the batch goes (chosen for `model`). */
+  target: ProviderTarget;
   betas: Set<string>;
 }
 
@@ -127,7 +129,7 @@ async function spoolRequests(ctx: BackendContext, batch: BatchRecord, input: Asy
       const model = upstreamModel(n, line, batch.provider);
       if (!seenModels.has(model)) {
         // The key is the first model's; every other model must still be one some key of this provider may call.
-        const t = ctx.target(batch.provider, model);
+        const t = targetFor(ctx, batch, n, line, model);
         if (!target) (target = t), (first = model);
         seenModels.add(model);
       }
@@ -161,7 +163,17 @@ async function spoolRequests(ctx: BackendContext, batch: BatchRecord, input: Asy
     }
     throw e;
   }
-  return { id: stored.id, bytes: stored.bytes, model: first, betas };
+  return { id: stored.id, bytes: stored.bytes, model: first, target: target!, betas };
+}
+
+function targetFor(ctx: BackendContext, batch: BatchRecord, n: number, line: BatchInputLine, model: string): ProviderTarget {
+  try {
+    return ctx.target(batch.provider, model);
+  } catch (e) {
+    if (!(e instanceof BifrostError)) throw e;
+    const id = ` (custom_id "${line.custom_id}")`;
+    throw new BifrostError({ status: e.status, type: e.type, code: e.code, param: "body.model", message: `line ${n}${id}: ${e.message}`, extra: e.extra });
+  }
 }
 
 function checkLine(n: number, line: BatchInputLine, seen: Set<string>): void {
