@@ -1,4 +1,5 @@
 /** Every provider dialect the mock upstream speaks besides its built-in OpenAI and Anthropic. */
+import { anthropicBatchesMock } from "./anthropic-batches";
 import { azureMockDialect } from "./azure";
 import { bedrockMockDialect } from "./bedrock";
 import { cohereMockDialect } from "./cohere";
@@ -7,4 +8,4 @@ import { geminiMockDialect } from "./gemini";
 import { openaiBatchMock } from "./openai-batches";
 import type { MockDialect } from "./types";
 
-export const MOCK_DIALECTS: MockDialect[] = [geminiMockDialect, bedrockMockDialect, azureMockDialect, cohereMockDialect, elevenlabsMockDialect, openaiBatchMock];
+export const MOCK_DIALECTS: MockDialect[] = [geminiMockDialect, bedrockMockDialect, azureMockDialect, cohereMockDialect, elevenlabsMockDialect, anthropicBatchesMock, openaiBatchMock];
