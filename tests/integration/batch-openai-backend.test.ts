@@ -9,7 +9,7 @@ import { ENDED, type BackendContext, type BatchInputLine, type BatchOutputLine, 
 import { getAdapter } from "../../src/providers";
 import type { ProviderTarget } from "../../src/providers/types";
 import { BifrostError } from "../../src/schemas/error";
-import { MemoryFileStore } from "../support/memory-file-store";
+import { MemoryFileStore } from "../support/batch-doubles/memory-file-store";
 import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
 import { createOpenAIBatchMock, FAIL_MODEL } from "../support/mock/openai-batches";
 
