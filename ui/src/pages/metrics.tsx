@@ -15,9 +15,15 @@ import { BAD, Chart, OK } from "./metrics/chart";
 import { loadMetrics, rangeOf, RANGES } from "./metrics/data";
 import type { Metrics } from "./metrics/series";
 
-const compact = (n: number) => (Math.abs(n) >= 1e6 ? `${+(n / 1e6).toFixed(1)}M` : Math.abs(n) >= 1e3 ? `${+(n / 1e3).toFixed(1)}k` : `${+n.toFixed(n < 10 ? 2 : 0)}`);
+/** Axis and legend numbers: 1.2k, 3.4M, 0.025 (small ones to two significant digits, so ticks stay apart). */
+const compact = (n: number) => {
+  const a = Math.abs(n);
+  if (a >= 1e6) return `${+(n / 1e6).toFixed(1)}M`;
+  if (a >= 1e3) return `${+(n / 1e3).toFixed(1)}k`;
+  return a >= 10 || a === 0 ? `${Math.round(n)}` : `${+n.toPrecision(2)}`;
+};
 const perSecond = (n: number) => `${compact(n)}/s`;
-const percent = (n: number) => `${+n.toFixed(1)}%`;
+const percent = (n: number) => `${compact(n)}%`;
 const ms = (n: number) => (n === 0 ? "0" : fmtMs(n));
 
 export function MetricsPage({ route }: PageProps) {
