@@ -20,6 +20,8 @@ if (!run) console.warn("metrics e2e skipped: Chromium not found (apt-get install
 const basic = `Basic ${Buffer.from(`${ADMIN.username}:${ADMIN.password}`).toString("base64")}`;
 /** Charts on the page: five overview, four by provider, two by model. */
 const CHARTS = 11;
+/** Each test drives a browser for several seconds: its own timeout, whatever the run's default is. */
+const SLOW = 30_000;
 
 describe.skipIf(!run)("metrics page", () => {
   let env: DashboardEnv;
@@ -51,7 +53,7 @@ describe.skipIf(!run)("metrics page", () => {
     for (let i = 0; i < 3; i++) statuses.push((await chat("anthropic/claude-3-5-haiku-20241022")).status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(7);
     await eventually(async () => (await stats()).total_requests === 9);
-  });
+  }, SLOW);
   afterAll(async () => {
     await browser?.close();
     await env?.close();
@@ -89,7 +91,7 @@ describe.skipIf(!run)("metrics page", () => {
 
     // Range: 7 days in day buckets; the same nine requests.
     await page.getByRole("group", { name: "Time range" }).getByRole("button", { name: "7 d" }).click();
-    await expect(page.getByRole("button", { name: "7 d" }).getAttribute("aria-pressed")).resolves.toBe("true");
+    await page.getByRole("button", { name: "7 d", pressed: true }).waitFor();
     await page.getByText(/1-day buckets/).waitFor();
     expect(await page.evaluate("location.hash")).toBe("#/metrics?range=7d");
     await tile(page, "Requests", "9");
@@ -120,7 +122,7 @@ describe.skipIf(!run)("metrics page", () => {
     await tile(page, "Requests", "10");
     expect(problems).toEqual([]);
     await context.close();
-  });
+  }, SLOW);
 
   test("an hour of traffic: charts fill the width and follow it, at 1280 px and at 390 px (screenshots)", async () => {
     seedHour(logsDb);
@@ -152,7 +154,7 @@ describe.skipIf(!run)("metrics page", () => {
     await screenshot(phone.page, "metrics", "phone");
     expect(phone.problems).toEqual([]);
     await phone.context.close();
-  });
+  }, SLOW);
 
   test("without request logs the page says how to turn them on", async () => {
     const off = await dashboardGateway({ logs_store: { enabled: false } });
@@ -167,7 +169,7 @@ describe.skipIf(!run)("metrics page", () => {
     } finally {
       await off.close();
     }
-  });
+  }, SLOW);
 });
 
 /**
