@@ -2,6 +2,7 @@
 import { finishRow } from "./entry";
 import { SQL } from "bun";
 import * as q from "./sql";
+import { selectSeries, type HistogramSeries } from "./histograms";
 import { COLUMNS, type HistogramBucket, type LogDraft, type LogFilters, type LogRow, type LogStats, type LogStore, type Page } from "./store";
 
 export interface PostgresConfig {
@@ -67,6 +68,10 @@ export class PostgresLogStore implements LogStore {
 
   async histogram(filters: LogFilters, bucketSeconds: number): Promise<HistogramBucket[]> {
     return (await this.all(q.selectHistogram("postgres", filters, bucketSeconds))).map(q.bucketFrom);
+  }
+
+  series(series: HistogramSeries, filters: LogFilters, bucketSeconds: number): Promise<Record<string, unknown>[]> {
+    return this.all(selectSeries("postgres", series, filters, bucketSeconds));
   }
 
   async deleteIds(ids: string[]): Promise<number> {

@@ -1,6 +1,7 @@
 /** Go Bifrost's /api/logs routes over a LogStore (the gateway mounts them behind its admin auth). */
 import type { PluginContext, PluginRoute } from "bifrost/plugin";
 import { toEntry } from "./entry";
+import { histogramRoutes, withEmptyBuckets } from "./histograms";
 import { bucketSeconds, MAX_LIMIT, parseFilters, parsePage, QueryError } from "./query";
 import type { LogStore } from "./store";
 
@@ -48,9 +49,10 @@ export function logRoutes(ctx: PluginContext, store: LogStore, dropped: () => nu
         const filters = parseFilters(q);
         const size = bucketSeconds(filters.startTime, filters.endTime);
         const buckets = await store.histogram(filters, size);
-        return json({ buckets: buckets.map((b) => ({ ...b, timestamp: new Date(b.timestamp).toISOString() })), bucket_size_seconds: size });
+        return json({ buckets: withEmptyBuckets(buckets, filters, size), bucket_size_seconds: size });
       }),
     },
+    ...histogramRoutes(store, guarded),
     { method: "GET", path: "/api/logs/dropped", handle: async () => json({ dropped_requests: dropped() }) },
     {
       method: "GET",

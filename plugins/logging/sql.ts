@@ -134,7 +134,8 @@ export function selectHistogram(dialect: Dialect, f: LogFilters, bucketSeconds: 
   const s = new Statement(dialect);
   const width = Math.trunc(bucketSeconds) * 1000;
   const sql = `SELECT (timestamp_ms / ${width}) * ${width} AS bucket, COUNT(*) AS count,
-    SUM(CASE WHEN status = 'success' THEN 1 ELSE 0 END) AS success, SUM(CASE WHEN status = 'error' THEN 1 ELSE 0 END) AS error
+    SUM(CASE WHEN status = 'success' THEN 1 ELSE 0 END) AS success, SUM(CASE WHEN status = 'error' THEN 1 ELSE 0 END) AS error,
+    SUM(CASE WHEN status = 'cancelled' THEN 1 ELSE 0 END) AS cancelled
     FROM logs${whereClause(f, s)} GROUP BY bucket ORDER BY bucket`;
   return { sql, params: s.params };
 }
@@ -170,5 +171,5 @@ export function statsFrom(r: Record<string, unknown> | undefined) {
 }
 
 export function bucketFrom(r: Record<string, unknown>) {
-  return { timestamp: Number(r.bucket), count: Number(r.count), success: Number(r.success ?? 0), error: Number(r.error ?? 0) };
+  return { timestamp: Number(r.bucket), count: Number(r.count), success: Number(r.success ?? 0), error: Number(r.error ?? 0), cancelled: Number(r.cancelled ?? 0) };
 }

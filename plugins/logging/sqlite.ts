@@ -6,6 +6,8 @@
 import { openPrivateSqlite } from "bifrost/plugin";
 import { Database } from "bun:sqlite";
 import * as q from "./sql";
+import { selectSeries, type HistogramSeries } from "./histograms";
+import { SqliteReader } from "./sqlite-reader";
 import type { WriterReply, WriterRequest } from "./sqlite-writer";
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -87,6 +89,14 @@ export class SqliteLogStore implements LogStore {
     return this.all(q.selectHistogram("sqlite", filters, bucketSeconds)).map(q.bucketFrom);
   }
 
+  /** The histograms scan and rank a range's rows: on a thread of their own, started on first use. */
+  private reader: SqliteReader | null = null;
+
+  series(series: HistogramSeries, filters: LogFilters, bucketSeconds: number): Promise<Record<string, unknown>[]> {
+    this.reader ??= new SqliteReader(this.path);
+    return this.reader.all(selectSeries("sqlite", series, filters, bucketSeconds));
+  }
+
   deleteIds(ids: string[]): Promise<number> {
     return this.send({ op: "deleteIds", ids });
   }
@@ -96,6 +106,7 @@ export class SqliteLogStore implements LogStore {
   }
 
   async close(): Promise<void> {
+    await this.reader?.close();
     const writer = this.writer;
     if (writer) {
       await this.send({ op: "close" }).catch(() => {});

@@ -2,6 +2,7 @@
  * The store contract: one row per request in the `logs` table, searched with Go Bifrost's filters.
  * sqlite.ts and postgres.ts implement it over the SQL that sql.ts builds for both dialects.
  */
+import type { HistogramSeries } from "./histograms";
 
 /** One row of `logs`, as stored. JSON columns hold serialised text (null when absent or not logged). */
 export interface LogRow {
@@ -100,6 +101,7 @@ export interface HistogramBucket {
   count: number;
   success: number;
   error: number;
+  cancelled: number;
 }
 
 export interface LogStore {
@@ -111,6 +113,8 @@ export interface LogStore {
   get(id: string): Promise<LogRow | null>;
   stats(filters: LogFilters): Promise<LogStats>;
   histogram(filters: LogFilters, bucketSeconds: number): Promise<HistogramBucket[]>;
+  /** The grouped rows of one of Go's /api/logs/histogram/* series (histograms.ts builds the SQL and shapes the answer). */
+  series(series: HistogramSeries, filters: LogFilters, bucketSeconds: number): Promise<Record<string, unknown>[]>;
   deleteIds(ids: string[]): Promise<number>;
   /** Deletes rows older than `ms` (epoch); returns how many. */
   deleteOlderThan(ms: number): Promise<number>;
