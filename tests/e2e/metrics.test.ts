@@ -58,7 +58,7 @@ describe.skipIf(!run)("metrics page", () => {
     await browser?.close();
     await env?.close();
     rmSync(dir, { recursive: true, force: true });
-  });
+  }, 60_000);
 
   const stat = (page: Page, label: string) => page.getByRole("group", { name: label, exact: true }).locator(".value");
   const tile = async (page: Page, label: string, text: string) => {

@@ -123,7 +123,7 @@ describe.skipIf(!run)("playground", () => {
     await expectHeading(page, "Logs");
     expect(problems).toEqual([]);
     await context.close();
-  });
+  }, 60_000);
 
   test("unary: the whole answer with its cost; a message edited and an answer deleted change what the next request sends", async () => {
     const { page, context, problems } = await openPlayground("desktop");
@@ -159,7 +159,7 @@ describe.skipIf(!run)("playground", () => {
     expect(chatRequests()[1]!.body.messages).toEqual([{ role: "user", content: "edited question" }]);
     expect(problems).toEqual([]);
     await context.close();
-  });
+  }, 60_000);
 
   test("errors: an unknown model gets the gateway's message; an in-stream error frame is shown after the text before it", async () => {
     const { page, context, problems } = await openPlayground("desktop", "openai/gpt-4o-mini");
