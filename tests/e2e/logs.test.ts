@@ -122,6 +122,15 @@ describe.skipIf(!run)("logs page", () => {
     await eventually(async () => JSON.stringify(await shownIds(page)) === JSON.stringify([ok2.id]));
     await page.getByRole("group", { name: "Requests" }).getByText("1", { exact: true }).waitFor();
 
+    // A custom time range: a window that starts in the future holds nothing.
+    await page.getByLabel("Time range").selectOption("custom");
+    await page.getByLabel("From").fill("2099-01-01T00:00");
+    await eventually(async () => (await hash(page)).includes("start_time=2099-"));
+    await page.getByText("No requests match these filters.").waitFor();
+    await page.getByRole("button", { name: "Clear filters" }).first().click();
+    await eventually(async () => (await hash(page)) === "#/logs");
+    await row(page, ok1.id).waitFor();
+
     // A linked view: the error text is searched too.
     await openLink(page, "#/logs?status=error&content_search=exploded");
     await row(page, failed.id).waitFor();
@@ -194,6 +203,8 @@ describe.skipIf(!run)("logs page", () => {
     const errDialog = page.getByRole("dialog", { name: "Request log" });
     await errDialog.getByRole("region", { name: "Error" }).getByText("mock upstream exploded").waitFor();
     expect(await errDialog.getByRole("region", { name: "Error" }).textContent()).toContain("500");
+    await errDialog.getByRole("region", { name: "Attempts" }).getByText("mock upstream exploded").waitFor();
+    await screenshot(page, "logs-detail-error", "desktop");
     await page.keyboard.press("Escape");
     await errDialog.waitFor({ state: "hidden" });
     await eventually(async () => (await hash(page)) === "#/logs");
@@ -241,6 +252,7 @@ describe.skipIf(!run)("logs page", () => {
       await page.getByRole("heading", { name: "Request logging is off" }).waitFor();
       expect(await page.getByRole("region", { name: "Request logging is off" }).textContent()).toContain('"logs_store"');
       expect(await page.getByRole("alert").count()).toBe(0);
+      await screenshot(page, "logs-off", "desktop");
       // Chromium reports the 404 of /api/logs itself as a console error; nothing else may fail.
       expect(problems.filter((p) => !p.includes("status of 404"))).toEqual([]);
       await context.close();

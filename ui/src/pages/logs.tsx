@@ -10,15 +10,17 @@ import { Badge, Button, Empty, ErrorNote, Loading, PageHeader, toast } from "../
 import { fmtCost, fmtInt, fmtMs, fmtPct } from "../format";
 import { useLoad } from "../hooks";
 import { onFeedState, subscribe } from "../live";
-import { navigate } from "../router";
+import { href, navigate } from "../router";
 import type { PageProps } from ".";
 import { LogDetail } from "./logs/detail";
 import { FilterBar } from "./logs/filter-bar";
-import { activeCount, apiParams, detailHref, filterQuery, filtersFrom, listHref, matches } from "./logs/filters";
+import { activeCount, apiParams, filterQuery, filtersFrom, matches, type Filters } from "./logs/filters";
 import { LogTable } from "./logs/table";
 import type { FilterData, LogEntry, LogsPage as LogsAnswer, LogStats } from "./logs/types";
 
 const PAGE_SIZE = 50;
+const listHref = (f: Filters) => `${href("logs")}${filterQuery(f)}`;
+const detailHref = (id: string, f: Filters) => `${href("logs", id)}${filterQuery(f)}`;
 /** Stats are re-read this long after the last live row (a burst costs one call). */
 const STATS_DEBOUNCE_MS = 600;
 const FRESH_MS = 2000;
@@ -71,8 +73,8 @@ export function LogsPage({ route }: PageProps) {
   useEffect(() => onFeedState(setFeedUp), []);
 
   // The live feed: the handler reads the current view through a ref (it is subscribed once).
-  const view = useRef({ filters, key, offset, paused, rows, loading: list.loading });
-  view.current = { filters, key, offset, paused, rows, loading: list.loading };
+  const view = useRef({ filters, key, offset, paused, rows });
+  view.current = { filters, key, offset, paused, rows };
   const statsTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   useEffect(() => {
     const refreshStats = () => {
@@ -97,7 +99,10 @@ export function LogsPage({ route }: PageProps) {
         setMissed((n) => n + 1);
         return;
       }
-      arrivedDuringLoad.current.push(e);
+      // Only the newest page's worth is ever merged: older ones need not be kept between loads.
+      const arrived = arrivedDuringLoad.current;
+      arrived.push(e);
+      if (arrived.length > PAGE_SIZE) arrived.shift();
       setRows((rs) => (rs.some((r) => r.id === e.id) ? rs : [e, ...rs].slice(0, PAGE_SIZE)));
       setTotal((t) => t + 1);
       setHasLogs(true);

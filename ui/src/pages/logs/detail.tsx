@@ -29,6 +29,7 @@ const dash = <span class="muted">—</span>;
 function Body({ log }: { log: LogEntry }) {
   const u = log.token_usage;
   const err = log.error_details;
+  const triedKey = log.attempt_trail?.filter((a) => a.type !== "mcp_tool").at(-1)?.keyName;
   const requested = log.requested_model && log.requested_model !== `${log.provider}/${log.model}` ? log.requested_model : null;
   return (
     <div class="logs-detail">
@@ -48,7 +49,9 @@ function Body({ log }: { log: LogEntry }) {
           <Item label="Type">{`${log.object}${log.stream ? " (stream)" : ""}`}</Item>
           <Item label="Latency">{fmtMs(log.latency)}</Item>
           <Item label="Time to first token">{log.time_to_first_token === undefined ? dash : fmtMs(log.time_to_first_token)}</Item>
-          <Item label="Cost">{log.cost === undefined ? <span class="muted">unknown (no price for this model)</span> : fmtCost(log.cost)}</Item>
+          <Item label="Cost">
+            {log.cost !== undefined ? fmtCost(log.cost) : log.status === "success" && !log.cache_hit ? <span class="muted">unknown (no price for this model)</span> : dash}
+          </Item>
         </dl>
       </section>
 
@@ -57,7 +60,7 @@ function Body({ log }: { log: LogEntry }) {
         <dl class="logs-kv">
           <Item label="Prompt">{fmtInt(u?.prompt_tokens)}</Item>
           <Item label="Completion">{fmtInt(u?.completion_tokens)}</Item>
-          <Item label="Cached">{fmtInt(u?.prompt_tokens_details?.cached_tokens ?? 0)}</Item>
+          <Item label="Cached">{u ? fmtInt(u.prompt_tokens_details?.cached_tokens ?? 0) : dash}</Item>
           <Item label="Total">{fmtInt(u?.total_tokens)}</Item>
         </dl>
       </section>
@@ -65,7 +68,7 @@ function Body({ log }: { log: LogEntry }) {
       <section aria-label="Routing">
         <h3>Routing</h3>
         <dl class="logs-kv">
-          <Item label="Provider key">{log.selected_key_name || dash}</Item>
+          <Item label="Provider key">{log.selected_key_name || (triedKey ? <span title="the key of the last attempt">{`${triedKey} (last tried)`}</span> : dash)}</Item>
           <Item label="Virtual key">{log.virtual_key_name ? <span title={log.virtual_key_id}>{log.virtual_key_name}</span> : dash}</Item>
           <Item label="Retries">{fmtInt(log.number_of_retries)}</Item>
           <Item label="Fallback">{log.fallback_index ? `fallback #${log.fallback_index}` : "primary"}</Item>

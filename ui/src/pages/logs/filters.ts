@@ -1,10 +1,8 @@
 /**
  * The Logs page's filters: read from and written to the hash query (#/logs?status=error&period=1h) so
  * a view can be linked, turned into /api/logs parameters (Go's names), and matched against a row
- * arriving on the live feed the way the API would match it.
+ * arriving on the live feed the way the API would match it. No imports: unit tests run it outside the browser.
  */
-import { query } from "../../api";
-import { href } from "../../router";
 import type { LogEntry } from "./types";
 
 export const PERIODS = [
@@ -43,18 +41,12 @@ export function filtersFrom(params: URLSearchParams): Filters {
 
 /** The hash query for these filters ("" when none is set), in a fixed order so equal filters make equal links. */
 export function filterQuery(f: Filters): string {
-  const out: Record<string, string | string[]> = {};
-  for (const k of LISTS) out[k] = f[k];
-  for (const k of TEXTS) out[k] = f[k];
-  if (f.period) {
-    out.start_time = "";
-    out.end_time = "";
-  }
-  return query(out);
+  const q = new URLSearchParams();
+  for (const k of LISTS) if (f[k].length) q.set(k, f[k].join(","));
+  for (const k of TEXTS) if (f[k] && !(f.period && (k === "start_time" || k === "end_time"))) q.set(k, f[k]);
+  const s = q.toString();
+  return s ? `?${s}` : "";
 }
-
-export const listHref = (f: Filters) => `${href("logs")}${filterQuery(f)}`;
-export const detailHref = (id: string, f: Filters) => `${href("logs", id)}${filterQuery(f)}`;
 
 export function activeCount(f: Filters): number {
   return LISTS.filter((k) => f[k].length).length + (f.content_search ? 1 : 0) + (f.period || f.start_time || f.end_time ? 1 : 0);
