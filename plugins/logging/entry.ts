@@ -46,6 +46,7 @@ export function toDraft(s: RequestSummary, logContent: boolean): LogDraft {
     number_of_retries: s.retries,
     fallback_index: s.fallbackIndex,
     selected_key_name: s.keyName ?? "",
+    ...virtualKeyOf(s),
     cache_hit: s.cacheHit,
     answered_by: s.answeredBy,
     error_details: error,
@@ -65,6 +66,13 @@ export function toDraft(s: RequestSummary, logContent: boolean): LogDraft {
     content_hidden: logContent ? 0 : 1,
     created_at_ms: Date.now(),
   };
+}
+
+/** The virtual key governance admitted the request with (what it left in rctx.values under "governance"). */
+function virtualKeyOf(s: Pick<RequestSummary, "values">): { virtual_key_id: string | null; virtual_key_name: string | null } {
+  const g = s.values.get("governance") as { virtual_key_id?: unknown; virtual_key_name?: unknown } | undefined;
+  const id = typeof g?.virtual_key_id === "string" && g.virtual_key_id ? g.virtual_key_id : null;
+  return { virtual_key_id: id, virtual_key_name: id && typeof g?.virtual_key_name === "string" ? g.virtual_key_name : id };
 }
 
 /** A draft as it is stored: the JSON columns as text, and the text content_search looks in. Run where the store writes. */
@@ -111,6 +119,8 @@ export function draftEntry(draft: LogDraft): Record<string, unknown> {
     // Keys are known by name here; Go's selected_key_id carries the same name.
     selected_key_id: r.selected_key_name,
     selected_key_name: r.selected_key_name,
+    virtual_key_id: r.virtual_key_id,
+    virtual_key_name: r.virtual_key_name,
     cache_hit: r.cache_hit,
     answered_by: r.answered_by,
     error_details: r.error_details,

@@ -71,6 +71,8 @@ function logSuite(storeName: string, storeConfig: () => object) {
       await eventually(async () => (await body(p, "/api/logs")).pagination.total_count === 4);
     });
     afterAll(() => p?.cleanup());
+    // A row is visible once committed but announced (and counted) when the writer thread's reply is handled: wait for that too.
+    beforeAll(() => eventually(() => p.broadcasts.length === seed().length));
 
     test("GET /api/logs answers Go's shape: logs, pagination, stats, newest first", async () => {
       const b = await body(p, "/api/logs");

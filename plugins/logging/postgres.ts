@@ -1,6 +1,9 @@
 /** The PostgreSQL log store (Bun.SQL), for replicas sharing one log table. */
 import { finishRow } from "./entry";
 import { SQL } from "bun";
+import { readFilterData } from "./filterdata";
+import type { FilterData } from "./store";
+import { migratePostgres } from "./migrate";
 import * as q from "./sql";
 import { selectSeries, type HistogramSeries } from "./histograms";
 import { COLUMNS, type HistogramBucket, type LogDraft, type LogFilters, type LogRow, type LogStats, type LogStore, type Page } from "./store";
@@ -41,6 +44,7 @@ export class PostgresLogStore implements LogStore {
 
   async init(): Promise<void> {
     for (const ddl of q.DDL) await this.sql.unsafe(ddl);
+    await migratePostgres(this.sql);
   }
 
   async insertBatch(rows: LogDraft[]): Promise<void> {
@@ -60,6 +64,10 @@ export class PostgresLogStore implements LogStore {
   async get(id: string): Promise<LogRow | null> {
     const rows = await this.all({ sql: `SELECT ${COLUMNS.join(", ")} FROM logs WHERE id = $1`, params: [id] });
     return rows[0] ? q.fromDb(rows[0]) : null;
+  }
+
+  filterData(limit: number): Promise<FilterData> {
+    return readFilterData("postgres", limit, (query) => this.all(query));
   }
 
   async stats(filters: LogFilters): Promise<LogStats> {

@@ -1,6 +1,7 @@
 /** Go Bifrost's /api/logs routes over a LogStore (the gateway mounts them behind its admin auth). */
 import type { PluginContext, PluginRoute } from "bifrost/plugin";
 import { toEntry } from "./entry";
+import { filterDataHandler } from "./filterdata";
 import { histogramRoutes, withEmptyBuckets } from "./histograms";
 import { bucketSeconds, MAX_LIMIT, parseFilters, parsePage, QueryError } from "./query";
 import type { LogStore } from "./store";
@@ -54,6 +55,7 @@ export function logRoutes(ctx: PluginContext, store: LogStore, dropped: () => nu
     },
     ...histogramRoutes(store, guarded),
     { method: "GET", path: "/api/logs/dropped", handle: async () => json({ dropped_requests: dropped() }) },
+    { method: "GET", path: "/api/logs/filterdata", handle: guarded("log filter data", filterDataHandler(store)) },
     {
       method: "GET",
       path: "/api/logs/:id",

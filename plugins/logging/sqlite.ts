@@ -9,6 +9,9 @@ import * as q from "./sql";
 import { selectSeries, type HistogramSeries } from "./histograms";
 import { SqliteReader } from "./sqlite-reader";
 import type { WriterReply, WriterRequest } from "./sqlite-writer";
+import { readFilterData } from "./filterdata";
+import type { FilterData } from "./store";
+import { migrateSqlite } from "./migrate";
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 import { COLUMNS, type HistogramBucket, type LogDraft, type LogFilters, type LogRow, type LogStats, type LogStore, type Page } from "./store";
@@ -30,6 +33,7 @@ export class SqliteLogStore implements LogStore {
 
   async init(): Promise<void> {
     for (const ddl of q.DDL) this.db.exec(ddl);
+    migrateSqlite(this.db);
     // From here this connection only reads, on the request thread: it must never wait long for a lock.
     this.db.exec("PRAGMA busy_timeout = 100");
     const writer = new Worker(new URL("./sqlite-writer.ts", import.meta.url).href);
@@ -79,6 +83,10 @@ export class SqliteLogStore implements LogStore {
   async get(id: string): Promise<LogRow | null> {
     const raw = this.db.query(`SELECT ${COLUMNS.join(", ")} FROM logs WHERE id = ?1`).get(id) as Record<string, unknown> | null;
     return raw ? q.fromDb(raw) : null;
+  }
+
+  filterData(limit: number): Promise<FilterData> {
+    return readFilterData("sqlite", limit, (query) => this.all(query));
   }
 
   async stats(filters: LogFilters): Promise<LogStats> {

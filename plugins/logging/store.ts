@@ -26,6 +26,9 @@ export interface LogRow {
   number_of_retries: number;
   fallback_index: number;
   selected_key_name: string;
+  /** The governance virtual key the request came with (Go's virtual_key_id/name); null without one. */
+  virtual_key_id: string | null;
+  virtual_key_name: string | null;
   cache_hit: string | null;
   answered_by: string | null;
   error_details: string | null;
@@ -54,6 +57,8 @@ export const COLUMNS = [
   "prompt_tokens", "completion_tokens", "total_tokens", "cached_read_tokens", "token_usage", "cost", "number_of_retries", "fallback_index",
   "selected_key_name", "cache_hit", "answered_by", "error_details", "input_history", "output_message", "params", "attempt_trail",
   "content_hidden", "search_text", "created_at_ms",
+  // Added later: migrate.ts adds them to a table made before.
+  "virtual_key_id", "virtual_key_name",
 ] as const satisfies readonly (keyof LogRow)[];
 
 /** Go Bifrost's SearchFilters (the subset this gateway records). Times are epoch ms. */
@@ -63,6 +68,7 @@ export interface LogFilters {
   status?: string[];
   objects?: string[];
   selectedKeys?: string[];
+  virtualKeys?: string[];
   startTime?: number;
   endTime?: number;
   minLatency?: number;
@@ -111,6 +117,8 @@ export interface LogStore {
   insertBatch(rows: LogDraft[]): Promise<void>;
   query(filters: LogFilters, page: Page): Promise<{ rows: LogRow[]; total: number }>;
   get(id: string): Promise<LogRow | null>;
+  /** The values the filters can take (Go's /api/logs/filterdata), at most `limit` of each. */
+  filterData(limit: number): Promise<FilterData>;
   stats(filters: LogFilters): Promise<LogStats>;
   histogram(filters: LogFilters, bucketSeconds: number): Promise<HistogramBucket[]>;
   /** The grouped rows of one of Go's /api/logs/histogram/* series (histograms.ts builds the SQL and shapes the answer). */
@@ -119,4 +127,14 @@ export interface LogStore {
   /** Deletes rows older than `ms` (epoch); returns how many. */
   deleteOlderThan(ms: number): Promise<number>;
   close(): Promise<void>;
+}
+
+/** Go's /api/logs/filterdata (the dimensions this gateway records), plus the providers seen. */
+export interface FilterData {
+  models: string[];
+  providers: string[];
+  /** Provider keys by name: Go's selected_key_ids filter takes the name here (keys are known by name). */
+  selected_keys: Array<{ id: string; name: string }>;
+  /** Each virtual key by id, with the name it had on its latest request. */
+  virtual_keys: Array<{ id: string; name: string }>;
 }
