@@ -20,11 +20,11 @@ describe.skipIf(!run)("logs page", () => {
     // Rows are written every 100 ms here (1 s by default), so they show up without a long wait.
     env = await dashboardGateway({ plugins: [{ name: "logging", enabled: true, config: { flush_interval_ms: 100 } }] });
     browser = await launchBrowser();
-  });
+  }, 60_000);
   afterAll(async () => {
     await browser?.close();
     await env?.close();
-  });
+  }, 60_000);
 
   interface Sent {
     status: number;

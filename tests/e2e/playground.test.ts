@@ -181,7 +181,7 @@ describe.skipIf(!run)("playground", () => {
     await assistant(page, 4).getByText("error", { exact: true }).waitFor();
     expect(problems.filter((p) => !/status of (400)/.test(p))).toEqual([]);
     await context.close();
-  });
+  }, 60_000);
 
   test("a pasted virtual key goes as x-bf-vk: the model list narrows to what it may use and governance decides; it stays in this tab and is never shown", async () => {
     const { page, context, problems } = await openPlayground("desktop");
@@ -226,7 +226,7 @@ describe.skipIf(!run)("playground", () => {
     expect(await field.inputValue()).toBe("");
     expect(problems.filter((p) => !/status of 403/.test(p))).toEqual([]);
     await context.close();
-  });
+  }, 60_000);
 
   test("phone width: the settings stack above the conversation, nothing overflows sideways", async () => {
     const { page, context, problems } = await openPlayground("phone");
