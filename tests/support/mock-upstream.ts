@@ -35,6 +35,9 @@ export interface Fault {
   resetAfterChunks?: number;
   /** Stop sending after N chunks and keep the connection open until the client leaves. */
   stallAfterChunks?: number;
+  /** Pause after N chunks until `resumeWhen` settles, then send the rest (a stream seen mid-way, then finished). */
+  pauseAfterChunks?: number;
+  resumeWhen?: Promise<unknown>;
   /** Stream: send the provider's in-stream error event after N chunks, then end. */
   errorEventAfterChunks?: number;
   /** Answer with this exact body (status 200 unless `status` is set). */
@@ -745,7 +748,7 @@ function noteClientGone(ex: Exchange, cancelled = false): void {
 type Ending = "close" | "reset" | "stall";
 
 function hasChunkFault(f: Fault | undefined): boolean {
-  return !!f && (f.chunkDelayMs !== undefined || f.resetAfterChunks !== undefined || f.stallAfterChunks !== undefined || f.errorEventAfterChunks !== undefined);
+  return !!f && (f.chunkDelayMs !== undefined || f.resetAfterChunks !== undefined || f.stallAfterChunks !== undefined || f.errorEventAfterChunks !== undefined || f.pauseAfterChunks !== undefined);
 }
 
 /** Frames actually sent and how the body ends; reset wins over stall, which wins over an error event. */
@@ -759,12 +762,13 @@ function planStream(frames: Frame[], errorFrame: Frame | null, f: Fault): { fram
 }
 
 /** A body that emits frames one by one, pacing and ending as planned, and stops when the client leaves. */
-function framedBody(frames: Frame[], ending: Ending, chunkDelayMs: number, ex: Exchange): ReadableStream<Uint8Array> {
+function framedBody(frames: Frame[], ending: Ending, chunkDelayMs: number, ex: Exchange, pause?: { after: number; until: Promise<unknown> }): ReadableStream<Uint8Array> {
   let i = 0;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       if (i < frames.length) {
         if (i > 0 && chunkDelayMs > 0 && (await sleep(chunkDelayMs, ex.signal))) return noteClientGone(ex);
+        if (pause && i === pause.after && (await held(pause.until, ex.signal))) return noteClientGone(ex);
         const f = frames[i++]!;
         controller.enqueue(typeof f === "string" ? encoder.encode(f) : f);
         return;
@@ -829,7 +833,8 @@ function deliver(reply: Reply, fault: Fault | undefined, ex: Exchange): Response
   // A whole body is sent as two halves so reset/stall can land mid-body.
   const frames = streaming ? whole : halves(whole[0]!);
   const plan = planStream(frames, streaming ? reply.errorFrame : null, fault!);
-  return new Response(framedBody(plan.frames, plan.ending, fault!.chunkDelayMs ?? 0, ex), { status, headers });
+  const pause = fault!.pauseAfterChunks !== undefined ? { after: fault!.pauseAfterChunks, until: fault!.resumeWhen ?? Promise.resolve() } : undefined;
+  return new Response(framedBody(plan.frames, plan.ending, fault!.chunkDelayMs ?? 0, ex, pause), { status, headers });
 }
 
 /** Status and raw-body faults replace the route's answer entirely. */
