@@ -188,7 +188,7 @@ async function* fileLines(body: AsyncIterable<Uint8Array>, model: string): Async
 
 /** "batches/x" and "x" name the same batch; a method after ":" is split off. */
 function batchPath(r: GenaiRequest): { id: string; method: string | null } {
-  let rest = decodeURIComponent(r.params["*"] ?? "");
+  let rest = safeDecode(r.params["*"] ?? "");
   if (rest.startsWith("batches/")) rest = rest.slice("batches/".length);
   const colon = rest.indexOf(":");
   const id = colon === -1 ? rest : rest.slice(0, colon);
@@ -241,7 +241,7 @@ async function deleteBatch(api: BatchApi, r: GenaiRequest): Promise<Response> {
 // ---------------------------------------------------------------- files
 
 function filePath(r: GenaiRequest): { id: string; method: string | null } {
-  const rest = decodeURIComponent(r.params["*"] ?? "");
+  const rest = safeDecode(r.params["*"] ?? "");
   const colon = rest.indexOf(":");
   const id = colon === -1 ? rest : rest.slice(0, colon);
   if (!id || id.includes("/")) throw notFound(`no such file: ${rest}`);
@@ -511,6 +511,14 @@ export class UploadPipe implements AsyncIterable<Uint8Array> {
         return { done: true, value: undefined };
       },
     };
+  }
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
   }
 }
 

@@ -160,7 +160,7 @@ describe("gemini batch backend", () => {
     expect(create.body.batch.inputConfig).toEqual({ fileName: state.inputFile });
 
     // Staged through the FileStore, then removed.
-    expect(files.puts.some((m) => m.purpose === "batch_staging")).toBe(true);
+    expect(files.puts.some((m) => m.purpose === "batch_staging" && m.owner === "bifrost:gemini-staging" && m.generated)).toBe(true);
     expect([...files.metas.values()].some((m) => m.purpose === "batch_staging")).toBe(false);
 
     gemini.finish();
@@ -206,6 +206,17 @@ describe("gemini batch backend", () => {
     expect(e.message).toContain('line 2 (custom_id "b")');
     expect(e.message).toContain('"gemini-2.5-flash"');
     expect(e.message).toContain('"gemini-2.0-flash"');
+    expect(gemini.batches.size).toBe(0);
+  });
+
+  test("a second model past the inline limit is refused too, and nothing is uploaded or left staged", async () => {
+    const backend = createGeminiBatchBackend({ inlineMaxBytes: 200 });
+    const lines = [...Array.from({ length: 4 }, (_, i) => line(`r${i}`, `question ${i}`)), line("odd", "other", "gemini-2.0-flash")];
+    const e = await rejection(backend.submit(ctx(), await batchOf(lines), iterate(lines)));
+    expect(e).toMatchObject({ status: 400, code: "mixed_models" });
+    expect(e.message).toContain('line 5 (custom_id "odd")');
+    expect(mock.requests.some((r) => r.path.startsWith("/upload/"))).toBe(false);
+    expect([...files.metas.values()].some((m) => m.purpose === "batch_staging")).toBe(false);
     expect(gemini.batches.size).toBe(0);
   });
 

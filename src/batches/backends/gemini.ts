@@ -47,6 +47,8 @@ export interface GeminiUpstreamState {
 const DEFAULT_INLINE_MAX = 10 * 1024 * 1024;
 const DEFAULT_FILE_MAX = 2 * 1024 * 1024 * 1024;
 const DEFAULT_CHUNK = 8 * 1024 * 1024;
+/** The owner of the backend's staging files (the JSONL it uploads): no caller's. */
+export const STAGING_OWNER = "bifrost:gemini-staging";
 const CHAT_URLS = new Set(["/v1/chat/completions", "/chat/completions"]);
 
 /** google.rpc.Code numbers and names (a batch's per-request errors are google.rpc.Status). */
@@ -318,7 +320,8 @@ async function uploadInput(
   const stage = await ctx.files.put(
     {
       id: stagingId(),
-      owner: batch.owner,
+      // No caller maps to this owner: the staging copy never shows in anyone's file list.
+      owner: STAGING_OWNER,
       provider: batch.provider,
       filename: `${batch.id}-gemini-input.jsonl`,
       purpose: "batch_staging",
