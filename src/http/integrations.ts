@@ -21,7 +21,10 @@ import { serveDialect } from "./dialect";
 import { serveUnaryIngress } from "./dialect-unary";
 import { serveResponses } from "./responses";
 import { jsonResponse } from "./respond";
-import type { Route } from "./route";
+import type { Route, RouteRequest } from "./route";
+
+/** A GenAI model method served elsewhere (batchGenerateContent: src/batches/routes-genai.ts), by name. */
+export type GenaiModelMethods = ReadonlyMap<string, (r: RouteRequest, model: string) => Promise<Response>>;
 
 /** The AWS SDKs pick the exception class from the x-amzn-errortype header. */
 const bedrockDialect: IngressDialect = {
@@ -32,7 +35,7 @@ const bedrockDialect: IngressDialect = {
   },
 };
 
-export function integrationRoutes(bf: Bifrost, route: Route, maxBody: number) {
+export function integrationRoutes(bf: Bifrost, route: Route, maxBody: number, genaiMethods?: GenaiModelMethods) {
   const dialect = (d: IngressDialect) => route((r) => serveDialect(bf, d, maxBody, r, {}));
   const unary = (u: UnaryIngress) => route((r) => serveUnaryIngress(bf, u, maxBody, r, {}));
   const responses = route((r) => serveResponses(bf, maxBody, r));
@@ -68,6 +71,8 @@ export function integrationRoutes(bf: Bifrost, route: Route, maxBody: number) {
         const rest = r.params["*"] ?? "";
         const colon = rest.lastIndexOf(":");
         const method = colon === -1 ? "" : rest.slice(colon + 1);
+        const served = genaiMethods?.get(method);
+        if (served) return served(r, rest.slice(0, colon));
         const unaryMethod = GENAI_UNARY.get(method);
         if (unaryMethod) return serveUnaryIngress(bf, unaryMethod, maxBody, r, { model: rest.slice(0, colon) });
         if (method !== "generateContent" && method !== "streamGenerateContent") return notFound(genaiDialect, `unsupported method: models/${rest}`, r.headers);

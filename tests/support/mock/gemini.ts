@@ -108,6 +108,16 @@ function geminiMethod(modelPath: string, method: string, url: URL, body: any, ct
   return { kind: "sse", frames: answer.events.map(googleFrame), errorFrame: geminiMockDialect.streamErrorFrame("The model is overloaded. Please try again later.") as string };
 }
 
+/**
+ * One generateContent answer as the Gemini API gives it (the batch mock runs each batch request through it):
+ * {ok: true, response} or the 400 the request would have got.
+ */
+export function geminiGenerateContent(body: unknown, model: string, ctx: MockCtx): { ok: true; response: Record<string, unknown> } | { ok: false; status: number; message: string } {
+  const invalid = validateGenerate(body, false);
+  if (invalid) return { ok: false, status: 400, message: invalid };
+  return { ok: true, response: generate(body, model.replace(/^(models|tunedModels)\//, ""), ctx).response };
+}
+
 /** Vertex also insists on a role for every content; the Gemini API defaults it to user. */
 function validateGenerate(body: any, vertex: boolean): string | null {
   if (!isObject(body)) return "Invalid JSON payload received. Expected an object.";

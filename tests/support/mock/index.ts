@@ -5,7 +5,9 @@ import { bedrockMockDialect } from "./bedrock";
 import { cohereMockDialect } from "./cohere";
 import { elevenlabsMockDialect } from "./elevenlabs";
 import { geminiMockDialect } from "./gemini";
+import { geminiBatchMockDialect } from "./gemini-batch";
 import { openaiBatchMock } from "./openai-batches";
 import type { MockDialect } from "./types";
 
-export const MOCK_DIALECTS: MockDialect[] = [geminiMockDialect, bedrockMockDialect, azureMockDialect, cohereMockDialect, elevenlabsMockDialect, anthropicBatchesMock, openaiBatchMock];
+// The Gemini batch dialect first: the Gemini one would take models/{model}:batchGenerateContent for an unknown method.
+export const MOCK_DIALECTS: MockDialect[] = [geminiBatchMockDialect, geminiMockDialect, bedrockMockDialect, azureMockDialect, cohereMockDialect, elevenlabsMockDialect, anthropicBatchesMock, openaiBatchMock];
