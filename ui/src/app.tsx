@@ -124,7 +124,11 @@ function Shell(props: { auth: AuthState; onLogout: () => void }) {
       </aside>
       <main id="main" tabIndex={-1}>
         {!props.auth.is_auth_enabled ? (
-          <div class="note warn" role="note">Admin auth is off: the management API answers only on this machine's loopback address. Set <code>auth_config</code> to expose it.</div>
+          <div class="note warn" role="note">
+            <span>
+              Admin auth is off: the management API answers only on this machine's loopback address. Set <code>auth_config</code> to expose it.
+            </span>
+          </div>
         ) : null}
         <Page route={route} />
       </main>
