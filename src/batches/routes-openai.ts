@@ -34,7 +34,10 @@ function routes(bf: Bifrost, route: Route, maxJsonBytes: number, prefix: string)
     route(async (r) => {
       const s = bf.batches;
       if (!s) throw new BifrostError({ status: 404, type: "not_found_error", code: "batches_not_enabled", message: "the Files and Batch APIs are not enabled on this gateway (batches.enabled)" });
-      return fn(s, r, { headers: r.request.headers }, new URL(r.request.url).searchParams);
+      const caller = { headers: r.request.headers };
+      // A caller without a valid key (where one is required) is refused before its body is read.
+      await s.owner(caller);
+      return fn(s, r, caller, new URL(r.request.url).searchParams);
     });
   const json = (r: RouteRequest, body: unknown) => jsonResponse(JSON.stringify(body), 200, r.headers);
   const id = (r: RouteRequest) => r.params.id ?? "";

@@ -238,7 +238,7 @@ export class BatchService implements BatchApi {
     const now = this.now();
     const expiresAt = (s: number | null | undefined) => now + (s != null ? s * 1000 : this.settings.retentionMs);
     let meta = await this.files.put(
-      { id: newFileId(), owner, provider: input.provider, filename: input.filename || "file", purpose: input.purpose ?? "", createdAt: now, expiresAt: expiresAt(input.expiresAfterSeconds), generated: false },
+      { id: newFileId(), owner, provider: input.provider, filename: (input.filename || "file").slice(0, 255), purpose: input.purpose ?? "", createdAt: now, expiresAt: expiresAt(input.expiresAfterSeconds), generated: false },
       input.body,
       this.settings.maxUploadBytes,
     );
@@ -279,6 +279,9 @@ export class BatchService implements BatchApi {
 
   async deleteFile(caller: BatchCaller, id: string): Promise<void> {
     await this.getFile(caller, id);
+    // A running batch still reads its input (and reads it again after a restart).
+    const user = (await this.batches.unfinished()).find((b) => b.inputFileId === id);
+    if (user) throw new BifrostError({ status: 409, type: "invalid_request_error", code: "file_in_use", message: `File ${id} is the input of batch ${user.id}, which has not ended; cancel it first`, param: "file_id" });
     await this.files.delete(id);
   }
 
@@ -389,8 +392,8 @@ export class BatchService implements BatchApi {
 
   // ── scoping and checks ────────────────────────────────────────────────────
 
-  /** The caller's owner per the plugins (a virtual key: "vk:<id>"); null: no owner, sees everything. */
-  private async owner(caller: BatchCaller): Promise<Owner> {
+  /** The caller's owner per the plugins (a virtual key: "vk:<id>"); null: no owner, sees everything. A refusal is thrown. */
+  async owner(caller: BatchCaller): Promise<Owner> {
     const pipe = this.gw.pipeline;
     return pipe.hasIdentify ? pipe.runIdentify(callerOf(caller.headers)) : null;
   }

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startGateway, type GatewayProcess } from "../support/gateway";
 
+const js = (r: Response): Promise<any> => r.json();
 const MB = 1024 * 1024;
 const FILE_BYTES = Number(process.env.BF_UPLOAD_MB ?? 500) * MB;
 const BOUNDARY = "----bfMemoryBoundary";
@@ -76,7 +77,7 @@ test("a 500 MB upload is streamed to the store with flat memory", async () => {
   }
 
   const r = await fetch(`${gw.url}/v1/files`, { method: "POST", headers: { "content-type": `multipart/form-data; boundary=${BOUNDARY}` }, body: multipartStream(FILE_BYTES), duplex: "half" } as RequestInit);
-  const body = await r.json();
+  const body = await js(r);
   expect(r.status).toBe(200);
   expect(body).toMatchObject({ object: "file", bytes: FILE_BYTES, filename: "big.jsonl", purpose: "batch" });
   const peak = statusKb(pid, "VmHWM");
@@ -85,7 +86,7 @@ test("a 500 MB upload is streamed to the store with flat memory", async () => {
   expect(growth).toBeLessThan(150 * MB);
 
   // And it reads back at its full size.
-  const listed = await (await fetch(`${gw.url}/v1/files/${body.id}`)).json();
+  const listed = await js(await fetch(`${gw.url}/v1/files/${body.id}`));
   expect(listed.bytes).toBe(FILE_BYTES);
   expect((await fetch(`${gw.url}/v1/files/${body.id}`, { method: "DELETE" })).status).toBe(200);
 }, 120_000);

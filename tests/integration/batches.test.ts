@@ -14,6 +14,7 @@ import { openGateway, type Gateway } from "../support/gateway";
 import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
 import { eventually } from "../support/wait";
 
+const js = (r: Response): Promise<any> => r.json();
 let mock: MockUpstream;
 beforeAll(async () => {
   mock = await startMockUpstream();
@@ -122,7 +123,7 @@ describe("a batch the gateway runs for a provider without a batch API", () => {
     ]);
     const batch = await create(oa, file.id);
     expect(batch.status).toBe("failed");
-    expect(batch.errors!.data.map((e) => [e.line, e.code])).toEqual([
+    expect(batch.errors!.data!.map((e) => [e.line, e.code])).toEqual([
       [2, "duplicate_custom_id"],
       [3, "invalid_json_line"],
       [4, "invalid_value"],
@@ -139,12 +140,12 @@ describe("a batch the gateway runs for a provider without a batch API", () => {
     expect((await err(oa.batches.retrieve("batch_nope")))!.status).toBe(404);
     const r = await fetch(`${gw.url}/v1/batches`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ input_file_id: file.id, endpoint: "/v1/moderations", completion_window: "24h", provider: "local-llm" }) });
     expect(r.status).toBe(400);
-    expect(await r.json()).toMatchObject({ is_bifrost_error: true, error: { code: "invalid_endpoint", param: "endpoint" } });
+    expect(await js(r)).toMatchObject({ is_bifrost_error: true, error: { code: "invalid_endpoint", param: "endpoint" } });
     const noFile = await fetch(`${gw.url}/v1/files`, { method: "POST", body: (() => { const f = new FormData(); f.append("purpose", "batch"); return f; })() });
     expect(noFile.status).toBe(400);
     const unknown = await fetch(`${gw.url}/openai/files`, { method: "POST", body: (() => { const f = new FormData(); f.append("purpose", "batch"); f.append("provider", "nope"); f.append("file", new File(["{}\n"], "a.jsonl")); return f; })() });
     expect(unknown.status).toBe(400);
-    expect((await unknown.json()).error.code).toBe("unknown_provider");
+    expect((await js(unknown)).error.code).toBe("unknown_provider");
   });
 
   test("files: list with purpose/limit/after/order, content, delete; the same under /openai", async () => {
@@ -154,7 +155,7 @@ describe("a batch the gateway runs for a provider without a batch API", () => {
     const page = await oa.files.list({ purpose: "batch", limit: 2, order: "asc", after: made[0]!.id });
     expect(page.data.map((f) => f.id)).toEqual([made[1]!.id, made[2]!.id]);
     const r = await fetch(`${gw.url}/openai/v1/files?limit=1&order=desc`);
-    const body = await r.json();
+    const body = await js(r);
     expect(body).toMatchObject({ object: "list", has_more: true });
     expect(body.first_id).toBe(body.data[0].id);
     expect(await (await oa.files.content(made[1]!.id)).text()).toBe(line("f1", "llama-3") + "\n");
@@ -171,6 +172,8 @@ describe("a batch the gateway runs for a provider without a batch API", () => {
     await eventually(async () => (await oa.batches.retrieve(batch.id)).request_counts!.completed === 2);
     // Two slow lines are now held at the provider (concurrency 2); the last two wait for a slot.
     await eventually(() => mock.requests.filter((r) => r.body?.model === "slow").length === 2);
+    // Its input cannot be deleted while it runs.
+    expect(((await oa.files.delete(file.id).catch((e) => e)) as { status: number }).status).toBe(409);
     const cancelling = await oa.batches.cancel(batch.id);
     expect(["cancelling", "cancelled"]).toContain(cancelling.status);
     await eventually(async () => (await oa.batches.retrieve(batch.id)).status === "cancelled");
@@ -299,7 +302,7 @@ describe("limits and retention", () => {
     for (const fieldsFirst of [true, false]) {
       const r = await fetch(`${gw.url}/v1/files`, { method: "POST", body: form(10_000, fieldsFirst) });
       expect(r.status).toBe(413);
-      expect(await r.json()).toMatchObject({ error: { code: "file_too_large" } });
+      expect(await js(r)).toMatchObject({ error: { code: "file_too_large" } });
     }
     // Declared or not, the limit holds: a chunked body too.
     const body = new Request("http://x/", { method: "POST", body: form(10_000, true) });
@@ -317,9 +320,9 @@ describe("limits and retention", () => {
     f.append("expires_after[anchor]", "created_at");
     f.append("expires_after[seconds]", "3600");
     f.append("file", new File([line("r", "m") + "\n"], "r.jsonl"));
-    const file = await (await fetch(`${gw.url}/v1/files`, { method: "POST", body: f })).json();
+    const file = await js(await fetch(`${gw.url}/v1/files`, { method: "POST", body: f }));
     expect(file.expires_at - file.created_at).toBe(3600);
-    const kept = await (await fetch(`${gw.url}/v1/files`, { method: "POST", body: form(10, true) })).json();
+    const kept = await js(await fetch(`${gw.url}/v1/files`, { method: "POST", body: form(10, true) }));
     expect(kept.expires_at - kept.created_at).toBe(30 * 86400);
     const swept = await gw.bifrost.batches!.sweep(Date.now() + 3601_000);
     expect(swept.files).toBeGreaterThanOrEqual(1);
