@@ -12,6 +12,7 @@ import { Database } from "bun:sqlite";
 import OpenAI, { toFile } from "openai";
 import { openGateway, type Gateway } from "../support/gateway";
 import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
+import { pgReachable, throwawayDatabase } from "../support/postgres";
 import { eventually } from "../support/wait";
 
 const js = (r: Response): Promise<any> => r.json();
@@ -328,5 +329,34 @@ describe("limits and retention", () => {
     expect(swept.files).toBeGreaterThanOrEqual(1);
     expect((await fetch(`${gw.url}/v1/files/${file.id}`)).status).toBe(404);
     expect((await fetch(`${gw.url}/v1/files/${kept.id}`)).status).toBe(200);
+  });
+});
+
+describe("on a PostgreSQL store", () => {
+  const pg = throwawayDatabase("bf_batches_it");
+  let up = false;
+  beforeAll(async () => {
+    up = await pgReachable("batches on PostgreSQL");
+    if (up) await pg.create();
+  });
+  afterAll(async () => {
+    if (up) await pg.drop();
+  });
+
+  test("upload → create → results, the same as on SQLite", async () => {
+    if (!up) return;
+    mock.reset();
+    const gw = await openGateway({ ...config(tmpDb()), batches: { store: { type: "postgres", url: "env.BATCH_PG_URL" } } }, { env: { BATCH_PG_URL: pg.url } });
+    try {
+      const oa = client(gw);
+      const file = await upload(oa, [line("p1", "llama-3"), line("p2", "llama-3")]);
+      const batch = await create(oa, file.id);
+      await eventually(async () => (await oa.batches.retrieve(batch.id)).status === "completed");
+      const done = await oa.batches.retrieve(batch.id);
+      expect(done.request_counts).toEqual({ total: 2, completed: 2, failed: 0 });
+      expect((await outputLines(oa, done.output_file_id)).map((l) => l.custom_id)).toEqual(["p1", "p2"]);
+    } finally {
+      await gw.close();
+    }
   });
 });
