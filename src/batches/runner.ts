@@ -102,10 +102,31 @@ export class GatewayRunner {
     const writeCounts = serialWriter(() => batches.update(id, { counts: { total: counts.total, completed: counts.completed, failed: counts.failed } }));
     writeCounts();
     const inflight = new Set<Promise<void>>();
-    let expired = false;
-    let lastCheck = this.o.now();
-    let lastLease = lastCheck;
+    const state = { lastCheck: this.o.now(), expired: false };
+    // The lease is renewed while the run lasts, however long its lines take.
+    const renew = setInterval(() => {
+      const now = this.o.now();
+      void batches.claim(id, this.o.holder, now + this.o.leaseMs, now).catch(() => {});
+    }, this.o.leaseMs / 3);
+    renew.unref?.();
+    try {
+      await this.launch(run, { done, counts, writeCounts, inflight, state });
+    } finally {
+      clearInterval(renew);
+    }
+    await Promise.all(inflight);
+    await writeCounts.idle();
+    if (run.halt === "stop") return;
+    const status: BatchStatus = run.halt === "cancel" ? "cancelled" : state.expired ? "expired" : "completed";
+    if (status === "expired") await this.recordUnrun(run.batch, "batch_expired", "This request could not be executed before the completion window expired.");
+    await this.o.finish({ ...run.batch, counts }, status as "completed" | "cancelled" | "expired");
+  }
 
+  /** Launches the lines not done yet, at most `concurrency` at a time, until the input ends or the run halts. */
+  private async launch(run: Run, o: { done: Set<number>; counts: { completed: number; failed: number }; writeCounts: () => void; inflight: Set<Promise<void>>; state: { lastCheck: number; expired: boolean } }): Promise<void> {
+    const { batches, files } = this.o;
+    const { done, counts, writeCounts, inflight, state } = o;
+    const id = run.batch.id;
     for await (const line of parsedLines(textLines(files.read(run.batch.inputFileId)))) {
       // The gateway is stopping: what is left runs after the next start.
       if (this.o.gw.refusing) run.halt ??= "stop";
@@ -115,20 +136,16 @@ export class GatewayRunner {
       if (run.halt) break;
       const now = this.o.now();
       if (run.batch.expiresAt !== null && now >= run.batch.expiresAt) {
-        expired = true;
+        state.expired = true;
         break;
       }
-      if (now - lastCheck >= STATUS_CHECK_MS) {
-        lastCheck = now;
+      if (now - state.lastCheck >= STATUS_CHECK_MS) {
+        state.lastCheck = now;
         const status = (await batches.get(id))?.status;
         if (status === "cancelling" || status === "cancelled") {
           this.cancel(id);
           break;
         }
-      }
-      if (now - lastLease >= this.o.leaseMs / 3) {
-        lastLease = now;
-        await batches.claim(id, this.o.holder, now + this.o.leaseMs, now);
       }
       const p: Promise<void> = this.line(run, line).then((outcome) => {
         if (outcome === "aborted") return;
@@ -138,12 +155,6 @@ export class GatewayRunner {
       const tracked = p.finally(() => inflight.delete(tracked));
       inflight.add(tracked);
     }
-    await Promise.all(inflight);
-    await writeCounts.idle();
-    if (run.halt === "stop") return;
-    const status: BatchStatus = run.halt === "cancel" ? "cancelled" : expired ? "expired" : "completed";
-    if (status === "expired") await this.recordUnrun(run.batch, "batch_expired", "This request could not be executed before the completion window expired.");
-    await this.o.finish({ ...run.batch, counts }, status as "completed" | "cancelled" | "expired");
   }
 
   /** One line through the request path: "ok", "failed" (both recorded) or "aborted" (not recorded: it runs again). */
