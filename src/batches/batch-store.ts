@@ -72,7 +72,7 @@ export class SqlBatchStore implements BatchStore {
   private constructor(private readonly db: BatchDb) {}
 
   static async open(db: BatchDb): Promise<SqlBatchStore> {
-    for (const s of SCHEMA) await db.run(s);
+    await db.prepare(SCHEMA);
     return new SqlBatchStore(db);
   }
 
@@ -121,6 +121,7 @@ export class SqlBatchStore implements BatchStore {
   }
 
   async unfinished(): Promise<BatchRecord[]> {
+    if (!this.db.exists()) return [];
     const rows = await this.db.all(`SELECT ${COLUMNS} FROM bf_batches WHERE status IN (${UNFINISHED.map((_, i) => `$${i + 1}`).join(", ")}) ORDER BY created_at`, UNFINISHED);
     return rows.map(recordOf);
   }
@@ -164,6 +165,7 @@ export class SqlBatchStore implements BatchStore {
   }
 
   async deleteEndedBefore(before: number): Promise<number> {
+    if (!this.db.exists()) return 0;
     const rows = await this.db.all(`SELECT id FROM bf_batches WHERE created_at < $1 AND status IN (${ENDED_LIST.map((_, i) => `$${i + 2}`).join(", ")})`, [before, ...ENDED_LIST]);
     for (const r of rows) {
       await this.db.run("DELETE FROM bf_batch_lines WHERE batch_id = $1", [r.id]);

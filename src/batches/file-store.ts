@@ -48,7 +48,7 @@ export class SqlFileStore implements FileStore {
   private constructor(private readonly db: BatchDb) {}
 
   static async open(db: BatchDb): Promise<SqlFileStore> {
-    for (const s of SCHEMA(db)) await db.run(s);
+    await db.prepare(SCHEMA(db));
     return new SqlFileStore(db);
   }
 
@@ -146,6 +146,7 @@ export class SqlFileStore implements FileStore {
   }
 
   async deleteExpired(now: number): Promise<number> {
+    if (!this.db.exists()) return 0;
     const rows = await this.db.all("SELECT id FROM bf_files WHERE (expires_at IS NOT NULL AND expires_at <= $1) OR (complete = 0 AND created_at <= $2)", [now, now - STALE_UPLOAD_MS]);
     for (const r of rows) await this.remove(r.id);
     return rows.length;

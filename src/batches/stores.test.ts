@@ -1,6 +1,6 @@
 /** The file and batch stores' contract, run against SQLite and PostgreSQL alike. */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pgReachable, throwawayDatabase } from "../../tests/support/postgres";
@@ -243,8 +243,23 @@ function contract(name: string, open: () => Promise<BatchDb>, ready: () => boole
 contract("SQLite store", async () => {
   const path = join(mkdtempSync(join(tmpdir(), "bf-batches-")), "batches.db");
   const db = openBatchDb({ type: "sqlite", path });
+  await db.all("SELECT 1");
   expect(statSync(path).mode & 0o777).toBe(0o600);
   return db;
+});
+
+test("SQLite: a gateway that stores nothing leaves no file (background rounds make none)", async () => {
+  const path = join(mkdtempSync(join(tmpdir(), "bf-batches-")), "batches.db");
+  const db = openBatchDb({ type: "sqlite", path });
+  const files = await SqlFileStore.open(db);
+  const batches = await SqlBatchStore.open(db);
+  expect(await batches.unfinished()).toEqual([]);
+  expect(await files.deleteExpired(Date.now())).toBe(0);
+  expect(await batches.deleteEndedBefore(Date.now())).toBe(0);
+  expect(existsSync(path)).toBe(false);
+  expect(await files.get("file-x")).toBeNull();
+  expect(existsSync(path)).toBe(true);
+  await db.close();
 });
 
 const pg = throwawayDatabase("bf_batches");
