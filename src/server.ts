@@ -14,6 +14,7 @@ import { PluginLoadError } from "./plugins/host";
 import { discoverPlugins, pluginSearchPath } from "./plugins/manifest";
 import { isLoopbackAddress } from "./auth/guard";
 import { createApp } from "./http/app";
+import { startBatches } from "./batches/start";
 import { log } from "./log";
 
 export interface ServerOptions {
@@ -122,6 +123,12 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   // A config applied later (SIGHUP, another replica's change) gets the same default plugins.
   bifrost.live.prepare = (c) => withDefaultPlugins(c, appDirOf(opts, env, path));
   if (store) await bifrost.live.attachStore(store, pollMs);
+  // Files and batches: their store opened, unfinished batches resumed (Bifrost.shutdown stops them).
+  await startBatches(bifrost, config.raw?.batches, appDirOf(opts, env, path), env).catch(async (e) => {
+    await bifrost.shutdown();
+    await store?.close();
+    throw e;
+  });
   const sessions = config.auth.enabled ? await openSessionStore(settings, env) : null;
   bifrost.sessions = sessions?.store ?? null;
   const app = createApp(bifrost);

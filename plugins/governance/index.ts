@@ -62,6 +62,8 @@ interface Held {
 }
 
 const KEY = "governance";
+/** An owner (identify, rctx.principal) that is a virtual key: "vk:<id>". */
+const OWNER_PREFIX = "vk:";
 const DEFINITIONS_POLL_MS = 5000;
 /** The plugin's own fields, not Go's governance sections. */
 const PLUGIN_FIELDS = ["store", "on_store_error", "allow_unpriced_models", "enforce_auth_on_inference", "enforce_governance_header", "default_max_tokens", "definitions"];
@@ -166,8 +168,13 @@ export default definePlugin({
       return counters.commit(held.token, held.kinds.map((k) => (k === "budget" ? cost : k === "requests" ? 1 : tokens)));
     }
 
-    function keyOf(header: (name: string) => string | undefined) {
+    /**
+     * The key a caller presents; with none, the owner a gateway-run batch line runs for (rctx.principal,
+     * "vk:<id>", set only in-process): that key, checked as if presented (deleted or inactive: refused).
+     */
+    function keyOf(header: (name: string) => string | undefined, principal?: string | null) {
       const presented = presentedKey(header);
+      if (!presented && principal?.startsWith(OWNER_PREFIX)) return admit(principal, defs.virtualKey(principal.slice(OWNER_PREFIX.length)), Date.now(), required);
       return admit(presented, presented ? lookup(presented) : undefined, Date.now(), required);
     }
 
@@ -177,7 +184,7 @@ export default definePlugin({
       async preRequest(req, rctx) {
         const held = rctx.values.get(KEY) as Held | undefined;
         if (rctx.isFallback) return held ? fallback(held, req, rctx) : undefined;
-        const a = keyOf((name) => rctx.headers[name]);
+        const a = keyOf((name) => rctx.headers[name], rctx.principal);
         if (!a.ok) return deny(a.error);
         if (!a.vk) return; // no key, and none required: ungoverned
         const vk = a.vk;
@@ -218,6 +225,14 @@ export default definePlugin({
           stats.storeErrors++;
           ctx.logger.warn("governance: a request's usage could not be recorded", { error: e.message });
         });
+      },
+
+      // Files and batches belong to the key that made them: a caller sees only its key's. No key where
+      // one is required: the usual refusal; no key and none required: no owner (sees everything).
+      identify(caller) {
+        const a = keyOf((name) => caller.header(name));
+        if (!a.ok) return { error: a.error };
+        if (a.vk) return { owner: `${OWNER_PREFIX}${a.vk.id}` };
       },
 
       // MCP tool execution is governed like inference: the same key, admitted the same way.

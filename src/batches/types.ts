@@ -137,7 +137,9 @@ export interface FileStore {
   /** The content in stored order. */
   read(id: string): AsyncIterable<Uint8Array>;
   delete(id: string): Promise<boolean>;
-  /** Deletes files whose expiresAt has passed; returns how many. */
+  /** Changes what a stored file is (fields an upload sent after its content); null when there is no such file. */
+  update(id: string, patch: Partial<Pick<FileMeta, "purpose" | "provider" | "filename" | "expiresAt">>): Promise<FileMeta | null>;
+  /** Deletes files whose expiresAt has passed (and uploads left unfinished by a crash); returns how many. */
   deleteExpired(now: number): Promise<number>;
   close(): Promise<void>;
 }
@@ -174,6 +176,8 @@ export interface BatchRecord {
   cancellingAt: number | null;
   cancelledAt: number | null;
   expiresAt: number | null;
+  /** Native: the provider key (by name) that submitted it; its refreshes and results use the same one. */
+  keyName?: string | null;
 }
 
 export interface BatchStore {
@@ -187,8 +191,18 @@ export interface BatchStore {
   recordLine(batchId: string, index: number, ok: boolean, output: string, cost: number | null): Promise<void>;
   /** Indexes of the lines already done (a resumed batch skips them). */
   doneLines(batchId: string): Promise<Set<number>>;
-  /** Recorded outputs in line order, successes (ok) or failures. */
-  lineOutputs(batchId: string, ok: boolean): AsyncIterable<string>;
+  /** Recorded outputs in line order: successes (ok true), failures (ok false), or both (undefined). */
+  lineOutputs(batchId: string, ok?: boolean): AsyncIterable<string>;
+  /** How many recorded lines succeeded and failed, and the sum of their known costs (null: none known). */
+  lineCounts(batchId: string): Promise<{ completed: number; failed: number; cost: number | null }>;
+  /**
+   * Takes (or renews) the right to run a batch until `until` (epoch ms) for `holder`: true when it was free,
+   * expired, or already this holder's. Replicas sharing a store never run the same batch twice at once.
+   */
+  claim(batchId: string, holder: string, until: number, now: number): Promise<boolean>;
+  release(batchId: string, holder: string): Promise<void>;
+  /** Deletes ended batches created before `before` (epoch ms), with their recorded lines; returns how many. */
+  deleteEndedBefore(before: number): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -247,6 +261,11 @@ export interface UploadInput {
   body: AsyncIterable<Uint8Array>;
   /** OpenAI's expires_after {anchor: "created_at", seconds}; default: the configured retention. */
   expiresAfterSeconds?: number | null;
+  /**
+   * Fields that came after the file's content (a multipart form whose file part is not last): called once
+   * `body` is consumed; what it gives replaces the values above.
+   */
+  late?: () => Promise<Partial<Pick<UploadInput, "purpose" | "provider" | "expiresAfterSeconds">>>;
 }
 
 export interface CreateBatchInput {

@@ -135,6 +135,27 @@ export const PluginEntrySchema = t.Object({
   required: t.Optional(t.Boolean()),
 });
 
+/** Ours: the Files and Batch APIs (src/batches): upload limit, retention, gateway-run concurrency, native polling, where files live. */
+export const BatchesSchema = t.Object({
+  /** false: /v1/files and /v1/batches answer 404. */
+  enabled: t.Optional(t.Boolean()),
+  /** The largest file an upload may store (default 200 MB, OpenAI's). */
+  max_upload_bytes: t.Optional(t.Integer({ minimum: 1 })),
+  /** Uploaded files and generated outputs expire after this many days (default 30). */
+  retention_days: t.Optional(t.Number({ exclusiveMinimum: 0, maximum: 36500 })),
+  /** Lines of one gateway-run batch in flight at once (default 8). */
+  concurrency: t.Optional(t.Integer({ minimum: 1, maximum: 1000 })),
+  /** How often native batches are refreshed from their provider in the background (default 30). */
+  poll_interval_seconds: t.Optional(timerSeconds()),
+  /** Where files and batches live: SQLite (default <app-dir>/batches.db) or PostgreSQL (replicas). */
+  store: t.Optional(
+    t.Union([
+      t.Object({ type: t.Literal("sqlite"), path: t.Optional(t.String({ minLength: 1 })) }),
+      t.Object({ type: t.Literal("postgres"), url: t.String({ minLength: 1 }) }),
+    ]),
+  ),
+});
+
 export const ConfigSchema = t.Object({
   $schema: t.Optional(t.String()),
   version: t.Optional(Any),
@@ -157,9 +178,11 @@ export const ConfigSchema = t.Object({
   load_balancer_config: t.Optional(Any),
   guardrails_config: t.Optional(Any),
   websocket: t.Optional(Any),
+  batches: t.Optional(BatchesSchema),
 });
 
 export type BifrostConfig = Static<typeof ConfigSchema>;
 export type ProviderConfig = Static<typeof ProviderSchema>;
 export type KeyConfig = Static<typeof KeySchema>;
 export type ClientConfig = Static<typeof ClientSchema>;
+export type BatchesConfig = Static<typeof BatchesSchema>;

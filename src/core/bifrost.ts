@@ -3,6 +3,7 @@
  * It holds what outlives a request (config, provider queues, circuits, the transport, the plugin
  * pipeline); a request's path is src/core/request-path.ts.
  */
+import type { BatchService } from "../batches/service";
 import { configFromEnv, loadConfigFile, resolveConfig } from "../config/load";
 import type { SessionStore } from "../auth/sessions";
 import type { ResolvedConfig, ResolvedKey, ResolvedProvider } from "../config/resolved";
@@ -81,6 +82,8 @@ export class Bifrost implements GatewayParts {
   pricing: PricingCatalog;
   /** Connected MCP servers (mcp.client_configs): their tools offered to models, agent mode; null without. */
   mcp: McpManager | null = null;
+  /** The Files and Batch APIs (src/batches), started by the server (startBatches); null: not served. */
+  batches: BatchService | null = null;
   /** The live feed (GET /ws): plugins' ctx.broadcast lands here; the HTTP app delivers it. */
   readonly feed = new LiveFeed();
 
@@ -403,6 +406,8 @@ export class Bifrost implements GatewayParts {
   async shutdown(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // Gateway-run batch lines in flight are aborted first (the next start runs them again).
+    await this.batches?.stop();
     await this.live?.close();
     await this.mcp?.close();
     await this.plugins?.cleanup();

@@ -59,6 +59,11 @@ export interface RequestOptions {
   answerHeaders?: Record<string, string>;
   /** MCP tool executions whose results this request carries (agent mode), for its record. */
   toolCalls?: Array<{ name: string; latencyMs: number; isError: boolean }>;
+  /**
+   * In-process only, never from a client: the owner ("vk:<id>") this request runs for when it carries no
+   * credential of its own (a line of a batch the gateway runs). Plugins see it as rctx.principal.
+   */
+  principal?: string | null;
 }
 
 export interface Unary {
@@ -339,6 +344,7 @@ function requestContext(op: Op, opts: RequestOptions): PathContext {
       return (headers ??= opts.headers ? Object.fromEntries(opts.headers) : {});
     },
     values: new Map(),
+    principal: opts.principal ?? null,
     upstreamHeaders: null,
     allowedKeys: null,
     restrictKeys(names) {

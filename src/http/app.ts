@@ -9,6 +9,7 @@ import { AuthGuard, pathOf, refusalHeaders } from "../auth/guard";
 import type { Bifrost } from "../core/bifrost";
 import { BifrostError } from "../schemas/error";
 import { adminRoutes } from "./admin";
+import { openAIBatchRoutes } from "../batches/routes-openai";
 import { bodyBudget } from "./body";
 import { dashboardRoutes } from "./dashboard";
 import { NO_CORS, corsPolicy } from "./cors";
@@ -112,6 +113,7 @@ export function createApp(bf: Bifrost, opts: AppOptions = {}) {
     .options("/*", ({ request }) => (isAdminPath(pathOf(request.url)) ? NO_CORS : cors).preflight(request.headers.get("origin"), request.headers.get("access-control-request-headers")))
     .get("/health", route(async (r) => jsonResponse(HEALTH, 200, r.headers), { pluginHooks: false }))
     .use(inferenceRoutes(bf, route, maxBody))
+    .use(openAIBatchRoutes(bf, route, maxBody))
     .use(integrationRoutes(bf, route, maxBody))
     .use(mcpRoutes(route, mcp, maxBody))
     .use(mcpServerRoutes(route, mcp, maxBody))

@@ -39,6 +39,7 @@ type ListModelsResult = void | { models: ModelEntry[] } | { error: BifrostError 
 type McpAccessResult = void | { filter: { clients?: string[] | null; tools?: string[] | null } } | { error: BifrostError | BifrostErrorInit };
 type PreMcpResult = void | { call: McpCall } | { result: McpCallResult } | { error: BifrostError | BifrostErrorInit };
 type PostMcpResult = void | { result: McpCallResult } | { error: BifrostError | BifrostErrorInit };
+type IdentifyResult = void | { owner: string } | { error: BifrostError | BifrostErrorInit };
 const PRE_KEYS = "request, response, stream or error";
 const POST_KEYS = "response or error";
 const CHUNK_KEYS = "chunk, drop: true or end: true";
@@ -58,6 +59,7 @@ export class Pipeline {
   private readonly mcpAccessors: LoadedPlugin[];
   private readonly postMcp: LoadedPlugin[];
   private readonly httpEnd: LoadedPlugin[];
+  private readonly identifiers: LoadedPlugin[];
   /** Every plugin's routes, in pipeline order (the first plugin's route wins a clash). */
   readonly routes: RouteTable;
   readonly hasPre: boolean;
@@ -71,6 +73,8 @@ export class Pipeline {
   readonly hasListModels: boolean;
   /** A plugin narrows what MCP tools a caller may use (mcpAccess). */
   readonly hasMcpAccess: boolean;
+  /** A plugin says who owns what a caller makes (identify). */
+  readonly hasIdentify: boolean;
   /** A plugin checks credentials itself (acceptsCredential). */
   readonly checksCredentials: boolean;
   readonly empty: boolean;
@@ -90,6 +94,7 @@ export class Pipeline {
     this.mcpAccessors = having("mcpAccess").map((x) => x.lp);
     this.postMcp = having("postMcp").map((x) => x.lp).reverse();
     this.httpEnd = having("onHttpEnd").map((x) => x.lp);
+    this.identifiers = having("identify").map((x) => x.lp);
     this.routes = new RouteTable(this.plugins.flatMap((lp) => lp.plugin.routes ?? []));
     this.hasPre = this.pre.length > 0;
     this.hasPost = this.post.length > 0;
@@ -101,6 +106,7 @@ export class Pipeline {
     this.hasListModels = this.modelLists.length > 0;
     this.checksCredentials = this.credentialCheckers.length > 0;
     this.hasMcpAccess = this.mcpAccessors.length > 0;
+    this.hasIdentify = this.identifiers.length > 0;
     this.empty = this.plugins.length === 0;
   }
 
@@ -262,6 +268,22 @@ export class Pipeline {
       unknownResult(lp, "mcpAccess", "filter or error");
     }
     return undefined;
+  }
+
+  /**
+   * Who owns what this caller makes (files, batches): the first plugin's owner; null when none answers
+   * (the caller sees everything, as an admin). A refusal (no valid key where one is required) is thrown.
+   */
+  async runIdentify(caller: Caller): Promise<string | null> {
+    for (const lp of this.identifiers) {
+      let r = guard<IdentifyResult>(lp, "identify", () => lp.plugin.identify!(caller));
+      if (r instanceof Promise) r = await r;
+      if (r === SKIPPED || r === undefined) continue;
+      if (isObject(r) && "owner" in r && typeof r.owner === "string" && r.owner) return r.owner;
+      if (isObject(r) && "error" in r) throw toError(lp, r.error);
+      unknownResult(lp, "identify", "owner or error");
+    }
+    return null;
   }
 
   /** Does a plugin check this credential itself (a virtual key)? */

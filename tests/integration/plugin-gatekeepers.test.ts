@@ -159,3 +159,30 @@ describe("routing by a pre-hook", () => {
     }
   });
 });
+
+describe("identify and rctx.principal", () => {
+  test("the first plugin's owner wins, a refusal is thrown, and a request run for an owner shows it to the plugins", async () => {
+    const seen: Array<string | null | undefined> = [];
+    const gw = await serve({
+      identify: (caller) => {
+        const who = caller.header("x-who");
+        if (who === "nobody") return { error: { status: 401, type: "authentication_error", code: "who_required", message: "say who" } };
+        if (who) return { owner: `vk:${who}` };
+      },
+      preRequest: (_req, rctx) => void seen.push(rctx.principal),
+    });
+    try {
+      const { callerOf } = await import("../../src/plugins/caller");
+      expect(await gw.bf.pipeline.runIdentify(callerOf(new Headers({ "x-who": "alice" })))).toBe("vk:alice");
+      expect(await gw.bf.pipeline.runIdentify(callerOf(new Headers()))).toBeNull();
+      expect(await gw.bf.pipeline.runIdentify(callerOf(new Headers({ "x-who": "nobody" }))).catch((e) => e.code)).toBe("who_required");
+      const body = { model: "openai/gpt-4o-mini", messages: [{ role: "user" as const, content: "hi" }] };
+      await gw.bf.request("chat", body, { principal: "vk:alice" });
+      // Over HTTP there is no way to set it: only the gateway runs requests for an owner.
+      await fetch(`${gw.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", principal: "vk:mallory" }, body: JSON.stringify(body) });
+      expect(seen).toEqual(["vk:alice", null]);
+    } finally {
+      await gw.close();
+    }
+  });
+});
