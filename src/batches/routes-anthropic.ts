@@ -43,7 +43,11 @@ const EXPIRY_RANGE = [3600, 7_776_000] as const;
 export function anthropicBatchRoutes(api: BatchApi & Partial<BatchDeletion>, opts: AnthropicBatchRoutesOptions = {}) {
   const maxCreateBytes = opts.maxCreateBytes ?? 256 * 1024 * 1024;
   const handle = (serve: Serve) => {
-    const safe = anthropicErrors(serve);
+    // The caller is admitted (its key checked) before anything of the request is read.
+    const safe = anthropicErrors(async (r) => {
+      await api.admit?.(callerOf(r.request));
+      return serve(r);
+    });
     if (opts.route) return opts.route(safe);
     return ({ request, params }: { request: Request; params?: Record<string, string | undefined> }) => safe({ request, params: params ?? {}, headers: {} });
   };

@@ -66,12 +66,18 @@ const encoder = new TextEncoder();
 /** The model methods integrationRoutes' /genai/{v}/models/* route hands over: batchGenerateContent. */
 export function genaiBatchModelMethods(api: BatchApi, opts: GenaiBatchRoutesOptions = {}): ReadonlyMap<string, GenaiModelMethod> {
   const maxBody = opts.maxBatchBody ?? DEFAULT_MAX_BATCH_BODY;
-  return new Map<string, GenaiModelMethod>([["batchGenerateContent", (r, model) => guarded(r, () => createBatch(api, r, model, maxBody))]]);
+  return new Map<string, GenaiModelMethod>([["batchGenerateContent", (r, model) => guarded(r, () => admitted(api, r, () => createBatch(api, r, model, maxBody)))]]);
+}
+
+/** The caller admitted (its key checked) before anything of the request is read. */
+async function admitted(api: BatchApi, r: GenaiRequest, serve: () => Promise<Response>): Promise<Response> {
+  await api.admit?.({ headers: r.request.headers });
+  return serve();
 }
 
 export function genaiBatchRoutes(api: BatchApi, opts: GenaiBatchRoutesOptions = {}) {
   const wrap = (serve: (r: GenaiRequest) => Promise<Response>) => {
-    const safe = (r: GenaiRequest) => guarded(r, () => serve(r));
+    const safe = (r: GenaiRequest) => guarded(r, () => admitted(api, r, () => serve(r)));
     if (opts.route) return opts.route(safe);
     return (c: { request: Request; params?: Record<string, string | undefined> }) => safe({ request: c.request, params: c.params ?? {}, headers: {} });
   };

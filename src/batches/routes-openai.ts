@@ -10,6 +10,7 @@ import { readJsonBody } from "../http/body";
 import { jsonResponse } from "../http/respond";
 import type { Route, RouteRequest } from "../http/route";
 import { BifrostError } from "../schemas/error";
+import { notEnabled } from "./gateway-api";
 import { boundaryOf, MultipartReader } from "./multipart";
 import { batchObject, fileObject, listObject } from "./objects";
 import type { BatchService } from "./service";
@@ -33,7 +34,7 @@ function routes(bf: Bifrost, route: Route, maxJsonBytes: number, prefix: string)
   const serve = (fn: (s: BatchService, r: RouteRequest, caller: BatchCaller, query: URLSearchParams) => Promise<Response>) =>
     route(async (r) => {
       const s = bf.batches;
-      if (!s) throw new BifrostError({ status: 404, type: "not_found_error", code: "batches_not_enabled", message: "the Files and Batch APIs are not enabled on this gateway (batches.enabled)" });
+      if (!s) throw notEnabled();
       const caller = { headers: r.request.headers };
       // A caller without a valid key (where one is required) is refused before its body is read.
       await s.owner(caller);

@@ -280,6 +280,11 @@ export interface CreateBatchInput {
  * (404, not 403, for anyone else's id). Errors are BifrostErrors in the gateway's shape.
  */
 export interface BatchApi {
+  /**
+   * Called by a surface before it reads a request's body: refuses a caller without a valid key (where one
+   * is required) or a gateway without files and batches, so nothing is parsed for them. Optional for doubles.
+   */
+  admit?(caller: BatchCaller): Promise<void>;
   uploadFile(caller: BatchCaller, input: UploadInput): Promise<FileMeta>;
   getFile(caller: BatchCaller, id: string): Promise<FileMeta>;
   listFiles(caller: BatchCaller, q: Omit<FileQuery, "owner">): Promise<FileMeta[]>;

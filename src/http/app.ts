@@ -9,6 +9,9 @@ import { AuthGuard, pathOf, refusalHeaders } from "../auth/guard";
 import type { Bifrost } from "../core/bifrost";
 import { BifrostError } from "../schemas/error";
 import { adminRoutes } from "./admin";
+import { gatewayBatchApi } from "../batches/gateway-api";
+import { anthropicBatchRoutes } from "../batches/routes-anthropic";
+import { genaiBatchModelMethods, genaiBatchRoutes } from "../batches/routes-genai";
 import { openAIBatchRoutes } from "../batches/routes-openai";
 import { bodyBudget } from "./body";
 import { dashboardRoutes } from "./dashboard";
@@ -90,6 +93,8 @@ export function createApp(bf: Bifrost, opts: AppOptions = {}) {
   /** When each management request began (only while a plugin observes HTTP exchanges). */
   const started = new WeakMap<Request, number>();
   const route = routeMaker(bf, cors, () => app.server, guard);
+  // Files and batches for the Anthropic and GenAI SDKs (the OpenAI routes ask bf.batches themselves).
+  const batchApi = gatewayBatchApi(bf);
   const app = new Elysia({ name: "bifrost" })
     .onError({ as: "global" }, async ({ code, error, request }) => {
       const isAdmin = isAdminPath(pathOf(request.url));
@@ -114,7 +119,9 @@ export function createApp(bf: Bifrost, opts: AppOptions = {}) {
     .get("/health", route(async (r) => jsonResponse(HEALTH, 200, r.headers), { pluginHooks: false }))
     .use(inferenceRoutes(bf, route, maxBody))
     .use(openAIBatchRoutes(bf, route, maxBody))
-    .use(integrationRoutes(bf, route, maxBody))
+    .use(integrationRoutes(bf, route, maxBody, genaiBatchModelMethods(batchApi, { route })))
+    .use(anthropicBatchRoutes(batchApi, { route }))
+    .use(genaiBatchRoutes(batchApi, { route }))
     .use(mcpRoutes(route, mcp, maxBody))
     .use(mcpServerRoutes(route, mcp, maxBody))
     .use(observabilityRoutes(bf, guard, addressOfRequest, serverOf))

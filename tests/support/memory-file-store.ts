@@ -34,6 +34,14 @@ export class MemoryFileStore implements FileStore {
     return this.metas.get(id) ?? null;
   }
 
+  async update(id: string, patch: Partial<Pick<FileMeta, "purpose" | "provider" | "filename" | "expiresAt">>): Promise<FileMeta | null> {
+    const m = this.metas.get(id);
+    if (!m) return null;
+    const next = { ...m, ...patch };
+    this.metas.set(id, next);
+    return next;
+  }
+
   async list(q: FileQuery): Promise<FileMeta[]> {
     let all = [...this.metas.values()].filter(
       (m) => (q.owner === undefined || m.owner === q.owner) && (!q.purpose || m.purpose === q.purpose) && (!q.provider || m.provider === q.provider),

@@ -22,3 +22,10 @@ export function backendFor(kind: string, among: readonly BatchBackend[] = backen
 }
 
 // ── the built-in backends: one import and one registerBackend line each, below ──
+import { anthropicBatchBackend } from "./anthropic";
+import { geminiBatchBackend } from "./gemini";
+import { openaiBatchBackend } from "./openai";
+
+registerBackend(openaiBatchBackend);
+registerBackend(anthropicBatchBackend);
+registerBackend(geminiBatchBackend);

@@ -25,6 +25,13 @@ export class MemoryFileStore implements FileStore {
     return this.files.get(id)?.meta ?? null;
   }
 
+  async update(id: string, patch: Partial<Pick<FileMeta, "purpose" | "provider" | "filename" | "expiresAt">>): Promise<FileMeta | null> {
+    const f = this.files.get(id);
+    if (!f) return null;
+    f.meta = { ...f.meta, ...patch };
+    return f.meta;
+  }
+
   async list(q: FileQuery): Promise<FileMeta[]> {
     let all = [...this.files.values()].map((f) => f.meta);
     if (q.owner !== undefined) all = all.filter((m) => m.owner === q.owner);
