@@ -9,24 +9,14 @@ import { toAnthropicMessage } from "../dialects/anthropic/response";
 import type { AnthropicResponse } from "../providers/anthropic/types";
 import type { ChatResponse } from "../schemas/chat";
 import { BifrostError } from "../schemas/error";
+import { CUSTOM_ID, type AnthropicMessageBatch } from "./backends/anthropic";
 import { ENDED, type BatchInputLine, type BatchOutputLine, type BatchRecord, type FileMeta } from "./types";
 
 /** Anthropic's limits on one Message Batch create. */
 export const MAX_BATCH_REQUESTS = 100_000;
-const CUSTOM_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
-export interface MessageBatchObject {
-  id: string;
-  type: "message_batch";
-  processing_status: "in_progress" | "canceling" | "ended";
-  request_counts: { processing: number; succeeded: number; errored: number; canceled: number; expired: number };
-  ended_at: string | null;
-  created_at: string;
-  expires_at: string;
-  archived_at: null;
-  cancel_initiated_at: string | null;
-  results_url: string | null;
-}
+/** The Message Batch object the surface answers: the shape the backend reads from Anthropic. */
+export type MessageBatchObject = AnthropicMessageBatch;
 
 export type AnthropicBatchResult =
   | { type: "succeeded"; message: AnthropicResponse }

@@ -45,6 +45,23 @@ export async function* textLines(body: AsyncIterable<Uint8Array>, maxLineBytes =
   }
 }
 
+/** The non-blank lines' text, from the file store or an upstream's body (a ReadableStream is an AsyncIterable in Bun). */
+export async function* jsonlTexts(body: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array> | null, maxLineBytes = MAX_LINE_BYTES): AsyncGenerator<string> {
+  if (!body) return;
+  for await (const l of textLines(body as AsyncIterable<Uint8Array>, maxLineBytes)) yield l.text;
+}
+
+/** Each non-blank line parsed as JSON (null for a line that is not). */
+export async function* jsonlValues(body: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array> | null): AsyncGenerator<any> {
+  for await (const text of jsonlTexts(body)) {
+    try {
+      yield JSON.parse(text);
+    } catch {
+      yield null;
+    }
+  }
+}
+
 /** Strings as JSONL bytes, gathered into pieces of about 256 KiB for the file store. */
 export async function* jsonlBytes(lines: AsyncIterable<string> | Iterable<string>): AsyncGenerator<Uint8Array> {
   const enc = new TextEncoder();

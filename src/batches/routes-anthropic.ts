@@ -13,7 +13,7 @@ import type { Route, RouteRequest } from "../http/route";
 import { log } from "../log";
 import { BifrostError } from "../schemas/error";
 import { anthropicPage, pageLimit, toAnthropicFile, toAnthropicResultLine, toBatchInputLines, toMessageBatch, mimeTypeOf } from "./anthropic-surface";
-import { boundaryOf, formParts, textOfPart } from "./multipart-parts";
+import { boundaryOf, MultipartReader } from "./multipart";
 import { streamOf } from "./byte-streams";
 import type { BatchApi, BatchCaller, BatchOutputLine, FileMeta } from "./types";
 
@@ -146,14 +146,16 @@ export function anthropicBatchRoutes(api: BatchApi & Partial<BatchDeletion>, opt
  */
 async function upload(api: BatchApi, request: Request): Promise<FileMeta> {
   const boundary = boundaryOf(request.headers.get("content-type"));
+  if (!boundary || !request.body) throw BifrostError.badRequest("expected a multipart/form-data body with a file field", "file", "invalid_content_type");
+  const reader = new MultipartReader(request.body, boundary);
   let purpose = "batch";
   let expiresAfterSeconds: number | null = null;
   let stored: FileMeta | null = null;
-  for await (const part of formParts(request.body, boundary)) {
+  for (let part = await reader.next(); part; part = await reader.next()) {
     if (stored) continue;
-    if (part.filename === undefined) {
-      if (part.name === "purpose") purpose = (await textOfPart(part)).trim() || purpose;
-      else if (part.name === "expires_in_seconds") expiresAfterSeconds = expiry(await textOfPart(part));
+    if (part.filename === null) {
+      if (part.name === "purpose") purpose = (await part.text()).trim() || purpose;
+      else if (part.name === "expires_in_seconds") expiresAfterSeconds = expiry(await part.text());
       continue;
     }
     if (part.name !== "file") continue;

@@ -20,7 +20,8 @@ import { field, isObject } from "../dialects/genai/fields";
 import type { Route, RouteRequest } from "../http/route";
 import { readJsonBody } from "../http/body";
 import { BifrostError } from "../schemas/error";
-import { readJsonLines } from "./backends/gemini";
+import { streamOf } from "./byte-streams";
+import { jsonlValues } from "./jsonl";
 import {
   answersInline,
   batchModelFromPath,
@@ -139,20 +140,6 @@ function pageOf(r: GenaiRequest): { limit: number; after?: string } {
   return token ? { limit, after: token } : { limit };
 }
 
-/** An AsyncIterable as a pull-driven body: nothing is read ahead of the client. */
-function streamOf(src: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
-  const it = src[Symbol.asyncIterator]();
-  return new ReadableStream<Uint8Array>({
-    async pull(c) {
-      const r = await it.next();
-      if (r.done) c.close();
-      else c.enqueue(r.value);
-    },
-    async cancel() {
-      await it.return?.();
-    },
-  });
-}
 
 // ---------------------------------------------------------------- batches
 
@@ -185,7 +172,7 @@ async function createBatch(api: BatchApi, r: GenaiRequest, rawModel: string, max
 /** An uploaded input file's lines, converted as they are read. */
 async function* fileLines(body: AsyncIterable<Uint8Array>, model: string): AsyncIterable<BatchInputLine> {
   let n = 0;
-  for await (const obj of readJsonLines(body)) {
+  for await (const obj of jsonlValues(body)) {
     n++;
     if (obj === null) throw BifrostError.badRequest(`input file line ${n}: not valid JSON`);
     yield fileLineToLine(obj, n, model);

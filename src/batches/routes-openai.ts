@@ -10,6 +10,7 @@ import { readJsonBody } from "../http/body";
 import { jsonResponse } from "../http/respond";
 import type { Route, RouteRequest } from "../http/route";
 import { BifrostError } from "../schemas/error";
+import { streamOf } from "./byte-streams";
 import { notEnabled } from "./gateway-api";
 import { boundaryOf, MultipartReader } from "./multipart";
 import { batchObject, fileObject, listObject } from "./objects";
@@ -123,20 +124,6 @@ function routes(bf: Bifrost, route: Route, maxJsonBytes: number, prefix: string)
     .post("/batches/:id/cancel", serve(async (s, r, caller) => json(r, batchObject(await s.cancelBatch(caller, id(r))))), NO_PARSE);
 }
 
-/** Chunks pulled from the store as the client reads them (backpressure); a client that leaves stops the reading. */
-function streamOf(src: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
-  const it = src[Symbol.asyncIterator]();
-  return new ReadableStream<Uint8Array>({
-    async pull(ctrl) {
-      const r = await it.next();
-      if (r.done) ctrl.close();
-      else ctrl.enqueue(r.value);
-    },
-    async cancel() {
-      await it.return?.();
-    },
-  });
-}
 
 function pageSize(v: string | null, bounds: { default: number; max: number }): number {
   if (v === null) return bounds.default;

@@ -4,7 +4,8 @@
  * errors as BifrostErrors (never the key); an upload streamed from a generator, not joined in memory.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
-import { jsonlLines, openaiBatchBackend } from "../../src/batches/backends/openai";
+import { openaiBatchBackend } from "../../src/batches/backends/openai";
+import { jsonlTexts } from "../../src/batches/jsonl";
 import { ENDED, type BackendContext, type BatchInputLine, type BatchOutputLine, type BatchRecord } from "../../src/batches/types";
 import { getAdapter } from "../../src/providers";
 import type { ProviderTarget } from "../../src/providers/types";
@@ -368,7 +369,7 @@ describe("OpenAI batch backend against the mock's Files and Batch APIs", () => {
   });
 });
 
-describe("jsonlLines", () => {
+describe("jsonlTexts (the one JSONL splitter)", () => {
   const text = '{"a":1}\r\n\n{"b":"ünï ✓"}\n  \n{"c":[1,2]}';
   const bytes = new TextEncoder().encode(text);
   const expected = ['{"a":1}', '{"b":"ünï ✓"}', '{"c":[1,2]}'];
@@ -377,12 +378,12 @@ describe("jsonlLines", () => {
     for (const size of [1, 2, 3, 5, 7, 64]) {
       const chunks: Uint8Array[] = [];
       for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
-      expect(await collect(jsonlLines(from(chunks)))).toEqual(expected);
+      expect(await collect(jsonlTexts(from(chunks)))).toEqual(expected);
     }
   });
 
   test("a line past the limit is a broken file, not unbounded memory", async () => {
     const long = new TextEncoder().encode("x".repeat(100));
-    await expect(collect(jsonlLines(from([long, long]), 150))).rejects.toThrow("longer than 150 bytes");
+    await expect(collect(jsonlTexts(from([long, long]), 150))).rejects.toThrow("longer than 150 bytes");
   });
 });

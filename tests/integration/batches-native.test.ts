@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Anthropic from "@anthropic-ai/sdk";
+import Anthropic, { toFile as toAnthropicFile } from "@anthropic-ai/sdk";
 import { GoogleGenAI, JobState } from "@google/genai";
 import OpenAI, { toFile } from "openai";
 import { openGateway, type Gateway } from "../support/gateway";
@@ -161,6 +161,32 @@ describe("the GenAI SDK's batches", () => {
     const inlined = job.dest?.inlinedResponses ?? [];
     expect(inlined.length).toBe(2);
     expect(inlined[0]!.response?.candidates?.[0]?.content?.parts?.[0]?.text).toBeString();
+  });
+});
+
+describe("the vendors' file APIs over the same store", () => {
+  test("Anthropic beta files: upload, metadata, list, download, delete; the OpenAI SDK sees the same file", async () => {
+    const c = new Anthropic({ baseURL: `${gw.url}/anthropic`, apiKey: "unused", maxRetries: 0 });
+    const up = await c.beta.files.upload({ file: await toAnthropicFile(new Blob(["line one\nline two\n"]), "notes.jsonl") });
+    expect(up.id).toMatch(/^file-/);
+    expect((await c.beta.files.retrieveMetadata(up.id)).size_bytes).toBe(18);
+    expect((await openai().files.retrieve(up.id)).bytes).toBe(18);
+    expect(await (await c.beta.files.download(up.id)).text()).toBe("line one\nline two\n");
+    await c.beta.files.delete(up.id);
+    expect(await c.beta.files.retrieveMetadata(up.id).catch((e) => e.status)).toBe(404);
+  });
+
+  test("GenAI files: the resumable upload streamed into the store, then get and delete", async () => {
+    const ai = new GoogleGenAI({ apiKey: "unused", httpOptions: { baseUrl: `${gw.url}/genai` } });
+    const dir = mkdtempSync(join(tmpdir(), "bf-genai-file-"));
+    const path = join(dir, "requests.jsonl");
+    await Bun.write(path, '{"key":"a","request":{"contents":[{"parts":[{"text":"hi"}]}]}}\n');
+    const file = await ai.files.upload({ file: path, config: { mimeType: "application/jsonl" } });
+    expect(file.name).toMatch(/^files\//);
+    const got = await ai.files.get({ name: file.name! });
+    expect(Number(got.sizeBytes)).toBeGreaterThan(10);
+    await ai.files.delete({ name: file.name! });
+    expect(await ai.files.get({ name: file.name! }).then(() => 200, (e) => e.status)).toBe(404);
   });
 });
 

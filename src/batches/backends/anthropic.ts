@@ -11,7 +11,8 @@ import type { ProviderAdapter, ProviderTarget } from "../../providers/types";
 import type { ChatRequest } from "../../schemas/chat";
 import { BifrostError } from "../../schemas/error";
 import { validateChatRequest } from "../../schemas/requests";
-import { jsonLines, streamOf } from "../byte-streams";
+import { streamOf } from "../byte-streams";
+import { jsonlTexts } from "../jsonl";
 import type { BackendContext, BatchBackend, BatchInputLine, BatchOutputLine, BatchRecord, BatchStatus, Refreshed, Submitted } from "../types";
 
 /** Anthropic's own limits on one Message Batch. */
@@ -22,7 +23,7 @@ export const MAX_BATCH_BYTES = 256 * 1024 * 1024;
 export const SPOOL_OWNER = "gateway:batch-spool";
 
 /** Anthropic's custom_id: 1–64 letters, digits, "_" or "-". */
-const CUSTOM_ID = /^[A-Za-z0-9_-]{1,64}$/;
+export const CUSTOM_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** The Message Batch object as Anthropic answers it (the fields read here). */
 export interface AnthropicMessageBatch {
@@ -86,7 +87,7 @@ export const anthropicBatchBackend: BatchBackend = {
     if (!url) throw new BifrostError({ status: 409, type: "invalid_request_error", message: `${batch.provider} has no results for batch ${batch.id} yet (it has not ended)` });
     const res = await call(ctx, batch, target, sameOrigin(url, target.baseUrl), { method: "GET", headers: anthropicHeaders(target) });
     const adapter = ctx.adapter(batch.provider);
-    for await (const text of jsonLines(res.body)) {
+    for await (const text of jsonlTexts(res.body)) {
       let entry: any;
       try {
         entry = JSON.parse(text);

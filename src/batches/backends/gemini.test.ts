@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { grpcName, operationCounts, readJsonLines, stateToStatus } from "./gemini";
+import { jsonlValues } from "../jsonl";
+import { grpcName, operationCounts, stateToStatus } from "./gemini";
 
 async function* pieces(...parts: (string | Uint8Array)[]): AsyncIterable<Uint8Array> {
   for (const p of parts) yield typeof p === "string" ? new TextEncoder().encode(p) : p;
@@ -15,7 +16,7 @@ describe("gemini batch helpers", () => {
   test("JSON lines across chunk boundaries, a multi-byte character split, blank lines, no final newline", async () => {
     const euro = new TextEncoder().encode('{"k":"€"}\n');
     const split = [euro.subarray(0, 7), euro.subarray(7)];
-    expect(await all(readJsonLines(pieces('{"a":1}\n{"b"', ":2}\n\n", split[0]!, split[1]!, "not json\n", '{"c":3}')))).toEqual([{ a: 1 }, { b: 2 }, { k: "€" }, null, { c: 3 }]);
+    expect(await all(jsonlValues(pieces('{"a":1}\n{"b"', ":2}\n\n", split[0]!, split[1]!, "not json\n", '{"c":3}')))).toEqual([{ a: 1 }, { b: 2 }, { k: "€" }, null, { c: 3 }]);
   });
 
   test("Gemini states (both spellings) → OpenAI statuses", () => {

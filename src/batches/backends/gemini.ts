@@ -22,6 +22,7 @@ import { checkModelName } from "../../core/model-name";
 import { geminiHeaders } from "../../providers/gemini/headers";
 import type { ProviderAdapter, ProviderTarget } from "../../providers/types";
 import type { ChatRequest } from "../../schemas/chat";
+import { jsonlValues } from "../jsonl";
 import { BifrostError } from "../../schemas/error";
 import { validateChatRequest } from "../../schemas/requests";
 import type { BackendContext, BatchBackend, BatchError, BatchInputLine, BatchOutputLine, BatchRecord, BatchRequestCounts, BatchStatus, Refreshed, Submitted } from "../types";
@@ -127,14 +128,14 @@ export function createGeminiBatchBackend(opts: GeminiBatchOptions = {}): BatchBa
         for (const r of output.inlined) yield line(typeof r?.metadata?.key === "string" ? r.metadata.key : null, r ?? {});
       } else if (output.responsesFile) {
         const res = await call(ctx, target, "GET", `${download(target)}/${output.responsesFile}:download?alt=media`);
-        for await (const r of readJsonLines(res.body!)) yield line(typeof r?.key === "string" ? r.key : null, r ?? {});
+        for await (const r of jsonlValues(res.body!)) yield line(typeof r?.key === "string" ? r.key : null, r ?? {});
       }
       // Lines the batch never answered (cancelled, expired, failed midway) are errors, in input order.
       if (seen.size < state.total) {
         const status = stateToStatus(operationState(op));
         const code = status === "cancelled" ? "batch_cancelled" : status === "expired" ? "batch_expired" : status === "failed" ? "batch_failed" : "missing_result";
         const message = status === "completed" ? "the provider returned no result for this request" : `the batch ended (${status}) before this request ran`;
-        for await (const l of readJsonLines(ctx.files.read(batch.inputFileId))) {
+        for await (const l of jsonlValues(ctx.files.read(batch.inputFileId))) {
           const customId = typeof l?.custom_id === "string" ? l.custom_id : null;
           if (customId === null || seen.has(customId)) continue;
           yield { id: lineId(batch, n++), custom_id: customId, response: null, error: { code, message } };
@@ -534,27 +535,3 @@ function outputLine(batch: BatchRecord, n: number, customId: string, entry: { re
 
 // ---------------------------------------------------------------- JSONL
 
-/** JSON values, one per line, from a byte stream (a line that is not JSON yields null); the text is never whole in memory. */
-export async function* readJsonLines(src: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>): AsyncIterable<any> {
-  const decoder = new TextDecoder();
-  let buf = "";
-  const parse = (line: string) => {
-    try {
-      return JSON.parse(line);
-    } catch {
-      return null;
-    }
-  };
-  for await (const piece of src as AsyncIterable<Uint8Array>) {
-    buf += decoder.decode(piece, { stream: true });
-    let start = 0;
-    for (let nl = buf.indexOf("\n"); nl !== -1; nl = buf.indexOf("\n", start)) {
-      const line = buf.slice(start, nl).trim();
-      start = nl + 1;
-      if (line) yield parse(line);
-    }
-    buf = buf.slice(start);
-  }
-  buf += decoder.decode();
-  if (buf.trim()) yield parse(buf.trim());
-}

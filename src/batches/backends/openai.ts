@@ -22,6 +22,7 @@ import { redactValues } from "../../log";
 import { toOpenAIBody } from "../../providers/openai/adapter";
 import type { ProviderAdapter, ProviderTarget } from "../../providers/types";
 import type { ChatRequest } from "../../schemas/chat";
+import { jsonlTexts } from "../jsonl";
 import { BifrostError } from "../../schemas/error";
 import type { BackendContext, BatchBackend, BatchError, BatchInputLine, BatchOutputLine, BatchRecord, BatchStatus, Refreshed, Submitted } from "../types";
 
@@ -172,38 +173,6 @@ async function readText(res: Response, max: number): Promise<string> {
     reader.cancel().catch(() => {});
   }
   return text + decoder.decode();
-}
-
-// ── JSONL ──
-
-/**
- * The lines of a JSONL stream, as they arrive: any split of the bytes (a line across chunks, a character across
- * chunks, \r\n) gives the same lines; blank lines are skipped. Only the line being read is held.
- */
-export async function* jsonlLines(body: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>, maxLineBytes = MAX_RESULT_LINE_BYTES): AsyncGenerator<string> {
-  const decoder = new TextDecoder();
-  let pending = "";
-  const lines = function* (text: string, last: boolean): Generator<string> {
-    // What was pending holds no newline: only the new text is searched (a long line costs no rescans).
-    const from = pending.length;
-    pending += text;
-    let start = 0;
-    for (let nl = pending.indexOf("\n", from); nl !== -1; nl = pending.indexOf("\n", start)) {
-      const line = pending.slice(start, nl).replace(/\r$/, "");
-      start = nl + 1;
-      if (line.trim()) yield line;
-    }
-    pending = start ? pending.slice(start) : pending;
-    if (last) {
-      const line = pending.replace(/\r$/, "");
-      pending = "";
-      if (line.trim()) yield line;
-    } else if (pending.length > maxLineBytes) {
-      throw new BifrostError({ status: 502, type: "upstream_error", message: `a line of the provider's file is longer than ${maxLineBytes} bytes` });
-    }
-  };
-  for await (const chunk of body as AsyncIterable<Uint8Array>) yield* lines(decoder.decode(chunk, { stream: true }), false);
-  yield* lines(decoder.decode(), true);
 }
 
 /**
@@ -372,7 +341,7 @@ export const openaiBatchBackend: BatchBackend = {
       if (!fileId) continue;
       const res = await up.send("GET", `/v1/files/${encodeURIComponent(fileId)}/content`);
       if (!res.body) continue;
-      for await (const text of jsonlLines(res.body)) {
+      for await (const text of jsonlTexts(res.body, MAX_RESULT_LINE_BYTES)) {
         let line: any;
         try {
           line = JSON.parse(text);

@@ -8,7 +8,7 @@
  */
 import { BifrostError } from "../../../src/schemas/error";
 import type { BatchApi, BatchCaller, BatchInputLine, BatchOutputLine, BatchRecord, CreateBatchInput, FileMeta, FileQuery, UploadInput } from "../../../src/batches/types";
-import { jsonLines } from "../../../src/batches/byte-streams";
+import { jsonlTexts } from "../../../src/batches/jsonl";
 import { ENDED } from "../../../src/batches/types";
 import { MemoryFileStore, bytesOf } from "./memory-file-store";
 
@@ -77,7 +77,7 @@ export class FakeBatchApi implements BatchApi {
   async createBatch(caller: BatchCaller, input: CreateBatchInput & { inputFileId: string }): Promise<BatchRecord> {
     const file = await this.getFile(caller, input.inputFileId);
     const lines: BatchInputLine[] = [];
-    for await (const text of jsonLines(this.files.read(file.id))) lines.push(JSON.parse(text));
+    for await (const text of jsonlTexts(this.files.read(file.id))) lines.push(JSON.parse(text));
     return this.store(caller, input, file.id, lines);
   }
 
