@@ -269,7 +269,7 @@ export class BatchService implements BatchApi {
 
   async listFiles(caller: BatchCaller, q: Omit<FileQuery, "owner">): Promise<FileMeta[]> {
     const owner = await this.owner(caller);
-    return this.files.list({ ...q, owner: owner ?? undefined });
+    return this.files.list({ ...q, owner });
   }
 
   async fileContent(caller: BatchCaller, id: string): Promise<{ meta: FileMeta; body: AsyncIterable<Uint8Array> }> {
@@ -368,7 +368,7 @@ export class BatchService implements BatchApi {
 
   async listBatches(caller: BatchCaller, q: { after?: string; limit: number }): Promise<BatchRecord[]> {
     const owner = await this.owner(caller);
-    return this.batches.list({ owner: owner ?? undefined, after: q.after, limit: q.limit });
+    return this.batches.list({ owner, after: q.after, limit: q.limit });
   }
 
   async cancelBatch(caller: BatchCaller, id: string): Promise<BatchRecord> {
@@ -392,7 +392,10 @@ export class BatchService implements BatchApi {
 
   // ── scoping and checks ────────────────────────────────────────────────────
 
-  /** The caller's owner per the plugins (a virtual key: "vk:<id>"); null: no owner, sees everything. A refusal is thrown. */
+  /**
+   * The caller's owner per the plugins (a virtual key: "vk:<id>"), or null: a caller without one sees only what
+   * was made without one (everything, when no plugin identifies callers). A refusal is thrown.
+   */
   async owner(caller: BatchCaller): Promise<Owner> {
     const pipe = this.gw.pipeline;
     return pipe.hasIdentify ? pipe.runIdentify(callerOf(caller.headers)) : null;
@@ -400,7 +403,7 @@ export class BatchService implements BatchApi {
 
   private async visibleFile(owner: Owner, id: string, param = "file_id"): Promise<FileMeta> {
     const f = await this.files.get(id);
-    if (!f || (owner !== null && f.owner !== owner) || (f.expiresAt !== null && f.expiresAt <= this.now())) {
+    if (!f || f.owner !== owner || (f.expiresAt !== null && f.expiresAt <= this.now())) {
       throw new BifrostError({ status: 404, type: "not_found_error", code: "file_not_found", message: `No such File object: ${id}`, param });
     }
     return f;
@@ -408,7 +411,7 @@ export class BatchService implements BatchApi {
 
   private async visibleBatch(owner: Owner, id: string): Promise<BatchRecord> {
     const b = await this.batches.get(id);
-    if (!b || (owner !== null && b.owner !== owner)) throw new BifrostError({ status: 404, type: "not_found_error", code: "batch_not_found", message: `No such Batch object: ${id}`, param: "batch_id" });
+    if (!b || b.owner !== owner) throw new BifrostError({ status: 404, type: "not_found_error", code: "batch_not_found", message: `No such Batch object: ${id}`, param: "batch_id" });
     return b;
   }
 

@@ -261,6 +261,12 @@ describe("scoped by virtual key", () => {
     expect((await b.batches.list()).data.map((x) => x.id)).not.toContain(batch.id);
     expect((await a.files.list()).data.map((f) => f.id)).toContain(file.id);
     expect((await a.batches.retrieve(batch.id)).id).toBe(batch.id);
+    // A caller with no key at all (keys are optional here) sees none of a key's files or batches either.
+    const anonymous = client(gw);
+    await notFound(anonymous.files.retrieve(file.id));
+    await notFound(anonymous.batches.retrieve(batch.id));
+    expect((await anonymous.files.list()).data.map((f) => f.id)).not.toContain(file.id);
+    expect((await anonymous.batches.list()).data.map((x) => x.id)).not.toContain(batch.id);
     // An unknown key is refused as it is on inference.
     const stranger = await fetch(`${gw.url}/v1/files`, { headers: { authorization: "Bearer sk-bf-unknown-0000000000000000000000000" } });
     expect(stranger.status).toBe(403);
