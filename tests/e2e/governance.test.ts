@@ -144,6 +144,15 @@ describe.skipIf(!run)("governance page", () => {
     expect(vk).toMatchObject({ team_id: teams[0].id, rate_limit: { request_current_usage: 1 } });
     expect(vk.budgets[0].current_usage).toBeGreaterThan(0);
     await screenshot(page, "governance", "desktop");
+
+    // The Budgets and Rate limits tabs list every limit with its owner: the key's and the team's.
+    await page.getByRole("tab", { name: "Budgets" }).click();
+    const budgets = page.getByRole("region", { name: "Budgets" });
+    await budgets.getByRole("row").filter({ hasText: KEY }).waitFor();
+    await budgets.getByRole("row").filter({ hasText: "Platform" }).getByText("Team", { exact: true }).waitFor();
+    await page.getByRole("tab", { name: "Rate limits" }).click();
+    await page.getByRole("region", { name: "Rate limits" }).getByRole("row").filter({ hasText: KEY }).waitFor();
+    await page.getByRole("tab", { name: "Virtual keys" }).click();
   }, 60_000);
 
   test("phone width: the key with its usage, the page not wider than the screen", async () => {

@@ -1,4 +1,5 @@
 /** The Budgets and Rate limits tabs: every limit the gateway holds, with its owner (GET /api/governance/budgets, /rate-limits). */
+import type { ComponentChildren } from "preact";
 import { api } from "../../api";
 import { Empty, ErrorNote, Loading, Table } from "../../components";
 import { useLoad } from "../../hooks";
@@ -16,48 +17,51 @@ export function ownerLabel(o: OwnerFields, dir: Directory): { kind: string; name
   return { kind: "", name: "—" };
 }
 
-export function BudgetsTab(props: { dir: Directory; refresh: number; pollMs: number }) {
-  const r = useLoad((signal) => api.get<{ budgets: OwnedBudget[] }>("/api/governance/budgets", { signal }), [props.refresh], props.pollMs);
-  if (r.error && !r.data) return <ErrorNote error={r.error} onRetry={r.reload} />;
-  if (!r.data) return <Loading />;
-  if (!r.data.budgets.length) return <Empty>No budgets. Give a virtual key, team or customer one in its form.</Empty>;
+interface TabProps {
+  dir: Directory;
+  refresh: number;
+  pollMs: number;
+}
+
+export function BudgetsTab(props: TabProps) {
   return (
-    <>
-      <ErrorNote error={r.error} />
-      <Table label="Budgets" class="gov-stack">
-        <thead>
-          <tr>
-            <th>Owner</th>
-            <th>Level</th>
-            <th>Usage</th>
-          </tr>
-        </thead>
-        <tbody>
-          {r.data.budgets.map((b) => {
-            const o = ownerLabel(b, props.dir);
-            return (
-              <tr key={b.id}>
-                <td class="wrap" data-label="Owner"><strong>{o.name}</strong></td>
-                <td data-label="Level">{o.kind}</td>
-                <td data-label="Usage"><BudgetBar budget={b} owner={o.name} /></td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </Table>
-    </>
+    <OwnedLimits<OwnedBudget>
+      {...props}
+      path="/api/governance/budgets"
+      field="budgets"
+      label="Budgets"
+      empty="No budgets. Give a virtual key, team or customer one in its form."
+      usage={(b, owner) => <BudgetBar budget={b} owner={owner} />}
+    />
   );
 }
 
-export function RateLimitsTab(props: { dir: Directory; refresh: number; pollMs: number }) {
-  const r = useLoad((signal) => api.get<{ rate_limits: OwnedRateLimit[] }>("/api/governance/rate-limits", { signal }), [props.refresh], props.pollMs);
+export function RateLimitsTab(props: TabProps) {
+  return (
+    <OwnedLimits<OwnedRateLimit>
+      {...props}
+      path="/api/governance/rate-limits"
+      field="rate_limits"
+      label="Rate limits"
+      empty="No rate limits. Give a virtual key, team or customer one in its form."
+      usage={(rl, owner) => <div class="gov-limits"><RateBars rate={rl} owner={owner} /></div>}
+    />
+  );
+}
+
+/** One listing of limits (budgets or rate limits), each with its owner and its usage. */
+function OwnedLimits<T extends OwnerFields & { id: string }>(
+  props: TabProps & { path: string; field: string; label: string; empty: string; usage: (limit: T, owner: string) => ComponentChildren },
+) {
+  const r = useLoad((signal) => api.get<Record<string, T[]>>(props.path, { signal }), [props.refresh], props.pollMs);
   if (r.error && !r.data) return <ErrorNote error={r.error} onRetry={r.reload} />;
   if (!r.data) return <Loading />;
-  if (!r.data.rate_limits.length) return <Empty>No rate limits. Give a virtual key, team or customer one in its form.</Empty>;
+  const limits = r.data[props.field] ?? [];
+  if (!limits.length) return <Empty>{props.empty}</Empty>;
   return (
     <>
       <ErrorNote error={r.error} />
-      <Table label="Rate limits" class="gov-stack">
+      <Table label={props.label} class="gov-stack">
         <thead>
           <tr>
             <th>Owner</th>
@@ -66,13 +70,13 @@ export function RateLimitsTab(props: { dir: Directory; refresh: number; pollMs: 
           </tr>
         </thead>
         <tbody>
-          {r.data.rate_limits.map((rl) => {
-            const o = ownerLabel(rl, props.dir);
+          {limits.map((l) => {
+            const o = ownerLabel(l, props.dir);
             return (
-              <tr key={rl.id}>
+              <tr key={l.id}>
                 <td class="wrap" data-label="Owner"><strong>{o.name}</strong></td>
                 <td data-label="Level">{o.kind}</td>
-                <td data-label="Usage"><div class="gov-limits"><RateBars rate={rl} owner={o.name} /></div></td>
+                <td data-label="Usage">{props.usage(l, o.name)}</td>
               </tr>
             );
           })}
