@@ -74,6 +74,21 @@ export function counterStoreContract(open: () => CounterStore): void {
     expect(await s.reserve([{ limit: budget, amount: 0 }], BASE)).toMatchObject({ ok: false, used: 1.25 });
   });
 
+  test("add: usage that was never reserved counts in the current window, over max too", async () => {
+    const s = open();
+    const budget = limit(1);
+    const rpm = limit(2, { duration: "1m" });
+    await s.add([{ limit: budget, amount: 0.75 }, { limit: rpm, amount: 1 }], BASE);
+    await s.add([{ limit: budget, amount: 0.5 }, { limit: rpm, amount: 2 }], BASE);
+    expect((await s.usage(budget, BASE)).used).toBe(1.25);
+    expect((await s.usage(rpm, BASE)).used).toBe(3);
+    expect(await s.reserve([{ limit: budget, amount: 0 }], BASE)).toMatchObject({ ok: false, used: 1.25 });
+    // The next window of the per-minute limit starts empty.
+    expect((await s.usage(rpm, BASE + 60_000)).used).toBe(0);
+    await s.add([{ limit: rpm, amount: 1 }], BASE + 60_000);
+    expect((await s.usage(rpm, BASE + 60_000)).used).toBe(1);
+  });
+
   test("the next window frees the limit", async () => {
     const s = open();
     const rpm = limit(2, { duration: "1m" });

@@ -83,6 +83,16 @@ export class MemoryCounterStore implements CounterStore {
     this.apply(token, (_i, amount) => -amount);
   }
 
+  async add(items: ReserveItem[], now = this.clock()): Promise<void> {
+    for (const { limit, amount } of items) {
+      if (amount === 0) continue;
+      const win = windowAt(limit.window, now);
+      const entry = this.current(limit.id, win.windowKey, win.resetAt, now);
+      entry.used = Math.max(0, settle(entry.used + amount));
+      this.dirty.add(entryKey(limit.id, win.windowKey));
+    }
+  }
+
   async usage(limit: Limit, now = this.clock()): Promise<{ used: number; resetAt: number | null }> {
     const win = windowAt(limit.window, now);
     const entry = this.entries.get(entryKey(limit.id, win.windowKey));

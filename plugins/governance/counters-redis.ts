@@ -114,6 +114,18 @@ export class RedisCounterStore implements CounterStore {
     await this.adjust(token, (_i, amount) => -amount);
   }
 
+  async add(items: ReserveItem[], now = this.clock()): Promise<void> {
+    const keys: string[] = [];
+    const args: string[] = [];
+    for (const { limit, amount } of items) {
+      if (amount === 0) continue;
+      const win = windowAt(limit.window, now);
+      keys.push(this.key(limit.id, win.windowKey));
+      args.push(num(amount), win.resetAt === null ? "" : String(win.resetAt));
+    }
+    if (keys.length > 0) await this.redis.script(ADJUST, keys, args);
+  }
+
   async usage(limit: Limit, now = this.clock()): Promise<{ used: number; resetAt: number | null }> {
     const win = windowAt(limit.window, now);
     const value = await this.redis.send("GET", [this.key(limit.id, win.windowKey)]);

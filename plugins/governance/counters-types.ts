@@ -46,6 +46,11 @@ export interface CounterStore {
   commit(token: ReservationToken, actual: number[]): Promise<void>;
   /** Give the reserved amounts back (the call failed or never went out). */
   release(token: ReservationToken): Promise<void>;
+  /**
+   * Add usage that already happened and was never reserved (a line of a batch a provider ran on its own) to
+   * each limit's current window, unconditionally: it may go over max, as a commit may.
+   */
+  add(items: ReserveItem[], now?: number): Promise<void>;
   /** Current use of a limit's window and when it resets. */
   usage(limit: Limit, now?: number): Promise<{ used: number; resetAt: number | null }>;
   /** Zero a limit's current window (admin reset). */

@@ -169,6 +169,25 @@ export default definePlugin({
     }
 
     /**
+     * A request that ran without passing here (RequestSummary.external: a line of a native batch, reported
+     * when the provider's results arrived): nothing was reserved, so what it used is added to every limit of
+     * its owner's key (rctx.principal "vk:<id>") at the provider it ran on, as a settled request would be —
+     * its cost and tokens when it succeeded, one request either way. The key is charged even if it was
+     * deactivated since (the usage happened); a deleted key has no limits left to charge.
+     */
+    function chargeExternal(s: RequestSummary): Promise<void> | undefined {
+      if (!s.principal?.startsWith(OWNER_PREFIX)) return;
+      const vk = defs.virtualKey(s.principal.slice(OWNER_PREFIX.length));
+      if (!vk) return;
+      const tagged = limitsOf(vk, providerConfigFor(vk, s.provider) ?? null);
+      if (!tagged.length) return;
+      const failed = s.outcome !== "success";
+      const cost = failed ? 0 : (s.cost?.total_cost ?? 0);
+      const tokens = failed ? 0 : (s.usage?.total_tokens ?? 0);
+      return counters.add(tagged.map((l) => ({ limit: l.limit, amount: l.kind === "budget" ? cost : l.kind === "requests" ? 1 : tokens })));
+    }
+
+    /**
      * The key a caller presents; with none, the owner a gateway-run batch line runs for (rctx.principal,
      * "vk:<id>", set only in-process): that key, checked as if presented (deleted or inactive: refused).
      */
@@ -220,8 +239,9 @@ export default definePlugin({
 
       onRequestEnd(summary) {
         const held = summary.values.get(KEY) as Held | undefined;
-        if (!held) return;
-        return settle(held, summary)?.catch((e: Error) => {
+        // A request no pre-hook saw (a native batch's line): its usage charged to its owner's key as it is.
+        const done = held ? settle(held, summary) : summary.external ? chargeExternal(summary) : undefined;
+        return done?.catch((e: Error) => {
           stats.storeErrors++;
           ctx.logger.warn("governance: a request's usage could not be recorded", { error: e.message });
         });

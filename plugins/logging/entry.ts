@@ -47,6 +47,7 @@ export function toDraft(s: RequestSummary, logContent: boolean): LogDraft {
     fallback_index: s.fallbackIndex,
     selected_key_name: s.keyName ?? "",
     ...virtualKeyOf(s),
+    batch_id: s.batchId ?? null,
     cache_hit: s.cacheHit,
     answered_by: s.answeredBy,
     error_details: error,
@@ -68,12 +69,18 @@ export function toDraft(s: RequestSummary, logContent: boolean): LogDraft {
   };
 }
 
-/** The virtual key governance admitted the request with (what it left in rctx.values under "governance"). */
-function virtualKeyOf(s: Pick<RequestSummary, "values">): { virtual_key_id: string | null; virtual_key_name: string | null } {
+/**
+ * The virtual key governance admitted the request with (what it left in rctx.values under "governance");
+ * else the key a batch line ran for (its principal "vk:<id>": a native batch's lines pass no hook), by id only.
+ */
+function virtualKeyOf(s: Pick<RequestSummary, "values" | "principal">): { virtual_key_id: string | null; virtual_key_name: string | null } {
   const g = s.values.get("governance") as { virtual_key_id?: unknown; virtual_key_name?: unknown } | undefined;
   const id = typeof g?.virtual_key_id === "string" && g.virtual_key_id ? g.virtual_key_id : null;
+  if (!id && s.principal?.startsWith(VK_OWNER)) return { virtual_key_id: s.principal.slice(VK_OWNER.length) || null, virtual_key_name: null };
   return { virtual_key_id: id, virtual_key_name: id && typeof g?.virtual_key_name === "string" ? g.virtual_key_name : id };
 }
+/** Governance's owners: "vk:<virtual key id>". */
+const VK_OWNER = "vk:";
 
 /** A draft as it is stored: the JSON columns as text, and the text content_search looks in. Run where the store writes. */
 export function finishRow(draft: LogDraft): LogRow {
@@ -121,6 +128,7 @@ export function draftEntry(draft: LogDraft): Record<string, unknown> {
     selected_key_name: r.selected_key_name,
     virtual_key_id: r.virtual_key_id,
     virtual_key_name: r.virtual_key_name,
+    batch_id: r.batch_id,
     cache_hit: r.cache_hit,
     answered_by: r.answered_by,
     error_details: r.error_details,

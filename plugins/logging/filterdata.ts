@@ -31,7 +31,9 @@ export async function readFilterData(dialect: Dialect, limit: number, all: (q: Q
   const values = async (column: string) => (await all(distinct(dialect, column, limit))).map((r) => String(r.v));
   const [models, providers, keys, vkRows] = await Promise.all([values("model"), values("provider"), values("selected_key_name"), all(virtualKeys(dialect, limit))]);
   const vks = new Map<string, string>();
-  for (const r of vkRows) if (!vks.has(String(r.id)) && vks.size < limit) vks.set(String(r.id), String(r.name ?? r.id));
+  // The latest name a key was logged with; rows that know only its id (a native batch's lines) name it only when none other does.
+  for (const r of vkRows) if (r.name != null && !vks.has(String(r.id)) && vks.size < limit) vks.set(String(r.id), String(r.name));
+  for (const r of vkRows) if (!vks.has(String(r.id)) && vks.size < limit) vks.set(String(r.id), String(r.id));
   return {
     models,
     providers,

@@ -9,10 +9,11 @@ import type { Dialect } from "./sql";
 export const ADDED_COLUMNS = [
   { name: "virtual_key_id", type: "TEXT" },
   { name: "virtual_key_name", type: "TEXT" },
+  { name: "batch_id", type: "TEXT" },
 ] as const;
 
 /** Indexes on added columns, made once the columns exist. */
-const ADDED_INDEXES = ["CREATE INDEX IF NOT EXISTS idx_logs_virtual_key ON logs (virtual_key_id)"];
+const ADDED_INDEXES = ["CREATE INDEX IF NOT EXISTS idx_logs_virtual_key ON logs (virtual_key_id)", "CREATE INDEX IF NOT EXISTS idx_logs_batch ON logs (batch_id)"];
 
 /** The statements that bring a `logs` table with these columns up to date (only the indexes when it is). */
 export function migrations(dialect: Dialect, existing: ReadonlySet<string>): string[] {

@@ -55,6 +55,7 @@ export function parseFilters(q: URLSearchParams): LogFilters {
     objects: list(q, "objects"),
     selectedKeys: list(q, "selected_key_ids"),
     virtualKeys: list(q, "virtual_key_ids"),
+    batchIds: list(q, "batch_ids"),
     startTime: time(q, "start_time"),
     endTime: time(q, "end_time"),
     minLatency: num(q, "min_latency"),

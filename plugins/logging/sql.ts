@@ -93,6 +93,7 @@ export function whereClause(f: LogFilters, s: Statement): string {
   oneOf("object_type", f.objects);
   oneOf("selected_key_name", f.selectedKeys);
   oneOf("virtual_key_id", f.virtualKeys);
+  oneOf("batch_id", f.batchIds);
   if (f.startTime !== undefined) and.push(`timestamp_ms >= ${s.ph(f.startTime)}`);
   if (f.endTime !== undefined) and.push(`timestamp_ms <= ${s.ph(f.endTime)}`);
   if (f.minLatency !== undefined) and.push(`latency >= ${s.ph(f.minLatency)}`);

@@ -29,6 +29,8 @@ export interface LogRow {
   /** The governance virtual key the request came with (Go's virtual_key_id/name); null without one. */
   virtual_key_id: string | null;
   virtual_key_name: string | null;
+  /** Ours: the batch the request was a line of (run by the gateway or, reported when its results came, by the provider); null otherwise. */
+  batch_id: string | null;
   cache_hit: string | null;
   answered_by: string | null;
   error_details: string | null;
@@ -58,7 +60,7 @@ export const COLUMNS = [
   "selected_key_name", "cache_hit", "answered_by", "error_details", "input_history", "output_message", "params", "attempt_trail",
   "content_hidden", "search_text", "created_at_ms",
   // Added later: migrate.ts adds them to a table made before.
-  "virtual_key_id", "virtual_key_name",
+  "virtual_key_id", "virtual_key_name", "batch_id",
 ] as const satisfies readonly (keyof LogRow)[];
 
 /** Go Bifrost's SearchFilters (the subset this gateway records). Times are epoch ms. */
@@ -69,6 +71,8 @@ export interface LogFilters {
   objects?: string[];
   selectedKeys?: string[];
   virtualKeys?: string[];
+  /** Ours: rows of these batches' lines. */
+  batchIds?: string[];
   startTime?: number;
   endTime?: number;
   minLatency?: number;

@@ -29,6 +29,9 @@ function seed(): RequestSummary[] {
     // The same key renamed since: the filter data shows the latest name.
     testSummary({ requestId: "vk-a-2", startedAt: T0 + 2 * MINUTE, values: governed("vk-a", "checkout-v2"), keyName: "main" }),
     testSummary({ requestId: "no-vk", startedAt: T0 + 3 * MINUTE, model: "gpt-4o" }),
+    // Lines of a native batch: no hook ran, so the key is known by the batch owner's id only (its principal).
+    testSummary({ requestId: "batch-b-1", startedAt: T0 + 4 * MINUTE, external: true, principal: "vk:vk-b", batchId: "batch_1", attempts: [] }),
+    testSummary({ requestId: "batch-c-1", startedAt: T0 + 5 * MINUTE, external: true, principal: "vk:vk-c", batchId: "batch_1", attempts: [] }),
   ];
 }
 
@@ -60,7 +63,7 @@ function suite(storeName: string, storeConfig: () => object, oldTable: () => Old
       );
       p = await testPlugin(logging, { config: { store: storeConfig(), flush_interval_ms: 20 } });
       for (const s of seed()) await p.end(s);
-      await eventually(async () => (await body(p, "/api/logs")).pagination.total_count === 5);
+      await eventually(async () => (await body(p, "/api/logs")).pagination.total_count === 7);
     });
     afterAll(() => p?.cleanup());
 
@@ -88,12 +91,21 @@ function suite(storeName: string, storeConfig: () => object, oldTable: () => Old
 
     test("virtual_key_ids filters the list, the stats and the histogram (a comma list, as Go takes it)", async () => {
       expect(ids(await body(p, "/api/logs?virtual_key_ids=vk-a"))).toEqual(["vk-a-2", "vk-a-1"]);
-      expect(ids(await body(p, "/api/logs?virtual_key_ids=vk-a,vk-b&order=asc"))).toEqual(["vk-a-1", "vk-b-1", "vk-a-2"]);
-      expect(ids(await body(p, "/api/logs?virtual_key_ids=vk-b&status=success"))).toEqual(["vk-b-1"]);
+      expect(ids(await body(p, "/api/logs?virtual_key_ids=vk-a,vk-b&order=asc"))).toEqual(["vk-a-1", "vk-b-1", "vk-a-2", "batch-b-1"]);
+      expect(ids(await body(p, "/api/logs?virtual_key_ids=vk-b&status=success"))).toEqual(["batch-b-1", "vk-b-1"]);
       expect(ids(await body(p, "/api/logs?virtual_key_ids=nope"))).toEqual([]);
       expect((await body(p, "/api/logs/stats?virtual_key_ids=vk-a")).total_requests).toBe(2);
       const h = await body(p, "/api/logs/histogram?virtual_key_ids=vk-b");
-      expect(h.buckets.reduce((n: number, b: any) => n + b.count, 0)).toBe(1);
+      expect(h.buckets.reduce((n: number, b: any) => n + b.count, 0)).toBe(2);
+    });
+
+    test("a native batch's line: its key by id (its principal), no name; batch_id on the row, and batch_ids filters", async () => {
+      const line = await body(p, "/api/logs/batch-b-1");
+      expect(line).toMatchObject({ virtual_key_id: "vk-b", batch_id: "batch_1", object: "chat_completion" });
+      expect("virtual_key_name" in line).toBe(false);
+      expect("batch_id" in (await body(p, "/api/logs/vk-b-1"))).toBe(false);
+      expect(ids(await body(p, "/api/logs?batch_ids=batch_1"))).toEqual(["batch-c-1", "batch-b-1"]);
+      expect(ids(await body(p, "/api/logs?batch_ids=batch_1&virtual_key_ids=vk-c"))).toEqual(["batch-c-1"]);
     });
 
     test("GET /api/logs/filterdata: Go's models, selected_keys and virtual_keys (latest name), plus providers", async () => {
@@ -105,9 +117,11 @@ function suite(storeName: string, storeConfig: () => object, oldTable: () => Old
           { id: "key-1", name: "key-1" },
           { id: "main", name: "main" },
         ],
+        // vk-b's latest row (a batch line) knows no name: the latest name it was logged with stands; vk-c has only its id.
         virtual_keys: [
           { id: "vk-a", name: "checkout-v2" },
           { id: "vk-b", name: "search" },
+          { id: "vk-c", name: "vk-c" },
         ],
       });
     });
@@ -117,6 +131,7 @@ function suite(storeName: string, storeConfig: () => object, oldTable: () => Old
         virtual_keys: [
           { id: "vk-a", name: "checkout-v2" },
           { id: "vk-b", name: "search" },
+          { id: "vk-c", name: "vk-c" },
         ],
         models: ["claude-3-5-haiku", "gpt-4o", "gpt-4o-mini"],
       });

@@ -160,6 +160,17 @@ describe("telemetry: request metrics", () => {
     await p.end(testSummary({ values }));
     expect(value(await scrape(p), "bifrost_success_requests_total", { virtual_key_id: "vk-1", virtual_key_name: "search", team_id: "t-1", team_name: "Search", customer_id: "c-1", customer_name: "Acme" })).toBe(1);
   });
+
+  test("a native batch's line (no hook ran): counted, its tokens and cost too, under its owner's key id; nothing upstream measured", async () => {
+    const p = await testPlugin(telemetry);
+    const cost = { total_cost: 0.004, input_tokens_cost: 0, output_tokens_cost: 0.004, cache_read_cost: 0, cache_write_cost: 0, reasoning_cost: 0, image_cost: 0, audio_cost: 0 };
+    await p.end(testSummary({ external: true, principal: "vk:vk-9", batchId: "batch_1", attempts: [], cost }));
+    const m = await scrape(p);
+    expect(value(m, "bifrost_success_requests_total", { virtual_key_id: "vk-9" })).toBe(1);
+    expect(value(m, "bifrost_output_tokens_total", { virtual_key_id: "vk-9" })).toBe(5);
+    expect(value(m, "bifrost_cost_total", { virtual_key_id: "vk-9" })).toBeCloseTo(0.004, 12);
+    expect(samples(m, "bifrost_upstream_requests_total")).toEqual([]);
+  });
 });
 
 describe("telemetry: labels", () => {

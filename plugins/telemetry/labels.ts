@@ -75,6 +75,8 @@ export function customValues(into: string[], headers: Headers | Readonly<Record<
  */
 export function requestValues(s: RequestSummary, method: string, dimensions: readonly (readonly string[])[], cap: LabelCap): string[] {
   const gov = s.values.get("governance") as GovernanceNote | undefined;
+  // A native batch's line passed no hook: the key it ran for is its principal ("vk:<id>"), known by id only.
+  const owner = !gov && s.principal?.startsWith("vk:") ? s.principal.slice(3) : "";
   // alias: the name the client used when it is not the model that answered (Go: the requested name behind a resolved one)
   const alias = s.fallbackIndex === 0 && s.requestedModel !== s.model && s.requestedModel !== `${s.provider}/${s.model}` ? s.requestedModel : "";
   const values = [
@@ -82,7 +84,7 @@ export function requestValues(s: RequestSummary, method: string, dimensions: rea
     cap.keep("model", s.model),
     cap.keep("alias", alias),
     method,
-    gov ? cap.keep("virtual_key_id", str(gov.virtual_key_id)) : "",
+    gov ? cap.keep("virtual_key_id", str(gov.virtual_key_id)) : owner ? cap.keep("virtual_key_id", owner) : "",
     gov ? cap.keep("virtual_key_name", str(gov.virtual_key_name)) : "",
     "",
     cap.keep("selected_key_name", s.keyName ?? ""),

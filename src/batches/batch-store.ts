@@ -126,8 +126,9 @@ export class SqlBatchStore implements BatchStore {
     return rows.map(recordOf);
   }
 
-  async recordLine(batchId: string, index: number, ok: boolean, output: string, cost: number | null): Promise<void> {
-    await this.db.run("INSERT INTO bf_batch_lines (batch_id, idx, ok, output, cost) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (batch_id, idx) DO NOTHING", [batchId, index, ok ? 1 : 0, output, cost]);
+  async recordLine(batchId: string, index: number, ok: boolean, output: string, cost: number | null): Promise<boolean> {
+    const rows = await this.db.all("INSERT INTO bf_batch_lines (batch_id, idx, ok, output, cost) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (batch_id, idx) DO NOTHING RETURNING idx", [batchId, index, ok ? 1 : 0, output, cost]);
+    return rows.length > 0;
   }
 
   async doneLines(batchId: string): Promise<Set<number>> {

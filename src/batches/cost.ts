@@ -4,7 +4,9 @@
  * prices, so the discount is the one OpenAI, Anthropic and Google document for their batch APIs: 50%.
  * Lines the gateway runs itself are ordinary requests and cost what their answers say (no discount).
  */
+import type { Cost } from "../plugins/types";
 import type { Pricing } from "../pricing/types";
+import type { Usage } from "../schemas/chat";
 import type { Op } from "../schemas/ops";
 
 /** Batch price as a share of the synchronous price, by adapter kind (OpenAI, Anthropic, Gemini: half). */
@@ -24,14 +26,32 @@ export function opOf(url: string): Op {
   }
 }
 
-/** A native line's cost in USD; null when its model has no price or its answer no usage. */
-export function nativeLineCost(pricing: Pricing, provider: string, providerType: string, model: string, url: string, body: unknown): number | null {
-  const usage = (body as { usage?: unknown } | null)?.usage;
-  if (!usage || typeof usage !== "object") return null;
+/** A native line's usage and what it cost, each part at the batch discount. */
+export interface LineCost {
+  usage: Usage | null;
+  /** null: no usage to price, or no price for the model. */
+  cost: Cost | null;
+  /** It has usage but its model has no price (catalog or pricing_overrides): unknown, not 0. */
+  unpriced: boolean;
+}
+
+/** A native line's usage and cost, from its answer's body. */
+export function nativeLineCost(pricing: Pricing, provider: string, providerType: string, model: string, url: string, body: unknown): LineCost {
+  const raw = (body as { usage?: unknown } | null)?.usage;
+  if (!raw || typeof raw !== "object") return { usage: null, cost: null, unpriced: false };
+  const usage = raw as Usage;
   const op = opOf(url);
   const price = pricing.priceOf(provider, providerType, model, op);
-  if (!price) return null;
-  const cost = pricing.costOf(price, op, usage as never, undefined, body);
-  if (!cost) return null;
-  return cost.total_cost * (BATCH_PRICE_FACTOR[providerType] ?? 1);
+  if (!price) return { usage, cost: null, unpriced: true };
+  const cost = pricing.costOf(price, op, usage, undefined, body);
+  if (!cost) return { usage, cost: null, unpriced: false };
+  return { usage, cost: discounted(cost, BATCH_PRICE_FACTOR[providerType] ?? 1), unpriced: false };
+}
+
+/** Every part of a cost times `factor`. */
+function discounted(cost: Cost, factor: number): Cost {
+  if (factor === 1) return cost;
+  const out = { ...cost };
+  for (const k of Object.keys(out) as Array<keyof Cost>) if (typeof out[k] === "number") out[k] = out[k] * factor;
+  return out;
 }

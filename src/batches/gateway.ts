@@ -1,5 +1,6 @@
 /** What the batch service needs of the gateway (the Bifrost object satisfies it; tests may hand less). */
 import type { ResolvedProvider } from "../config/resolved";
+import type { ExternalRequest } from "../core/observation";
 import type { RequestOptions, Unary } from "../core/request-path";
 import type { Pipeline } from "../plugins/pipeline";
 import type { Pricing } from "../pricing/types";
@@ -13,4 +14,6 @@ export interface BatchGateway {
   readonly refusing: boolean;
   request(op: UnaryOp, body: unknown, opts?: RequestOptions): Promise<Unary>;
   servesTextCompletions(model: unknown): boolean;
+  /** A native batch's line, as its result arrived: to the observers (logs, metrics, governance's charge). */
+  observeExternal(x: ExternalRequest): Promise<void>;
 }

@@ -2,22 +2,26 @@
  * Batches a provider runs itself (a registered BatchBackend): submitted once, refreshed in the background
  * and when a client asks (at most every few seconds), cancelled upstream, and when the provider ended them
  * their results become the batch's lines (OpenAI output lines, input order) and its output and error files,
- * with the cost priced at the provider's batch discount.
+ * with the cost priced at the provider's batch discount. Lines refused at creation (the owner's key may not
+ * call their model) are recorded as error lines first and never sent. Each line the provider ran is then
+ * reported to the plugins' onRequestEnd as a request of its own (logs, metrics, governance's charge to the
+ * batch owner's key), once: by the call that recorded it.
  */
 import type { ResolvedKey, ResolvedProvider } from "../config/resolved";
 import { selectKey } from "../core/keys";
 import { log } from "../log";
 import { getAdapter } from "../providers";
 import { PROVIDER_ALIASES, PROVIDERS } from "../providers/catalog";
+import type { AnyRequest } from "../plugins/types";
 import { BifrostError } from "../schemas/error";
 import { backendFor } from "./backends";
-import { nativeLineCost } from "./cost";
+import { nativeLineCost, opOf } from "./cost";
 import type { BatchGateway } from "./gateway";
 import { newLineRequestId } from "./ids";
 import { textLines } from "./jsonl";
 import { succeeded, unrunLine } from "./output";
 import { parsedLines, withProviderModel } from "./validate";
-import { ENDED, type BackendContext, type BatchBackend, type BatchInputLine, type BatchRecord, type BatchStore, type FileStore, type Refreshed } from "./types";
+import { ENDED, type BackendContext, type BatchBackend, type BatchInputLine, type BatchOutputLine, type BatchRecord, type BatchStore, type FileStore, type Refreshed } from "./types";
 
 export interface NativeOptions {
   gw: BatchGateway;
@@ -81,9 +85,12 @@ export class NativeBatches {
     };
   }
 
-  /** The input's requests, with models as the provider names them. */
+  /** The input's requests to send, with models as the provider names them: those recorded already (refused at creation) left out. */
   async *lines(batch: BatchRecord): AsyncGenerator<BatchInputLine> {
-    for await (const l of parsedLines(textLines(this.o.files.read(batch.inputFileId)))) yield withProviderModel(l.input, batch.provider, false);
+    const refused = await this.o.batches.doneLines(batch.id);
+    for await (const l of parsedLines(textLines(this.o.files.read(batch.inputFileId)))) {
+      if (!refused.has(l.index)) yield withProviderModel(l.input, batch.provider, false);
+    }
   }
 
   /** Sends the batch upstream; the record as it then is. A refusal marks it failed and is thrown. */
@@ -125,7 +132,9 @@ export class NativeBatches {
 
   private async apply(batch: BatchRecord, r: Refreshed): Promise<BatchRecord> {
     const now = this.o.now();
-    const patch: Partial<BatchRecord> = { counts: r.counts };
+    // The provider counts what it was sent; lines refused at creation (the only ones recorded before the results) count too.
+    const refused = batch.counts.failed > 0 ? (await this.o.batches.lineCounts(batch.id)).failed : 0;
+    const patch: Partial<BatchRecord> = { counts: { total: r.counts.total + refused, completed: r.counts.completed, failed: r.counts.failed + refused } };
     if (r.errors !== undefined) patch.errors = r.errors;
     if (r.expiresAt !== undefined) patch.expiresAt = r.expiresAt;
     if (r.upstreamState !== undefined) patch.upstreamState = r.upstreamState;
@@ -143,11 +152,17 @@ export class NativeBatches {
     return this.collect(await this.o.batches.update(batch.id, patch), r.status);
   }
 
-  /** Every result as a recorded line (input order), priced; then the files and the final status. Under the batch's lease. */
+  /**
+   * Every result as a recorded line (input order), priced; then the files and the final status; then the lines
+   * this call recorded reported to the observers (even when reading the results failed part way: a later
+   * collect records only the rest). Under the batch's lease.
+   */
   private async collect(batch: BatchRecord, ended: Refreshed["status"]): Promise<BatchRecord> {
     const { batches, files, now } = this.o;
     const t = now();
     if (!(await batches.claim(batch.id, this.o.holder, t + this.o.leaseMs, t))) return batch;
+    // The lines this call recorded from the provider's results (by index), to report once the batch is done.
+    const fresh = new Set<number>();
     try {
       const p = this.o.gw.config.providers.get(batch.provider);
       // custom_id → the line's place, model and url (results may come in any order).
@@ -162,8 +177,9 @@ export class NativeBatches {
           const input = inputs.get(out.custom_id);
           seen.add(out.custom_id);
           const ok = succeeded(out);
-          const cost = ok && input && p ? nativeLineCost(this.o.gw.pricing, p.name, p.type, input.model, input.url, out.response!.body) : null;
-          await batches.recordLine(batch.id, input ? input.index : extra++, ok, JSON.stringify(out), cost);
+          const cost = ok && input && p ? nativeLineCost(this.o.gw.pricing, p.name, p.type, input.model, input.url, out.response!.body).cost : null;
+          const index = input ? input.index : extra++;
+          if ((await batches.recordLine(batch.id, index, ok, JSON.stringify(out), cost?.total_cost ?? null)) && input) fresh.add(index);
         }
       } catch (e) {
         // A failed or cancelled batch may have no results at all; a completed one must: collect again later.
@@ -180,7 +196,69 @@ export class NativeBatches {
       await this.o.finish(batch, ended as "completed" | "cancelled" | "expired" | "failed");
       return (await batches.get(batch.id)) ?? batch;
     } finally {
+      await this.observe(batch, fresh).catch((e) => log.warn("native batch lines could not be reported to the observers", { batch: batch.id, error: (e as Error).message }));
       await batches.release(batch.id, this.o.holder).catch(() => {});
     }
   }
+
+  /**
+   * The lines at `fresh` (indexes the provider ran, just recorded), each reported to the observers as a request
+   * of its own: the input's request and the recorded output, read back together in line order (neither is kept
+   * in memory). At most once: a line recorded by a process that stopped before this ran is not reported.
+   */
+  private async observe(batch: BatchRecord, fresh: ReadonlySet<number>): Promise<void> {
+    if (!fresh.size || !this.o.gw.pipeline.hasRequestEnd) return;
+    const p = this.o.gw.config.providers.get(batch.provider);
+    const startedAt = batch.inProgressAt ?? batch.createdAt;
+    const endedAt = this.o.now();
+    const outputs = this.o.batches.lineOutputs(batch.id)[Symbol.asyncIterator]();
+    try {
+      for await (const l of parsedLines(textLines(this.o.files.read(batch.inputFileId)))) {
+        if (!fresh.has(l.index)) continue;
+        // Outputs come in line order too: the next one with this line's custom_id is its own.
+        let out: BatchOutputLine | null = null;
+        for (let r = await outputs.next(); !r.done; r = await outputs.next()) {
+          const o = JSON.parse(r.value) as BatchOutputLine;
+          if (o.custom_id === l.input.custom_id) {
+            out = o;
+            break;
+          }
+        }
+        if (!out) return;
+        const sent = withProviderModel(l.input, batch.provider, false).body;
+        const model = String(sent.model);
+        const ok = succeeded(out);
+        const priced = ok && p ? nativeLineCost(this.o.gw.pricing, p.name, p.type, model, l.input.url, out.response!.body) : null;
+        await this.o.gw.observeExternal({
+          requestId: out.id,
+          op: opOf(l.input.url),
+          provider: batch.provider,
+          model,
+          requestedModel: String(l.input.body.model),
+          request: sent as AnyRequest,
+          response: ok ? (out.response!.body as Record<string, unknown>) : null,
+          error: ok ? null : lineError(out),
+          usage: priced?.usage ?? null,
+          cost: priced?.cost ?? null,
+          costMissing: priced?.unpriced ?? false,
+          keyName: batch.keyName ?? null,
+          principal: batch.owner,
+          batchId: batch.id,
+          startedAt,
+          endedAt,
+        });
+      }
+    } finally {
+      await outputs.return?.();
+    }
+  }
+}
+
+/** A failed output line's error, as a request's: the provider's status and message (a line that never ran: 500). */
+function lineError(out: BatchOutputLine): BifrostError {
+  const status = out.response && out.response.status_code >= 400 ? out.response.status_code : 500;
+  const body = (out.response?.body as { error?: { message?: unknown; type?: unknown; code?: unknown } } | null)?.error;
+  const message = out.error?.message ?? (typeof body?.message === "string" ? body.message : "the provider could not run this request");
+  const code = out.error?.code ?? (typeof body?.code === "string" ? body.code : null);
+  return new BifrostError({ status, message, code, ...(typeof body?.type === "string" ? { type: body.type } : {}), isBifrostError: false });
 }

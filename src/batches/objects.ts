@@ -30,6 +30,7 @@ export function batchObject(b: BatchRecord): OpenAIBatchObject {
     request_counts: b.counts,
     metadata: b.metadata,
     provider: b.provider,
+    ...(b.cost !== null ? { cost: b.cost } : {}),
   };
 }
 

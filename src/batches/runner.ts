@@ -166,7 +166,7 @@ export class GatewayRunner {
     const signal = run.abort.signal;
     for (let wait = 0; ; wait++) {
       try {
-        const { json, cost } = await this.execute(input.url, body, { signal, principal: run.batch.owner, requestId });
+        const { json, cost } = await this.execute(input.url, body, { signal, principal: run.batch.owner, requestId, batchId: run.batch.id });
         await batches.recordLine(run.batch.id, line.index, true, successLine(requestId, input.custom_id, 200, json), cost);
         return "ok";
       } catch (err) {
@@ -186,7 +186,7 @@ export class GatewayRunner {
   }
 
   /** The line's request as the endpoint's operation; the answer's JSON text and its cost. */
-  private async execute(url: string, body: Record<string, unknown>, opts: { signal: AbortSignal; principal: string | null; requestId: string }): Promise<{ json: string; cost: number | null }> {
+  private async execute(url: string, body: Record<string, unknown>, opts: { signal: AbortSignal; principal: string | null; requestId: string; batchId: string }): Promise<{ json: string; cost: number | null }> {
     const gw = this.o.gw;
     const costOf = (v: any): number | null => (typeof v?.extra_fields?.cost?.total_cost === "number" ? v.extra_fields.cost.total_cost : null);
     switch (url) {

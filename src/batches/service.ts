@@ -13,13 +13,13 @@ import { SqlBatchStore } from "./batch-store";
 import type { BatchSettings } from "./config";
 import { SqlFileStore } from "./file-store";
 import type { BatchGateway } from "./gateway";
-import { newBatchId, newFileId, randomId } from "./ids";
+import { newBatchId, newFileId, newLineRequestId, randomId } from "./ids";
 import { jsonlBytes, textLines } from "./jsonl";
 import { NativeBatches } from "./native";
-import { writeResultFiles } from "./output";
+import { failureLine, writeResultFiles } from "./output";
 import { GatewayRunner } from "./runner";
 import { openBatchDb } from "./sql";
-import { BATCH_ENDPOINTS, checkInput } from "./validate";
+import { BATCH_ENDPOINTS, checkInput, parsedLines, withProviderModel } from "./validate";
 import {
   ENDED,
   type BatchApi,
@@ -168,8 +168,9 @@ export class BatchService implements BatchApi {
     if (b.status === "in_progress") await this.runner.start(b);
   }
 
-  /** A native batch whose submission a stop interrupted: sent again. */
+  /** A native batch whose submission a stop interrupted: sent again (one with every line refused: finalised). */
   private async resubmit(b: BatchRecord): Promise<void> {
+    if (b.status === "finalizing") return void (await this.underLease(b, () => this.finish(b, "completed")));
     if (b.status !== "validating" || this.submitting.has(b.id)) return;
     await this.underLease(b, () => this.submitNative(b).then(() => {}));
   }
@@ -299,8 +300,12 @@ export class BatchService implements BatchApi {
     if (file.purpose !== "batch") throw BifrostError.badRequest(`The input file must have purpose 'batch' (it has '${file.purpose}')`, "input_file_id", "invalid_file_purpose");
     const backend = this.native.backendFor(provider);
     const { total, errors } = await checkInput(textLines(this.files.read(file.id)), { endpoint: input.endpoint, provider: provider.name, providers: new Set(this.gw.config.providers.keys()) });
-    const now = this.now();
     const failed = errors.length > 0;
+    // A native batch's lines never pass the plugins: the models the caller may not use are refused here.
+    const refused = backend && !failed ? await this.refusedLines(caller, provider.name, file.id) : [];
+    // Nothing left to send: it is only finalised here (no one submits a batch past "validating").
+    const nothingToSend = !failed && refused.length === total;
+    const now = this.now();
     let batch: BatchRecord = {
       id: newBatchId(),
       owner,
@@ -309,18 +314,18 @@ export class BatchService implements BatchApi {
       inputFileId: file.id,
       completionWindow: window,
       metadata: input.metadata ?? null,
-      status: failed ? "failed" : backend ? "validating" : "in_progress",
+      status: failed ? "failed" : nothingToSend ? "finalizing" : backend ? "validating" : "in_progress",
       mode: backend ? "native" : "gateway",
       upstreamId: null,
       upstreamState: null,
-      counts: { total, completed: 0, failed: 0 },
+      counts: { total, completed: 0, failed: refused.length },
       outputFileId: null,
       errorFileId: null,
       errors: failed ? errors : null,
       cost: null,
       createdAt: now,
       inProgressAt: failed || backend ? null : now,
-      finalizingAt: null,
+      finalizingAt: nothingToSend ? now : null,
       completedAt: null,
       failedAt: failed ? now : null,
       expiredAt: null,
@@ -329,8 +334,15 @@ export class BatchService implements BatchApi {
       expiresAt: now + COMPLETION_WINDOW_MS[window]!,
       keyName: null,
     };
+    // Refused lines are recorded before the batch exists: whoever submits it (a resubmit after a restart, another
+    // replica) sends only the rest.
+    for (const r of refused) await this.batches.recordLine(batch.id, r.index, false, failureLine(newLineRequestId(), r.customId, r.error), null);
     await this.batches.create(batch);
     if (failed) return batch;
+    if (nothingToSend) {
+      await this.underLease(batch, () => this.finish(batch, "completed"));
+      return (await this.batches.get(batch.id)) ?? batch;
+    }
     if (backend) {
       this.submitting.add(batch.id);
       try {
@@ -399,6 +411,30 @@ export class BatchService implements BatchApi {
   async owner(caller: BatchCaller): Promise<Owner> {
     const pipe = this.gw.pipeline;
     return pipe.hasIdentify ? pipe.runIdentify(callerOf(caller.headers)) : null;
+  }
+
+  /**
+   * The lines of a native batch whose model the caller may not use, each with the 403 a single request would
+   * get (model_blocked): the plugins' model list for the caller (listModels: governance keeps what the virtual
+   * key allows) asked once for the batch's distinct models, as `<provider>/<model>`. The gateway's own runner
+   * needs none of this: its lines pass the plugins one by one.
+   */
+  private async refusedLines(caller: BatchCaller, provider: string, fileId: string): Promise<Array<{ index: number; customId: string; error: BifrostError }>> {
+    const pipe = this.gw.pipeline;
+    if (!pipe.hasListModels) return [];
+    const models = new Set<string>();
+    for await (const l of parsedLines(textLines(this.files.read(fileId)))) models.add(String(withProviderModel(l.input, provider, false).body.model));
+    const asked = [...models].map((m) => ({ id: `${provider}/${m}`, object: "model" as const, created: 0, owned_by: provider }));
+    const allowed = new Set((await pipe.runListModels(asked, callerOf(caller.headers))).map((m) => m.id));
+    if (asked.every((m) => allowed.has(m.id))) return [];
+    const refused: Array<{ index: number; customId: string; error: BifrostError }> = [];
+    for await (const l of parsedLines(textLines(this.files.read(fileId)))) {
+      const model = String(withProviderModel(l.input, provider, false).body.model);
+      if (allowed.has(`${provider}/${model}`)) continue;
+      const error = new BifrostError({ status: 403, type: "model_blocked", code: "model_blocked", message: `Model '${model}' is not allowed for provider '${provider}' for this caller` });
+      refused.push({ index: l.index, customId: l.input.custom_id, error });
+    }
+    return refused;
   }
 
   private async visibleFile(owner: Owner, id: string, param = "file_id"): Promise<FileMeta> {

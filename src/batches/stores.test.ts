@@ -192,14 +192,14 @@ function contract(name: string, open: () => Promise<BatchDb>, ready: () => boole
       expect(unfinished.has(made[3]!.id)).toBe(true);
     });
 
-    test("lines: the first record of an index wins; done, counts and outputs in line order", async () => {
+    test("lines: the first record of an index wins (and says so); done, counts and outputs in line order", async () => {
       if (!run) return;
       const b = batch();
       await batches.create(b);
       await batches.recordLine(b.id, 2, true, '{"n":2}', 0.5);
       await batches.recordLine(b.id, 0, false, '{"n":0}', null);
-      await batches.recordLine(b.id, 1, true, '{"n":1}', 0.25);
-      await batches.recordLine(b.id, 1, false, '{"n":"again"}', 9);
+      expect(await batches.recordLine(b.id, 1, true, '{"n":1}', 0.25)).toBe(true);
+      expect(await batches.recordLine(b.id, 1, false, '{"n":"again"}', 9)).toBe(false);
       expect([...(await batches.doneLines(b.id))].sort()).toEqual([0, 1, 2]);
       expect(await batches.lineCounts(b.id)).toEqual({ completed: 2, failed: 1, cost: 0.75 });
       const out = async (ok?: boolean) => {

@@ -70,6 +70,11 @@ export interface OpenAIBatchObject {
   metadata: Record<string, string> | null;
   /** Ours (Go Bifrost answers with the provider too): which provider runs it, and how. */
   provider?: string;
+  /**
+   * Ours: what the batch's finished lines cost in USD (a native batch's at the provider's batch discount), once
+   * known (when it ended); absent while unknown.
+   */
+  cost?: number;
 }
 
 /** One line of an OpenAI batch input file. */
@@ -187,8 +192,11 @@ export interface BatchStore {
   update(id: string, patch: Partial<BatchRecord>): Promise<BatchRecord>;
   /** Batches not ended (validating, in_progress, finalizing, cancelling): resumed after a restart. */
   unfinished(): Promise<BatchRecord[]>;
-  /** A gateway-run line's outcome (its output line as JSON text); recording the same index twice keeps the first. */
-  recordLine(batchId: string, index: number, ok: boolean, output: string, cost: number | null): Promise<void>;
+  /**
+   * A line's outcome (its output line as JSON text); recording the same index twice keeps the first. True when
+   * this call recorded it (a native batch's line is reported to the observers once, by the call that recorded it).
+   */
+  recordLine(batchId: string, index: number, ok: boolean, output: string, cost: number | null): Promise<boolean>;
   /** Indexes of the lines already done (a resumed batch skips them). */
   doneLines(batchId: string): Promise<Set<number>>;
   /** Recorded outputs in line order: successes (ok true), failures (ok false), or both (undefined). */

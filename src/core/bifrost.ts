@@ -16,6 +16,7 @@ import type { AnyRequest, Caller, GatewayRuntime, McpCallResult, PluginDefinitio
 import { PricingCatalog } from "../pricing/catalog";
 import { pluginPricing } from "../pricing/plugin-pricing";
 import { LiveFeed } from "./live-feed";
+import { observeExternal, type ExternalRequest } from "./observation";
 import { agentLoop, mcpFilterOf, servesMcp, withMcpTools, withResponsesTools } from "../mcp/agent";
 import type { McpManager, McpTool } from "../mcp/types";
 import { parseMcpConfig } from "../mcp/config";
@@ -369,6 +370,15 @@ export class Bifrost implements GatewayParts {
     const lists = await Promise.all(this.providers().map((p) => this.providerModels(p, opts)));
     const data = pipe.hasListModels ? await pipe.runListModels(lists.flat(), callerOf(opts.headers ?? {})) : lists.flat();
     return { object: "list", data };
+  }
+
+  /**
+   * A request a provider ran on its own (a line of a native batch), reported to the plugins' onRequestEnd
+   * as if it had ended here (RequestSummary.external): logged, counted, and charged to its principal.
+   * Resolves when the observers are done with it.
+   */
+  observeExternal(x: ExternalRequest): Promise<void> {
+    return observeExternal(this.pipeline, x);
   }
 
   /** Does the provider `model` names serve /v1/completions itself (rather than through chat)? */

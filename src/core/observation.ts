@@ -60,6 +60,8 @@ export class Observation {
     private readonly rawHeaders?: Headers,
     /** MCP tool executions this request carries (agent mode). */
     private readonly toolCalls?: RequestSummary["toolCalls"],
+    /** The batch this request is a line of. */
+    private readonly batchId?: string,
   ) {
     gw.activeRequests++;
   }
@@ -202,8 +204,90 @@ export class Observation {
       },
       header: (name) => (this.rawHeaders ? (this.rawHeaders.get(name) ?? undefined) : ctx.headers[name.toLowerCase()]),
       values: this.ctx.values,
+      ...(ctx.principal ? { principal: ctx.principal } : {}),
+      ...(this.batchId ? { batchId: this.batchId } : {}),
     };
     if (summary.costMissing) warnMissingCost(summary.provider, summary.model);
     void this.pipe.runRequestEnd(summary);
   }
+}
+
+/**
+ * A request a provider ran on its own, outside the gateway's request path (a line of a native batch), as
+ * its result arrived: what the observers need to log, count and charge it (RequestSummary.external).
+ */
+export interface ExternalRequest {
+  /** The record's id (default: a new UUIDv7). */
+  requestId?: string;
+  op: Op;
+  provider: string;
+  /** As the provider knows it. */
+  model: string;
+  /** As the client named it (default: `model`). */
+  requestedModel?: string;
+  request: AnyRequest;
+  /** The provider's answer when it succeeded, else null. */
+  response: RequestSummary["response"];
+  /** Why it failed, else null (a success). */
+  error: BifrostError | null;
+  usage: Usage | null;
+  /** What it cost, any discount the provider gives such requests (a batch's) applied; null when unknown. */
+  cost: Cost | null;
+  /** It succeeded but its model has no price: the cost is unknown, not 0. */
+  costMissing: boolean;
+  /** The provider key (by name) it ran under. */
+  keyName: string | null;
+  /** Who it ran for ("vk:<id>"), or null. */
+  principal: string | null;
+  batchId?: string;
+  /** Epoch ms: when it was handed to the provider. */
+  startedAt: number;
+  /** Epoch ms: when its result arrived (default: now). */
+  endedAt?: number;
+}
+
+/** An external request's record: no hooks ran, no attempt was timed, nothing in `values`. */
+export function externalSummary(x: ExternalRequest): RequestSummary {
+  const error = x.error;
+  return {
+    requestId: x.requestId || Bun.randomUUIDv7(),
+    op: x.op,
+    stream: false,
+    startedAt: x.startedAt,
+    latencyMs: Math.max(0, (x.endedAt ?? Date.now()) - x.startedAt),
+    firstChunkMs: null,
+    chunkGapsMs: [],
+    requestedModel: x.requestedModel ?? x.model,
+    provider: x.provider,
+    model: x.model,
+    outcome: error ? "error" : "success",
+    status: error ? error.status : 200,
+    error,
+    usage: x.usage,
+    cost: x.cost,
+    costMissing: !error && x.costMissing && BILLED.has(x.op),
+    retries: 0,
+    fallbackIndex: 0,
+    keyName: x.keyName,
+    attempts: [],
+    hooks: [],
+    answeredBy: null,
+    cacheHit: null,
+    request: x.request,
+    response: x.response,
+    headers: {},
+    header: () => undefined,
+    values: new Map(),
+    principal: x.principal,
+    ...(x.batchId ? { batchId: x.batchId } : {}),
+    external: true,
+  };
+}
+
+/** Hands an external request's record to the observers (none: nothing is built); resolves when they are done with it. */
+export function observeExternal(pipe: Pipeline, x: ExternalRequest): Promise<void> {
+  if (!pipe.hasRequestEnd) return Promise.resolve();
+  const summary = externalSummary(x);
+  if (summary.costMissing) warnMissingCost(summary.provider, summary.model);
+  return pipe.runRequestEnd(summary);
 }

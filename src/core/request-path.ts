@@ -64,6 +64,8 @@ export interface RequestOptions {
    * credential of its own (a line of a batch the gateway runs). Plugins see it as rctx.principal.
    */
   principal?: string | null;
+  /** In-process only: the batch this request is a line of (its record says so: RequestSummary.batchId). */
+  batchId?: string;
 }
 
 export interface Unary {
@@ -89,7 +91,7 @@ export async function runRequest(gw: GatewayParts, op: UnaryOp | StreamOp, body:
   // Every inference op goes through the pre-hooks; speech answers audio bytes, which post-hooks (JSON) never see.
   const ctx = pipe.empty ? null : requestContext(op, opts);
   // Observers (logs, metrics, traces) get the request's record when it ended.
-  const obs = ctx && pipe.hasRequestEnd ? new Observation(gw, pipe, op, ctx, body.model, opts.headers, opts.toolCalls) : null;
+  const obs = ctx && pipe.hasRequestEnd ? new Observation(gw, pipe, op, ctx, body.model, opts.headers, opts.toolCalls, opts.batchId) : null;
   const bytesAnswer = op === "speech";
   const tally: Tally = { retries: 0 };
   let request = body;

@@ -189,6 +189,22 @@ export interface RequestSummary {
   header(name: string): string | undefined;
   /** The request's scratch space, as the hooks left it. */
   values: ReadonlyMap<string, unknown>;
+  /**
+   * The owner (an `identify` answer, e.g. "vk:<id>") the request ran for without a credential of its own
+   * (RequestContext.principal: a line of a batch); absent or null otherwise.
+   */
+  principal?: string | null;
+  /** The batch (its id, "batch_…") this request was a line of, whoever ran it; absent otherwise. */
+  batchId?: string;
+  /**
+   * The request did not pass the gateway's request path: a provider ran it on its own (a line of a native
+   * batch) and the gateway reports it once, when its result arrived. No preRequest or postResponse hook ran
+   * for it, so nothing was reserved, `values` is empty and `attempts` is empty (no call was timed here;
+   * `latencyMs` is from the batch's submission to its results). A plugin that accounts usage charges it to
+   * `principal` here, without a prior reservation (governance: the virtual key's budgets and rate limits).
+   * Absent for every request the gateway served, batch lines it ran included (their hooks ran as usual).
+   */
+  external?: boolean;
 }
 
 /** An MCP tool call: the tool's offered name (`<client>-<tool>`) and its arguments. */
