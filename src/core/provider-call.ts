@@ -151,6 +151,29 @@ export async function openStream(call: ProviderCall, req: unknown, signal?: Abor
   };
 }
 
+/** A provider that could not be reached (the socket's error code, never its address or what was sent). */
+export function upstreamUnreachable(provider: string, err: unknown): BifrostError {
+  const code = (err as { code?: unknown })?.code;
+  return new BifrostError({
+    status: 502,
+    type: "upstream_error",
+    code: "upstream_unreachable",
+    message: `provider ${provider} is unreachable${typeof code === "string" ? ` (${code})` : ""}`,
+    extra: { provider },
+  });
+}
+
+/** A redirect from a provider, refused: following it would carry the credentials on. The Location is not repeated (it may hold a presigned URL or a token). */
+export function upstreamRedirect(provider: string, status: number): BifrostError {
+  return new BifrostError({
+    status: 502,
+    type: "upstream_error",
+    code: "upstream_redirect",
+    message: `provider ${provider} answered with a redirect (HTTP ${status}); the gateway does not follow upstream redirects`,
+    extra: { provider },
+  });
+}
+
 /**
  * Build the wire request, sign it, send it; a non-2xx answer becomes the gateway's error. The headers sent
  * are kept in `sent`, so that whatever the upstream echoes of their credentials is masked; redirects are
@@ -167,25 +190,11 @@ async function send(adapter: ProviderAdapter, call: ProviderCall, req: unknown, 
     res = await fetch(wire.url, { method: wire.method, headers: wire.headers, body: wire.body, signal: timer.signal, redirect: "manual" });
   } catch (err) {
     if (timer.signal.aborted) throw err;
-    const code = (err as { code?: unknown })?.code;
-    throw new BifrostError({
-      status: 502,
-      type: "upstream_error",
-      code: "upstream_unreachable",
-      message: `provider ${call.target.provider} is unreachable${typeof code === "string" ? ` (${code})` : ""}`,
-      extra: { provider: call.target.provider },
-    });
+    throw upstreamUnreachable(call.target.provider, err);
   }
   if (res.status >= 300 && res.status < 400) {
     await res.body?.cancel().catch(() => {});
-    // The Location is not repeated: it may hold what the upstream was given (a presigned URL, a token).
-    throw new BifrostError({
-      status: 502,
-      type: "upstream_error",
-      code: "upstream_redirect",
-      message: `provider ${call.target.provider} answered with a redirect (HTTP ${res.status}); the gateway does not follow upstream redirects`,
-      extra: { provider: call.target.provider },
-    });
+    throw upstreamRedirect(call.target.provider, res.status);
   }
   if (!res.ok) {
     const e = adapter.errorFromResponse(res.status, await readCapped(res, call, timer, true), call.target);

@@ -17,6 +17,7 @@
  * the one the key was chosen for, so later calls ask for a key the same way.
  */
 import { sentCredentials } from "../../core/key-secrets";
+import { upstreamRedirect, upstreamUnreachable } from "../../core/provider-call";
 import { parseRetryAfter } from "../../core/retry-policy";
 import { redactValues } from "../../log";
 import { toOpenAIBody } from "../../providers/openai/adapter";
@@ -84,24 +85,11 @@ class Upstream {
     } catch (err) {
       if (err instanceof BifrostError) throw this.masked(err);
       if (err instanceof Error && (err.name === "AbortError" || err.name === "TimeoutError")) throw BifrostError.from(err);
-      const code = (err as { code?: unknown })?.code;
-      throw new BifrostError({
-        status: 502,
-        type: "upstream_error",
-        code: "upstream_unreachable",
-        message: `provider ${this.provider} is unreachable${typeof code === "string" ? ` (${code})` : ""}`,
-        extra: { provider: this.provider },
-      });
+      throw upstreamUnreachable(this.provider, err);
     }
     if (res.status >= 300 && res.status < 400) {
       await res.body?.cancel().catch(() => {});
-      throw new BifrostError({
-        status: 502,
-        type: "upstream_error",
-        code: "upstream_redirect",
-        message: `provider ${this.provider} answered with a redirect (HTTP ${res.status}); the gateway does not follow upstream redirects`,
-        extra: { provider: this.provider },
-      });
+      throw upstreamRedirect(this.provider, res.status);
     }
     if (!res.ok) {
       const e = this.adapter.errorFromResponse(res.status, await readText(res, ERROR_BODY_BYTES), this.target);
