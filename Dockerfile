@@ -11,6 +11,7 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY src ./src
 COPY plugins ./plugins
+COPY ui/dist ./ui/dist
 RUN mkdir -p /app/data && chown -R bun:bun /app/data
 USER bun
 EXPOSE 8080
