@@ -29,6 +29,8 @@ export type {
   AnyRequest,
   AnyResponse,
   AttemptRecord,
+  BatchAdmission,
+  Caller,
   ChunkResult,
   Cost,
   GatewayRuntime,

@@ -89,6 +89,23 @@ export function counterStoreContract(open: () => CounterStore): void {
     expect((await s.usage(rpm, BASE + 60_000)).used).toBe(1);
   });
 
+  test("usage only reads (a native batch's admission checks room with it): reservations in flight count, reading takes nothing", async () => {
+    const s = open();
+    const rpm = limit(2, { duration: "1m" });
+    const untouched = limit(5);
+    expect(await s.usage(untouched, BASE)).toEqual({ used: 0, resetAt: BASE + 30 * 60_000 });
+    const r = await s.reserve([{ limit: rpm, amount: 1 }], BASE);
+    expect(r.ok).toBe(true);
+    for (let i = 0; i < 3; i++) expect((await s.usage(rpm, BASE)).used).toBe(1);
+    // Reading left the room as it was: one more fits, then none.
+    expect((await s.reserve([{ limit: rpm, amount: 1 }], BASE)).ok).toBe(true);
+    expect((await s.usage(rpm, BASE)).used).toBe(2);
+    expect((await s.reserve([{ limit: rpm, amount: 1 }], BASE)).ok).toBe(false);
+    // An ended window reads empty, with the next reset.
+    expect(await s.usage(rpm, BASE + 60_000)).toEqual({ used: 0, resetAt: BASE + 120_000 });
+    expect((await s.usage(untouched, BASE)).used).toBe(0);
+  });
+
   test("the next window frees the limit", async () => {
     const s = open();
     const rpm = limit(2, { duration: "1m" });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { admit, allowed, deniedError, limitsFor, presentedKey, route, type Directory } from "./decide";
+import { admit, allowed, deniedError, firstWithoutRoom, limitsFor, presentedKey, route, type Directory, type TaggedLimit } from "./decide";
 import type { Customer, ProviderConfig, Team, VirtualKey } from "./model";
 
 const NOW = Date.UTC(2026, 10, 28, 12, 0, 0);
@@ -162,5 +162,26 @@ describe("deniedError", () => {
     expect(e).toMatchObject({ status: 429, type: "token_limited" });
     expect(e.message).toContain("provider config 'openai'");
     expect(e.headers).toMatchObject({ "x-ratelimit-limit-tokens": "1000", "x-ratelimit-remaining-tokens": "100", "retry-after": "1" });
+  });
+});
+
+describe("firstWithoutRoom (a native batch's admission: no reservation, only whether anything is left)", () => {
+  const owner = { id: "vk1", name: "app" };
+  const tl = (kind: TaggedLimit["kind"], max: number): TaggedLimit => ({ limit: { id: `${kind}:x`, max, window: null }, kind, level: "virtual_key", owner, sourceId: "x" });
+  const limits = [tl("budget", 5), tl("requests", 10), tl("tokens", 1000)];
+  test("room anywhere short of the max admits, however little", () => {
+    expect(firstWithoutRoom(limits, [4.999999, 9, 999])).toBe(-1);
+    expect(firstWithoutRoom([], [])).toBe(-1);
+  });
+  test("a budget or token limit used up to its max (or past it) has none; a request limit has none without room for one more", () => {
+    expect(firstWithoutRoom(limits, [5, 0, 0])).toBe(0);
+    expect(firstWithoutRoom(limits, [5.25, 10, 0])).toBe(0);
+    expect(firstWithoutRoom(limits, [0, 10, 0])).toBe(1);
+    expect(firstWithoutRoom(limits, [0, 9.5, 0])).toBe(1);
+    expect(firstWithoutRoom(limits, [0, 0, 1000])).toBe(2);
+  });
+  test("a limit of 0 never has room", () => {
+    expect(firstWithoutRoom([tl("budget", 0)], [0])).toBe(0);
+    expect(firstWithoutRoom([tl("requests", 0)], [0])).toBe(0);
   });
 });

@@ -263,6 +263,16 @@ export function deniedError(t: TaggedLimit, used: number, resetAt: number | null
   return err;
 }
 
+/**
+ * The first of `tagged` with no room left at all, given each one's current use (same order); -1 when every one
+ * has some. No room: a budget or token limit used up to its max, a request limit without room for one more
+ * request — what every single request would be refused for, whatever its size. Used to admit a native batch,
+ * whose cost is not reserved: a limit with any room admits it (the batch may then overrun, as a stream may).
+ */
+export function firstWithoutRoom(tagged: readonly TaggedLimit[], used: readonly number[]): number {
+  return tagged.findIndex((t, i) => (t.kind === "requests" ? used[i]! + 1 > t.limit.max : used[i]! >= t.limit.max));
+}
+
 function round(usd: number): string {
   return (Math.round(usd * 1e6) / 1e6).toString();
 }

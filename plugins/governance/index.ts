@@ -4,13 +4,14 @@
  * where an unprefixed model goes, then one all-or-nothing reservation on every limit up the chain
  * (counters-*.ts) sized from the request (input tokens estimated, max_tokens or a default for the
  * output, priced by the catalog); after the answer, the reservation is settled with what the call
- * really cost and used, or given back when no provider was called. See README.md.
+ * really cost and used, or given back when no provider was called. A native batch (its lines pass no pre-hook)
+ * is admitted only while its key has room left (admitBatch) and its lines charged when they ran. See README.md.
  */
 import { definePlugin, t, type AnyRequest, type Op, type PluginContext, type RequestContext, type RequestSummary } from "bifrost/plugin";
 import type { CounterStore, ReservationToken } from "./counters-types";
 import { MemoryCounterStore } from "./counters-memory";
 import { RedisCounterStore } from "./counters-redis";
-import { admit, allowed, deniedError, limitsFor, mcpToolAllowed, mcpToolsFor, presentedKey, providerConfigFor, route, splitModel, type GovernanceError, type TaggedLimit } from "./decide";
+import { admit, allowed, deniedError, firstWithoutRoom, limitsFor, mcpToolAllowed, mcpToolsFor, presentedKey, providerConfigFor, route, splitModel, type GovernanceError, type TaggedLimit } from "./decide";
 import { DefinitionStore, type StoreOptions } from "./definitions";
 import { GovernanceInputError, parseGovernanceConfig, type ProviderConfig, type VirtualKey } from "./model";
 import { governanceRoutes } from "./routes";
@@ -150,12 +151,45 @@ export default definePlugin({
           }
           token = r.token;
         } catch (e) {
-          stats.storeErrors++;
-          ctx.logger.warn("governance: the counter store failed", { error: (e as Error).message, on_store_error: cfg.on_store_error });
-          if (cfg.on_store_error === "deny") return deny({ status: 503, type: "governance_store_unavailable", code: "governance_store_unavailable", message: "governance cannot check this request's limits now (its counter store is unavailable)" });
+          const refused = storeFailed(e, "request");
+          if (refused) return refused;
         }
       }
       return { token, kinds: tagged.map((l) => l.kind) };
+    }
+
+    /** The counter store failed: logged and counted; the refusal when on_store_error is "deny", else nothing (go on uncounted). */
+    function storeFailed(e: unknown, what: "request" | "batch") {
+      stats.storeErrors++;
+      ctx.logger.warn("governance: the counter store failed", { error: (e as Error).message, on_store_error: cfg.on_store_error });
+      if (cfg.on_store_error === "deny") return deny({ status: 503, type: "governance_store_unavailable", code: "governance_store_unavailable", message: `governance cannot check this ${what}'s limits now (its counter store is unavailable)` });
+    }
+
+    /**
+     * A native batch's admission (admitBatch): its owner's key, checked as if presented, must have room left now on
+     * every limit up its chain at the batch's provider (provider config, key, team, customer) — what a single request
+     * from the key would be refused for whatever its size, with the same 402 / 429. Nothing is reserved: the lines
+     * are charged when their results arrive (chargeExternal), and a batch admitted with room may overrun it.
+     */
+    async function admitNativeBatch(owner: string | null, provider: string) {
+      if (!owner?.startsWith(OWNER_PREFIX)) return;
+      const a = admit(owner, defs.virtualKey(owner.slice(OWNER_PREFIX.length)), Date.now(), required);
+      if (!a.ok) return deny(a.error);
+      if (!a.vk) return;
+      const tagged = limitsOf(a.vk, providerConfigFor(a.vk, provider) ?? null);
+      if (!tagged.length) return;
+      const now = Date.now();
+      let used: Array<{ used: number; resetAt: number | null }>;
+      try {
+        used = await Promise.all(tagged.map((l) => counters.usage(l.limit, now)));
+      } catch (e) {
+        return storeFailed(e, "batch");
+      }
+      const full = firstWithoutRoom(tagged, used.map((u) => u.used));
+      if (full < 0) return;
+      const e = deniedError(tagged[full]!, used[full]!.used, used[full]!.resetAt, now);
+      e.message += "; a batch is sent to its provider only while the key has room left";
+      return deny(e);
     }
 
     async function settle(held: Held, s: RequestSummary) {
@@ -254,6 +288,9 @@ export default definePlugin({
         if (!a.ok) return { error: a.error };
         if (a.vk) return { owner: `${OWNER_PREFIX}${a.vk.id}` };
       },
+
+      // A native batch's lines pass no preRequest: it is sent only while its key has room left (nothing reserved).
+      admitBatch: (owner, batch) => admitNativeBatch(owner, batch.provider),
 
       // MCP tool execution is governed like inference: the same key, admitted the same way.
       preMcp(call, caller) {

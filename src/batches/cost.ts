@@ -1,10 +1,12 @@
 /**
  * What a native batch's lines cost: each line's usage priced by the catalog (and pricing_overrides) for
- * its model, at the provider's batch discount. The catalog (@pydantic/genai-prices) carries no batch
- * prices, so the discount is the one OpenAI, Anthropic and Google document for their batch APIs: 50%.
+ * its model, at the provider's batch price: the batch prices a pricing override gives (Go's
+ * `input_cost_per_token_batches` / `output_cost_per_token_batches`), else the flat discount OpenAI, Anthropic
+ * and Google document for their batch APIs, 50% (the catalog, @pydantic/genai-prices, has no batch prices).
  * Lines the gateway runs itself are ordinary requests and cost what their answers say (no discount).
  */
 import type { Cost } from "../plugins/types";
+import { batchPrice } from "../pricing/batch";
 import type { Pricing } from "../pricing/types";
 import type { Usage } from "../schemas/chat";
 import type { Op } from "../schemas/ops";
@@ -26,7 +28,7 @@ export function opOf(url: string): Op {
   }
 }
 
-/** A native line's usage and what it cost, each part at the batch discount. */
+/** A native line's usage and what it cost, at the batch price. */
 export interface LineCost {
   usage: Usage | null;
   /** null: no usage to price, or no price for the model. */
@@ -43,15 +45,5 @@ export function nativeLineCost(pricing: Pricing, provider: string, providerType:
   const op = opOf(url);
   const price = pricing.priceOf(provider, providerType, model, op);
   if (!price) return { usage, cost: null, unpriced: true };
-  const cost = pricing.costOf(price, op, usage, undefined, body);
-  if (!cost) return { usage, cost: null, unpriced: false };
-  return { usage, cost: discounted(cost, BATCH_PRICE_FACTOR[providerType] ?? 1), unpriced: false };
-}
-
-/** Every part of a cost times `factor`. */
-function discounted(cost: Cost, factor: number): Cost {
-  if (factor === 1) return cost;
-  const out = { ...cost };
-  for (const k of Object.keys(out) as Array<keyof Cost>) if (typeof out[k] === "number") out[k] = out[k] * factor;
-  return out;
+  return { usage, cost: pricing.costOf(batchPrice(price, BATCH_PRICE_FACTOR[providerType] ?? 1), op, usage, undefined, body), unpriced: false };
 }

@@ -1,13 +1,15 @@
 /**
  * The native path the provider backends plug into, with a scripted backend: which batches go native,
  * what submit receives, refresh and cancel applied, results collected in input order into the output and
- * error files, the cost at the batch discount, and a key kept for the batch's whole life.
+ * error files, the cost at the batch discount, and a key kept for the batch's whole life; and the plugins'
+ * admitBatch, asked before a native batch is sent (never for a gateway-run one).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eventually } from "../../tests/support/wait";
+import { definePlugin, type BatchAdmission } from "bifrost/plugin";
 import { Bifrost } from "../core/bifrost";
 import { batchSettings } from "./config";
 import { jsonlBytes } from "./jsonl";
@@ -121,5 +123,68 @@ describe("native batches", () => {
     const done = await svc.getBatch(caller, b.id);
     expect(done.status).toBe("cancelled");
     expect(done.outputFileId).toBeNull();
+  });
+});
+
+describe("a plugin's admitBatch", () => {
+  let bf: Bifrost;
+  let svc: BatchService;
+  const backend = new ScriptedBackend();
+  const calls: Array<{ owner: string | null; batch: BatchAdmission; who: string | undefined }> = [];
+  const as = (who: string): BatchCaller => ({ headers: new Headers({ "x-who": who }) });
+  beforeAll(async () => {
+    const gk = definePlugin({
+      name: "gk",
+      setup: () => ({
+        identify: (caller) => ({ owner: `vk:${caller.header("x-who") ?? "anyone"}` }),
+        // Refuses the listed model for everyone (model list), and every batch of "broke".
+        listModels: (models) => ({ models: models.filter((m) => m.id !== "openai/blocked-model") }),
+        admitBatch(owner, batch, caller) {
+          calls.push({ owner, batch, who: caller.header("x-who") });
+          if (owner === "vk:broke") return { error: { status: 402, type: "budget_exceeded", code: "budget_exceeded", message: "no budget left", headers: { "x-test": "1" } } };
+        },
+      }),
+    });
+    bf = await Bifrost.create(
+      {
+        providers: {
+          openai: { keys: [{ name: "k1", value: "sk-one", weight: 1 }], network_config: { base_url: "http://127.0.0.1:9" } },
+          "my-vllm": { keys: [{ name: "v", value: "sk-v" }], custom_provider_config: { base_provider_type: "openai" }, network_config: { base_url: "http://127.0.0.1:9" } },
+        },
+        plugins: [{ name: "gk" }],
+      } as never,
+      { workers: 0, plugins: { gk } },
+    );
+    const dir = mkdtempSync(join(tmpdir(), "bf-admit-"));
+    svc = await BatchService.open(bf, batchSettings({ store: { type: "sqlite", path: join(dir, "b.db") } }, dir), { backends: () => [backend] });
+    bf.batches = svc;
+  });
+  afterAll(() => bf.shutdown());
+
+  test("is asked once before a native batch is sent: its owner, provider, endpoint, the models and lines left to send", async () => {
+    calls.length = 0;
+    const b = await svc.createBatchFromLines(as("alice"), { provider: "openai", endpoint: "/v1/chat/completions", lines: [chat("a", "m1"), chat("b", "openai/m2"), chat("c", "blocked-model"), chat("d", "m1")] });
+    expect(b).toMatchObject({ mode: "native", status: "in_progress" });
+    expect(calls).toEqual([{ owner: "vk:alice", batch: { provider: "openai", endpoint: "/v1/chat/completions", models: ["m1", "m2"], lines: 3 }, who: "alice" }]);
+    expect(backend.submitted.map((l) => l.custom_id)).toEqual(["a", "b", "d"]);
+  });
+
+  test("its refusal is the creation's answer: no batch, nothing sent", async () => {
+    calls.length = 0;
+    backend.submitted = [];
+    const e = await svc.createBatchFromLines(as("broke"), { provider: "openai", endpoint: "/v1/chat/completions", lines: [chat("a", "m1")] }).catch((x) => x);
+    expect(e).toMatchObject({ status: 402, code: "budget_exceeded", message: "no budget left", headers: { "x-test": "1" } });
+    expect(calls).toHaveLength(1);
+    expect(backend.submitted).toEqual([]);
+    expect(await svc.listBatches(as("broke"), { limit: 10 })).toEqual([]);
+  });
+
+  test("is not asked for a batch with nothing left to send, nor for one the gateway runs (its lines pass preRequest)", async () => {
+    calls.length = 0;
+    const blocked = await svc.createBatchFromLines(as("broke"), { provider: "openai", endpoint: "/v1/chat/completions", lines: [chat("a", "blocked-model")] });
+    expect(blocked).toMatchObject({ status: "completed", counts: { total: 1, completed: 0, failed: 1 } });
+    const viaVllm = await svc.createBatchFromLines(as("broke"), { provider: "my-vllm", endpoint: "/v1/chat/completions", lines: [chat("x", "llama")] });
+    expect(viaVllm.mode).toBe("gateway");
+    expect(calls).toEqual([]);
   });
 });

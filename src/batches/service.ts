@@ -1,9 +1,10 @@
 /**
  * The Files and Batch APIs behind every surface (OpenAI, Anthropic, GenAI routes): files into the file
  * store, batches into the batch store, each scoped to its owner (the plugins' `identify`: a virtual key),
- * input checked as OpenAI batch JSONL, then run natively by the provider (native.ts) or by the gateway
- * itself (runner.ts). In the background: native batches refreshed, orphaned gateway-run batches picked up
- * (another replica died), expired files and old batches swept.
+ * input checked as OpenAI batch JSONL, then run natively by the provider (native.ts; lines whose model the
+ * caller may not use left out, the rest admitted by the plugins' admitBatch) or by the gateway itself
+ * (runner.ts). In the background: native batches refreshed, orphaned gateway-run batches picked up (another
+ * replica died), expired files and old batches swept.
  */
 import { log } from "../log";
 import { callerOf } from "../plugins/caller";
@@ -301,10 +302,14 @@ export class BatchService implements BatchApi {
     const backend = this.native.backendFor(provider);
     const { total, errors } = await checkInput(textLines(this.files.read(file.id)), { endpoint: input.endpoint, provider: provider.name, providers: new Set(this.gw.config.providers.keys()) });
     const failed = errors.length > 0;
-    // A native batch's lines never pass the plugins: the models the caller may not use are refused here.
-    const refused = backend && !failed ? await this.refusedLines(caller, provider.name, file.id) : [];
+    // A native batch's lines never pass the plugins: the models the caller may not use are refused here, and the
+    // plugins admit what is left (admitBatch: governance's budgets and rate limits) or refuse the whole batch.
+    const { refused, models } = backend && !failed ? await this.refusedLines(caller, provider.name, file.id) : { refused: [], models: [] };
     // Nothing left to send: it is only finalised here (no one submits a batch past "validating").
     const nothingToSend = !failed && refused.length === total;
+    if (backend && !failed && !nothingToSend && this.gw.pipeline.hasAdmitBatch) {
+      await this.gw.pipeline.runAdmitBatch(owner, { provider: provider.name, endpoint: input.endpoint, models, lines: total - refused.length }, callerOf(caller.headers));
+    }
     const now = this.now();
     let batch: BatchRecord = {
       id: newBatchId(),
@@ -416,17 +421,20 @@ export class BatchService implements BatchApi {
   /**
    * The lines of a native batch whose model the caller may not use, each with the 403 a single request would
    * get (model_blocked): the plugins' model list for the caller (listModels: governance keeps what the virtual
-   * key allows) asked once for the batch's distinct models, as `<provider>/<model>`. The gateway's own runner
-   * needs none of this: its lines pass the plugins one by one.
+   * key allows) asked once for the batch's distinct models, as `<provider>/<model>`; and the distinct models of
+   * the lines left to send (read only when a plugin admits batches). The gateway's own runner needs none of this:
+   * its lines pass the plugins one by one.
    */
-  private async refusedLines(caller: BatchCaller, provider: string, fileId: string): Promise<Array<{ index: number; customId: string; error: BifrostError }>> {
+  private async refusedLines(caller: BatchCaller, provider: string, fileId: string): Promise<{ refused: Array<{ index: number; customId: string; error: BifrostError }>; models: string[] }> {
     const pipe = this.gw.pipeline;
-    if (!pipe.hasListModels) return [];
+    if (!pipe.hasListModels && !pipe.hasAdmitBatch) return { refused: [], models: [] };
     const models = new Set<string>();
     for await (const l of parsedLines(textLines(this.files.read(fileId)))) models.add(String(withProviderModel(l.input, provider, false).body.model));
+    if (!pipe.hasListModels) return { refused: [], models: [...models] };
     const asked = [...models].map((m) => ({ id: `${provider}/${m}`, object: "model" as const, created: 0, owned_by: provider }));
     const allowed = new Set((await pipe.runListModels(asked, callerOf(caller.headers))).map((m) => m.id));
-    if (asked.every((m) => allowed.has(m.id))) return [];
+    const sent = [...models].filter((m) => allowed.has(`${provider}/${m}`));
+    if (sent.length === models.size) return { refused: [], models: sent };
     const refused: Array<{ index: number; customId: string; error: BifrostError }> = [];
     for await (const l of parsedLines(textLines(this.files.read(fileId)))) {
       const model = String(withProviderModel(l.input, provider, false).body.model);
@@ -434,7 +442,7 @@ export class BatchService implements BatchApi {
       const error = new BifrostError({ status: 403, type: "model_blocked", code: "model_blocked", message: `Model '${model}' is not allowed for provider '${provider}' for this caller` });
       refused.push({ index: l.index, customId: l.input.custom_id, error });
     }
-    return refused;
+    return { refused, models: sent };
   }
 
   private async visibleFile(owner: Owner, id: string, param = "file_id"): Promise<FileMeta> {

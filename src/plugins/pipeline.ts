@@ -12,7 +12,7 @@ import type { ChatChunk } from "../schemas/chat";
 import { BifrostError, type BifrostErrorInit } from "../schemas/error";
 import { RouteTable } from "./routes";
 import type { ModelEntry } from "../schemas/models";
-import type { AnyRequest, AnyResponse, Caller, ChunkResult, McpCall, McpCallResult, HookName, HookTiming, HttpRequestResult, HttpResponseResult, HttpSummary, Placement, Plugin, PostResult, PreResult, RequestContext, RequestSummary } from "./types";
+import type { AnyRequest, AnyResponse, BatchAdmission, Caller, ChunkResult, McpCall, McpCallResult, HookName, HookTiming, HttpRequestResult, HttpResponseResult, HttpSummary, Placement, Plugin, PostResult, PreResult, RequestContext, RequestSummary } from "./types";
 
 export interface LoadedPlugin {
   name: string;
@@ -40,6 +40,7 @@ type McpAccessResult = void | { filter: { clients?: string[] | null; tools?: str
 type PreMcpResult = void | { call: McpCall } | { result: McpCallResult } | { error: BifrostError | BifrostErrorInit };
 type PostMcpResult = void | { result: McpCallResult } | { error: BifrostError | BifrostErrorInit };
 type IdentifyResult = void | { owner: string } | { error: BifrostError | BifrostErrorInit };
+type AdmitBatchResult = void | { error: BifrostError | BifrostErrorInit };
 const PRE_KEYS = "request, response, stream or error";
 const POST_KEYS = "response or error";
 const CHUNK_KEYS = "chunk, drop: true or end: true";
@@ -60,6 +61,7 @@ export class Pipeline {
   private readonly postMcp: LoadedPlugin[];
   private readonly httpEnd: LoadedPlugin[];
   private readonly identifiers: LoadedPlugin[];
+  private readonly batchAdmitters: LoadedPlugin[];
   /** Every plugin's routes, in pipeline order (the first plugin's route wins a clash). */
   readonly routes: RouteTable;
   readonly hasPre: boolean;
@@ -75,6 +77,8 @@ export class Pipeline {
   readonly hasMcpAccess: boolean;
   /** A plugin says who owns what a caller makes (identify). */
   readonly hasIdentify: boolean;
+  /** A plugin admits native batches before they are sent (admitBatch). */
+  readonly hasAdmitBatch: boolean;
   /** A plugin checks credentials itself (acceptsCredential). */
   readonly checksCredentials: boolean;
   readonly empty: boolean;
@@ -95,6 +99,7 @@ export class Pipeline {
     this.postMcp = having("postMcp").map((x) => x.lp).reverse();
     this.httpEnd = having("onHttpEnd").map((x) => x.lp);
     this.identifiers = having("identify").map((x) => x.lp);
+    this.batchAdmitters = having("admitBatch").map((x) => x.lp);
     this.routes = new RouteTable(this.plugins.flatMap((lp) => lp.plugin.routes ?? []));
     this.hasPre = this.pre.length > 0;
     this.hasPost = this.post.length > 0;
@@ -107,6 +112,7 @@ export class Pipeline {
     this.checksCredentials = this.credentialCheckers.length > 0;
     this.hasMcpAccess = this.mcpAccessors.length > 0;
     this.hasIdentify = this.identifiers.length > 0;
+    this.hasAdmitBatch = this.batchAdmitters.length > 0;
     this.empty = this.plugins.length === 0;
   }
 
@@ -284,6 +290,20 @@ export class Pipeline {
       unknownResult(lp, "identify", "owner or error");
     }
     return null;
+  }
+
+  /**
+   * Whether a native batch may be sent: each plugin's admitBatch in order; the first refusal is thrown (the batch
+   * is then not created). A failed hook is skipped, or fails the creation when its plugin fails closed.
+   */
+  async runAdmitBatch(owner: string | null, batch: BatchAdmission, caller: Caller): Promise<void> {
+    for (const lp of this.batchAdmitters) {
+      let r = guard<AdmitBatchResult>(lp, "admitBatch", () => lp.plugin.admitBatch!(owner, batch, caller));
+      if (r instanceof Promise) r = await r;
+      if (r === SKIPPED || r === undefined) continue;
+      if (isObject(r) && "error" in r) throw toError(lp, r.error);
+      unknownResult(lp, "admitBatch", "error");
+    }
   }
 
   /** Does a plugin check this credential itself (a virtual key)? */

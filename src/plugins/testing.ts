@@ -16,7 +16,7 @@ import { assertDefinition, setupPlugin } from "./setup";
 import { RouteTable } from "./routes";
 import type { ModelEntry } from "../schemas/models";
 import { callerOf } from "./caller";
-import type { AnyRequest, AnyResponse, GatewayRuntime, HttpSummary, PluginGateway, Plugin, PluginDefinition, RequestContext, RequestSummary } from "./types";
+import type { AnyRequest, AnyResponse, BatchAdmission, GatewayRuntime, HttpSummary, PluginGateway, Plugin, PluginDefinition, RequestContext, RequestSummary } from "./types";
 
 export interface TestPluginOptions {
   /** plugins[].config as a user would write it (validated, defaults applied). */
@@ -66,6 +66,8 @@ export interface PluginUnderTest<Config = unknown> {
   readonly allowedKeys: string[] | null;
   /** listModels: the list the plugin leaves, or the error it gives. */
   models(models: ModelEntry[], headers?: Record<string, string>): Promise<ModelEntry[]>;
+  /** admitBatch: resolves when the native batch may be sent; rejects with the refusal. */
+  admitBatch(owner: string | null, batch: BatchAdmission, headers?: Record<string, string>): Promise<void>;
   cleanup(): Promise<void>;
 }
 
@@ -138,6 +140,7 @@ export async function testPlugin<Schema extends TSchema>(definition: PluginDefin
       return allowedKeys;
     },
     models: (models, headers = {}) => pipeline.runListModels(models, callerOf(headers)),
+    admitBatch: (owner, batch, headers = {}) => pipeline.runAdmitBatch(owner, batch, callerOf(headers)),
     cleanup: () => pipeline.cleanup(),
   };
 }

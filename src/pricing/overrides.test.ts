@@ -57,6 +57,12 @@ describe("selection and patching, as Go does them", () => {
     expect(wildcardMatch("a*a", "a")).toBe(false);
   });
 
+  test("Go's batch prices (input_cost_per_token_batches, output_cost_per_token_batches) are applied, patching the catalog's price", () => {
+    const [o] = parsePricingOverrides([{ model_pattern: "m", match_type: "exact", input_cost_per_token_batches: 0.5, output_cost_per_token_batches: 1 }], at, "p");
+    expect(o!.patch).toEqual({ batchInput: 0.5, batchOutput: 1 });
+    expect(applyOverride({ input: 1, output: 2, source: "catalog" }, o!)).toEqual({ input: 1, output: 2, batchInput: 0.5, batchOutput: 1, source: "override" });
+  });
+
   test("a tier override keeps the catalog's tier fields it does not give, at the same threshold", () => {
     const [o] = parsePricingOverrides([{ model_pattern: "m", match_type: "exact", output_cost_per_token_above_200k_tokens: 7 }], at, "p");
     const p = applyOverride({ input: 1, output: 2, tierThreshold: 200_000, above: { input: 3, output: 4 } }, o!);

@@ -39,6 +39,8 @@ const FIELDS: Record<string, keyof PricingOverride["patch"]> = {
   input_cost_per_image_token: "inputImage",
   output_cost_per_image_token: "outputImage",
   output_cost_per_image: "perImage",
+  input_cost_per_token_batches: "batchInput",
+  output_cost_per_token_batches: "batchOutput",
 };
 
 /** Go's tiered fields: [threshold, ModelPrice field]. */
@@ -52,16 +54,14 @@ const TIER_FIELDS: Record<string, [number, keyof TierPrice]> = {
 };
 
 /**
- * Go fields accepted so that a Go config loads, but not applied: this gateway has no batch API, video, per-image
- * input pricing or image size/quality tiers yet.
+ * Go fields accepted so that a Go config loads, but not applied: this gateway has no video, per-image input pricing
+ * or image size/quality tiers yet.
  */
 const ACCEPTED_NOT_APPLIED = new Set([
   "input_cost_per_video_per_second",
   "input_cost_per_image_above_128k_tokens",
   "input_cost_per_video_per_second_above_128k_tokens",
   "input_cost_per_audio_per_second_above_128k_tokens",
-  "input_cost_per_token_batches",
-  "output_cost_per_token_batches",
   "input_cost_per_image",
   "output_cost_per_image_above_1024_and_1024_pixels",
   "output_cost_per_image_above_1024_and_1024_pixels_and_premium_image",

@@ -35,7 +35,14 @@ export interface ModelPrice {
    * Sonnet 4.5); a field `above` leaves out keeps its base price.
    */
   tierThreshold?: number;
-  above?: Partial<Omit<ModelPrice, "tierThreshold" | "above" | "source">>;
+  above?: Partial<Omit<ModelPrice, "tierThreshold" | "above" | "batchInput" | "batchOutput" | "source">>;
+  /**
+   * Per input / output token of a line a provider runs in its own batch API (Go's `input_cost_per_token_batches` /
+   * `output_cost_per_token_batches`, from pricing_overrides: the catalog has none). Unset: the provider's flat batch
+   * discount on the price above (src/pricing/batch.ts).
+   */
+  batchInput?: number;
+  batchOutput?: number;
   /** Where the price came from: "catalog" or "override". */
   source?: "catalog" | "override";
 }

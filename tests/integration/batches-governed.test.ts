@@ -20,6 +20,12 @@ import { eventually } from "../support/wait";
 const OUTPUT_PRICE = 0.002;
 const priced = (model: string) => [{ model_pattern: model, match_type: "exact", input_cost_per_token: 0, output_cost_per_token: OUTPUT_PRICE }];
 const VK = "sk-bf-batch-governed-000000000000000000000";
+const VK_BROKE = "sk-bf-batch-governed-broke-000000000000000";
+const VK_RPM = "sk-bf-batch-governed-rpm-00000000000000000";
+const both = [
+  { provider: "openai", allowed_models: ["gpt-4o-mini"] },
+  { provider: "local-llm", allowed_models: ["*"] },
+];
 
 let mock: MockUpstream;
 let gw: Gateway;
@@ -46,6 +52,9 @@ beforeAll(async () => {
           budgets: [{ id: "b-batch", max_limit: 100, reset_duration: "1d" }],
           rate_limit: { id: "rl-batch", request_max_limit: 10_000, request_reset_duration: "1h", token_max_limit: 10_000_000, token_reset_duration: "1h" },
         },
+        // One output token's worth of budget: one request with max_tokens 1 spends it all.
+        { id: "vk-broke", name: "broke", value: VK_BROKE, provider_configs: both, budgets: [{ id: "b-broke", max_limit: OUTPUT_PRICE, reset_duration: "1d" }] },
+        { id: "vk-rpm", name: "one-an-hour", value: VK_RPM, provider_configs: both, rate_limit: { id: "rl-rpm", request_max_limit: 1, request_reset_duration: "1h" } },
       ],
     },
     logs_store: { enabled: true, type: "sqlite", config: { path: join(dir, "logs.db") } },
@@ -61,13 +70,13 @@ const js = async (r: Response): Promise<any> => {
   expect(r.status).toBe(200);
   return r.json();
 };
-const client = () => new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: VK, maxRetries: 0 });
+const client = (apiKey = VK) => new OpenAI({ baseURL: `${gw.url}/v1`, apiKey, maxRetries: 0 });
 const line = (id: string, model: string) =>
   JSON.stringify({ custom_id: id, method: "POST", url: "/v1/chat/completions", body: { model, messages: [{ role: "user", content: `say ${id}` }], max_tokens: 16 } });
 
 /** Upload → create → poll until ended, as the key; the batch and its output and error lines. */
-async function runBatch(provider: string, lines: string[]) {
-  const oa = client();
+async function runBatch(provider: string, lines: string[], apiKey = VK) {
+  const oa = client(apiKey);
   const file = await oa.files.create({ file: await toFile(Buffer.from(lines.join("\n") + "\n"), "input.jsonl"), purpose: "batch", provider } as Parameters<OpenAI["files"]["create"]>[0]);
   const created = await oa.batches.create({ input_file_id: file.id, endpoint: "/v1/chat/completions", completion_window: "24h", provider } as Parameters<OpenAI["batches"]["create"]>[0]);
   await eventually(async () => ["completed", "failed", "expired", "cancelled"].includes((await oa.batches.retrieve(created.id)).status));
@@ -76,10 +85,28 @@ async function runBatch(provider: string, lines: string[]) {
   return { batch, output: await read(batch.output_file_id), errors: await read(batch.error_file_id) };
 }
 
-/** The key's budget and rate-limit usage now, from the admin API. */
-async function usage() {
-  const { virtual_key: vk } = await js(await gw.fetch("/api/governance/virtual-keys/vk-batch"));
-  return { cost: vk.budgets[0].current_usage as number, requests: vk.rate_limit.request_current_usage as number, tokens: vk.rate_limit.token_current_usage as number };
+/** A key's budget and rate-limit usage now, from the admin API. */
+async function usage(id = "vk-batch") {
+  const { virtual_key: vk } = await js(await gw.fetch(`/api/governance/virtual-keys/${id}`));
+  return { cost: vk.budgets[0]?.current_usage as number, requests: vk.rate_limit?.request_current_usage as number, tokens: vk.rate_limit?.token_current_usage as number };
+}
+
+/** Creating a native OpenAI batch as `apiKey`: the error the SDK throws (null when it was created). */
+async function createNative(apiKey: string, lines: string[]) {
+  const oa = client(apiKey);
+  const file = await oa.files.create({ file: await toFile(Buffer.from(lines.join("\n") + "\n"), "input.jsonl"), purpose: "batch", provider: "openai" } as Parameters<OpenAI["files"]["create"]>[0]);
+  return oa.batches
+    .create({ input_file_id: file.id, endpoint: "/v1/chat/completions", completion_window: "24h", provider: "openai" } as Parameters<OpenAI["batches"]["create"]>[0])
+    .then(() => null, (e) => e as InstanceType<typeof OpenAI.APIError>);
+}
+
+/** What reached the provider's Files and Batch APIs so far. */
+const upstreamBatchCalls = () => ({ files: openaiBatchMock.files.size, batches: openaiBatchMock.batches.size, requests: mock.requests.filter((r) => /^\/v1\/(files|batches)/.test(r.path)).length });
+
+/** One chat request as `apiKey` (max_tokens 1: one output token, $0.002). */
+async function oneRequest(apiKey: string) {
+  const r = await client(apiKey).chat.completions.create({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "hi" }], max_tokens: 1 });
+  expect(r.usage?.completion_tokens).toBe(1);
 }
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
@@ -160,5 +187,48 @@ describe("a gateway-run batch made with a virtual key", () => {
     expect(after.requests - before.requests).toBe(2);
     close(after.cost - before.cost, batch.cost!);
     for (const r of (await logs()).logs as any[]) expect(r).toMatchObject({ virtual_key_id: "vk-batch", virtual_key_name: "batcher", batch_id: batch.id, provider: "local-llm" });
+  });
+});
+
+describe("a native batch from a virtual key with no room left (admitBatch: checked before anything is sent, nothing reserved)", () => {
+  test("its budget spent by a request: 402 budget_exceeded on creating a native batch, on every surface; nothing reaches the provider's batch APIs", async () => {
+    await oneRequest(VK_BROKE);
+    await eventually(async () => (await usage("vk-broke")).cost >= OUTPUT_PRICE);
+    const before = upstreamBatchCalls();
+    const e = await createNative(VK_BROKE, [line("broke-1", "gpt-4o-mini")]);
+    expect(e?.status).toBe(402);
+    expect(e?.error).toMatchObject({ code: "budget_exceeded", type: "budget_exceeded" });
+    expect(e?.message).toContain("Budget exceeded for virtual key 'broke'");
+    // The Anthropic surface, routed to OpenAI's batch API: the same refusal, in Anthropic's shape.
+    const viaAnthropic = await fetch(`${gw.url}/anthropic/v1/messages/batches`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-api-key": VK_BROKE, "x-model-provider": "openai", "anthropic-version": "2023-06-01" },
+      body: JSON.stringify({ requests: [{ custom_id: "r1", params: { model: "gpt-4o-mini", max_tokens: 8, messages: [{ role: "user", content: "hi" }] } }] }),
+    });
+    expect(viaAnthropic.status).toBe(402);
+    expect(((await viaAnthropic.json()) as any).type).toBe("error");
+    expect(upstreamBatchCalls()).toEqual(before);
+    expect((await client(VK_BROKE).batches.list()).data).toEqual([]);
+  });
+
+  test("a gateway-run batch from the same key is unchanged: created, its lines refused one by one (402 error lines)", async () => {
+    await eventually(async () => (await usage("vk-broke")).cost >= OUTPUT_PRICE);
+    const { batch, output, errors } = await runBatch("local-llm", [line("gb-1", "llama-3"), line("gb-2", "llama-3")], VK_BROKE);
+    expect(batch.status).toBe("completed");
+    expect(batch.request_counts).toEqual({ total: 2, completed: 0, failed: 2 });
+    expect(output).toEqual([]);
+    expect(errors.map((l) => [l.custom_id, l.response.status_code, l.error.code])).toEqual([["gb-1", 402, "budget_exceeded"], ["gb-2", 402, "budget_exceeded"]]);
+  });
+
+  test("its request limit reached: 429 request_limited with Retry-After; nothing sent", async () => {
+    await oneRequest(VK_RPM);
+    await eventually(async () => (await usage("vk-rpm")).requests === 1);
+    const before = upstreamBatchCalls();
+    const e = await createNative(VK_RPM, [line("rpm-1", "gpt-4o-mini")]);
+    expect(e?.status).toBe(429);
+    expect(e?.error).toMatchObject({ code: "request_limited" });
+    expect(Number(e?.headers?.get("retry-after"))).toBeGreaterThan(0);
+    expect(e?.headers?.get("x-ratelimit-remaining-requests")).toBe("0");
+    expect(upstreamBatchCalls()).toEqual(before);
   });
 });
