@@ -63,6 +63,13 @@ describe("selection and patching, as Go does them", () => {
     expect(applyOverride({ input: 1, output: 2, source: "catalog" }, o!)).toEqual({ input: 1, output: 2, batchInput: 0.5, batchOutput: 1, source: "override" });
   });
 
+  // Regression: the README listed this field, but the parser refused it as unknown.
+  test("output_cost_per_reasoning_token prices reasoning tokens apart from the rest of the output", () => {
+    const [o] = parsePricingOverrides([{ model_pattern: "m", match_type: "exact", output_cost_per_reasoning_token: 3 }], at, "p");
+    expect(o!.patch).toEqual({ reasoning: 3 });
+    expect(applyOverride({ input: 1, output: 2, source: "catalog" }, o!)).toEqual({ input: 1, output: 2, reasoning: 3, source: "override" });
+  });
+
   test("a tier override keeps the catalog's tier fields it does not give, at the same threshold", () => {
     const [o] = parsePricingOverrides([{ model_pattern: "m", match_type: "exact", output_cost_per_token_above_200k_tokens: 7 }], at, "p");
     const p = applyOverride({ input: 1, output: 2, tierThreshold: 200_000, above: { input: 3, output: 4 } }, o!);

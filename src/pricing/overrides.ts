@@ -32,6 +32,7 @@ export interface PricingOverride {
 const FIELDS: Record<string, keyof PricingOverride["patch"]> = {
   input_cost_per_token: "input",
   output_cost_per_token: "output",
+  output_cost_per_reasoning_token: "reasoning",
   cache_read_input_token_cost: "cacheRead",
   cache_creation_input_token_cost: "cacheWrite",
   input_cost_per_audio_per_second: "perSecond",
