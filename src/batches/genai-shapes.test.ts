@@ -18,17 +18,17 @@ import {
   UNKEYED_PREFIX,
 } from "./genai-shapes";
 import type { BatchOutputLine, BatchRecord, FileMeta } from "./types";
+import { batchRecord } from "../../tests/support/batch-doubles/batch-record";
 
 const T0 = Date.UTC(2025, 0, 2, 3, 4, 5);
 
 function record(over: Partial<BatchRecord> = {}): BatchRecord {
-  return {
-    id: "batch_abc", owner: null, provider: "gemini", endpoint: "/v1/chat/completions", inputFileId: "file-in", completionWindow: "24h",
-    metadata: { genai_source: "inline", genai_model: "gemini-2.5-flash", genai_display_name: "nightly" }, status: "in_progress", mode: "native",
-    upstreamId: null, upstreamState: null, counts: { total: 3, completed: 1, failed: 0 }, outputFileId: null, errorFileId: null, errors: null, cost: null,
-    createdAt: T0, inProgressAt: T0 + 1000, finalizingAt: null, completedAt: null, failedAt: null, expiredAt: null, cancellingAt: null, cancelledAt: null, expiresAt: null,
+  return batchRecord({
+    id: "batch_abc", provider: "gemini", inputFileId: "file-in",
+    metadata: { genai_source: "inline", genai_model: "gemini-2.5-flash", genai_display_name: "nightly" }, status: "in_progress",
+    counts: { total: 3, completed: 1, failed: 0 }, createdAt: T0, inProgressAt: T0 + 1000,
     ...over,
-  };
+  });
 }
 
 function ok(customId: string, content = "hi there"): BatchOutputLine {

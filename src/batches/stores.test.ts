@@ -9,6 +9,7 @@ import { CHUNK_BYTES, SqlFileStore } from "./file-store";
 import { newBatchId, newFileId } from "./ids";
 import { openBatchDb, type BatchDb } from "./sql";
 import type { BatchRecord, FileMeta } from "./types";
+import { batchRecord } from "../../tests/support/batch-doubles/batch-record";
 
 async function* pieces(total: number, size: number, fill = (i: number) => i % 251): AsyncIterable<Uint8Array> {
   for (let at = 0; at < total; at += size) {
@@ -37,34 +38,20 @@ const meta = (over: Partial<FileMeta> = {}): Omit<FileMeta, "bytes"> => ({
   ...over,
 });
 
-const batch = (over: Partial<BatchRecord> = {}): BatchRecord => ({
-  id: newBatchId(),
-  owner: "vk:a",
-  provider: "openai",
-  endpoint: "/v1/chat/completions",
-  inputFileId: "file-x",
-  completionWindow: "24h",
-  metadata: { job: "eval" },
-  status: "in_progress",
-  mode: "gateway",
-  upstreamId: null,
-  upstreamState: null,
-  counts: { total: 3, completed: 0, failed: 0 },
-  outputFileId: null,
-  errorFileId: null,
-  errors: null,
-  cost: null,
-  createdAt: Date.now(),
-  inProgressAt: Date.now(),
-  finalizingAt: null,
-  completedAt: null,
-  failedAt: null,
-  expiredAt: null,
-  cancellingAt: null,
-  cancelledAt: null,
-  expiresAt: Date.now() + 86400_000,
-  ...over,
-});
+const batch = (over: Partial<BatchRecord> = {}): BatchRecord =>
+  batchRecord({
+    id: newBatchId(),
+    owner: "vk:a",
+    inputFileId: "file-x",
+    metadata: { job: "eval" },
+    status: "in_progress",
+    mode: "gateway",
+    counts: { total: 3, completed: 0, failed: 0 },
+    inProgressAt: Date.now(),
+    expiresAt: Date.now() + 86400_000,
+    ...over,
+  });
+
 
 function contract(name: string, open: () => Promise<BatchDb>, ready: () => boolean | Promise<boolean> = () => true) {
   describe(name, () => {

@@ -13,6 +13,7 @@ import { BifrostError } from "../../src/schemas/error";
 import { MemoryFileStore } from "../support/batch-doubles/memory-file-store";
 import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
 import { createOpenAIBatchMock, FAIL_MODEL } from "../support/mock/openai-batches";
+import { batchRecord } from "../support/batch-doubles/batch-record";
 
 const KEY = "sk-batch-test-0123456789abcdef";
 const openai = createOpenAIBatchMock({ key: KEY });
@@ -53,34 +54,7 @@ function context(o: CtxOptions = {}): BackendContext {
 }
 
 function record(over: Partial<BatchRecord> = {}): BatchRecord {
-  return {
-    id: `batch_gw${crypto.randomUUID().slice(0, 8)}`,
-    owner: null,
-    provider: "openai",
-    endpoint: "/v1/chat/completions",
-    inputFileId: "file-gw",
-    completionWindow: "24h",
-    metadata: null,
-    status: "validating",
-    mode: "native",
-    upstreamId: null,
-    upstreamState: null,
-    counts: { total: 0, completed: 0, failed: 0 },
-    outputFileId: null,
-    errorFileId: null,
-    errors: null,
-    cost: null,
-    createdAt: Date.now(),
-    inProgressAt: null,
-    finalizingAt: null,
-    completedAt: null,
-    failedAt: null,
-    expiredAt: null,
-    cancellingAt: null,
-    cancelledAt: null,
-    expiresAt: null,
-    ...over,
-  };
+  return batchRecord({ id: `batch_gw${crypto.randomUUID().slice(0, 8)}`, provider: "openai", inputFileId: "file-gw", ...over });
 }
 
 const chatLine = (id: string, model: string, text: string, extra: Record<string, unknown> = {}): BatchInputLine => ({

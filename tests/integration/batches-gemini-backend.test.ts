@@ -12,6 +12,7 @@ import { MemoryFileStore } from "../support/memory-file-store";
 import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
 import { MOCK_DIALECTS } from "../support/mock";
 import { createGeminiBatchMock } from "../support/mock/gemini-batch";
+import { batchRecord } from "../support/batch-doubles/batch-record";
 
 const KEY = "gm-secret-key-123";
 const gemini = createGeminiBatchMock({ apiKey: KEY, pollsToFinish: 3 });
@@ -54,13 +55,7 @@ async function batchOf(lines: BatchInputLine[]): Promise<BatchRecord> {
     iterate([new TextEncoder().encode(lines.map((l) => JSON.stringify(l)).join("\n") + "\n")]),
     1e9,
   );
-  const now = Date.now();
-  return {
-    id, owner: null, provider: "gemini", endpoint: "/v1/chat/completions", inputFileId: input.id, completionWindow: "24h", metadata: null,
-    status: "validating", mode: "native", upstreamId: null, upstreamState: null, counts: { total: lines.length, completed: 0, failed: 0 },
-    outputFileId: null, errorFileId: null, errors: null, cost: null, createdAt: now, inProgressAt: null, finalizingAt: null, completedAt: null,
-    failedAt: null, expiredAt: null, cancellingAt: null, cancelledAt: null, expiresAt: null,
-  };
+  return batchRecord({ id, provider: "gemini", inputFileId: input.id, counts: { total: lines.length, completed: 0, failed: 0 } });
 }
 
 async function submitted(backend: typeof geminiBatchBackend, lines: BatchInputLine[]): Promise<BatchRecord> {

@@ -9,6 +9,7 @@ import type { ProviderTarget } from "../../providers/types";
 import { BifrostError } from "../../schemas/error";
 import type { BackendContext, BatchInputLine, BatchOutputLine, BatchRecord } from "../types";
 import { anthropicBatchBackend as backend, sameOrigin, toStatus } from "./anthropic";
+import { batchRecord } from "../../../tests/support/batch-doubles/batch-record";
 
 const KEY = "sk-ant-secret-key-123";
 const batches = createAnthropicBatchesMock({ pollsToEnd: 3 });
@@ -32,34 +33,7 @@ function context(key = KEY): BackendContext {
 }
 
 function record(over: Partial<BatchRecord> = {}): BatchRecord {
-  return {
-    id: "batch_test",
-    owner: null,
-    provider: "anthropic",
-    endpoint: "/v1/chat/completions",
-    inputFileId: "file-input",
-    completionWindow: "24h",
-    metadata: null,
-    status: "validating",
-    mode: "native",
-    upstreamId: null,
-    upstreamState: null,
-    counts: { total: 0, completed: 0, failed: 0 },
-    outputFileId: null,
-    errorFileId: null,
-    errors: null,
-    cost: null,
-    createdAt: Date.now(),
-    inProgressAt: null,
-    finalizingAt: null,
-    completedAt: null,
-    failedAt: null,
-    expiredAt: null,
-    cancellingAt: null,
-    cancelledAt: null,
-    expiresAt: null,
-    ...over,
-  };
+  return batchRecord({ id: "batch_test", provider: "anthropic", inputFileId: "file-input", ...over });
 }
 
 function line(custom_id: string, text: string, model = "anthropic/claude-3-5-haiku-latest", url = "/v1/chat/completions"): BatchInputLine {
