@@ -8,7 +8,7 @@ import { createGeminiBatchBackend, geminiBatchBackend } from "../../src/batches/
 import type { BackendContext, BatchInputLine, BatchOutputLine, BatchRecord } from "../../src/batches/types";
 import { geminiAdapter } from "../../src/providers/gemini";
 import { BifrostError } from "../../src/schemas/error";
-import { MemoryFileStore } from "../support/memory-file-store";
+import { MemoryFileStore } from "../support/batch-doubles/memory-file-store";
 import { startMockUpstream, type MockUpstream } from "../support/mock-upstream";
 import { MOCK_DIALECTS } from "../support/mock";
 import { createGeminiBatchMock } from "../support/mock/gemini-batch";

@@ -20,7 +20,7 @@ import type {
 } from "../../src/batches/types";
 import { ENDED } from "../../src/batches/types";
 import { BifrostError } from "../../src/schemas/error";
-import { MemoryFileStore } from "./memory-file-store";
+import { MemoryFileStore } from "./batch-doubles/memory-file-store";
 
 export interface FakeBatchApiOptions {
   /** The getBatch call on which a batch completes (Infinity: only finish()). Default 2. */

@@ -98,7 +98,7 @@ describe("anthropic batch backend", () => {
       { custom_id: "a-2", params: params("second") },
     ]);
     // The spooled request body is gone from the file store once sent.
-    expect(files.files.size).toBe(0);
+    expect(files.metas.size).toBe(0);
   });
 
   test("refresh until ended, then results as OpenAI output lines with chat.completion bodies and usage", async () => {
@@ -174,7 +174,7 @@ describe("anthropic batch backend", () => {
     expect(e.status).toBe(400);
     expect(e.message).toBe('line 2 (custom_id "b"): anthropic batches run chat completions only (url "/v1/chat/completions"), not "/v1/embeddings"');
     expect(mock.requests.filter((r) => r.path === "/v1/messages/batches")).toHaveLength(0);
-    expect(files.files.size).toBe(0);
+    expect(files.metas.size).toBe(0);
   });
 
   test("a model naming another provider, a custom_id Anthropic refuses and a model no key may call are refused at submit", async () => {
