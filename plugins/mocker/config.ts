@@ -57,6 +57,8 @@ export const configSchema = t.Object({
       content: t.String({ default: DEFAULT_TEMPLATE }),
       latency_ms: t.Integer({ minimum: 0, default: 0 }),
       embedding_dimensions: t.Integer({ minimum: 1, maximum: 8192, default: 1536 }),
+      /** Listed by GET /v1/models (any mock/* model answers; these are the ones a client or the dashboard is offered). */
+      models: t.Array(t.String({ pattern: "^mock/.+" }), { default: ["mock/gpt-4o-mini", "mock/text-embedding-3-small"] }),
     },
     { default: {} },
   ),

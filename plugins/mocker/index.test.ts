@@ -42,6 +42,20 @@ describe("mock/* models with no rules", () => {
     await bf.shutdown();
   });
 
+  test("the model list offers the configured mock models, after the providers' own", async () => {
+    const bf = await gateway({}, true);
+    const ids = (await bf.listModels()).data.map((m) => m.id);
+    expect(ids.slice(-2)).toEqual(["mock/gpt-4o-mini", "mock/text-embedding-3-small"]);
+    expect(ids.length).toBeGreaterThan(2);
+    await bf.shutdown();
+    const custom = await gateway({ default: { models: ["mock/my-model"] } });
+    expect((await custom.listModels()).data.map((m) => m.id)).toEqual(["mock/my-model"]);
+    await custom.shutdown();
+    const off = await gateway({ default: { enabled: false } });
+    expect((await off.listModels()).data).toEqual([]);
+    await off.shutdown();
+  });
+
   test("a stream sends the reply word by word, then a finish chunk with usage", async () => {
     const bf = await gateway();
     const chunks = await collect(bf, ask("stream me", "mock/any", { stream: true }));

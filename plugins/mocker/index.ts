@@ -18,8 +18,15 @@ export default definePlugin({
     const rules = compileRules(cfg.rules);
     // Latency is deliberate here: the hook's time budget must outlast the slowest configured delay.
     const slowest = Math.max(cfg.default.latency_ms, ...cfg.rules.map((r) => r.latency_ms ?? 0));
+    // The mock models a model list offers (GET /v1/models: SDKs' pickers, the dashboard's playground).
+    const listed = cfg.default.enabled ? cfg.default.models.map((id) => ({ id, object: "model" as const, created: 0, owned_by: "mock" })) : [];
     return {
       timeoutMs: Math.max(1000, slowest + 1000),
+
+      listModels(models) {
+        const missing = listed.filter((m) => !models.some((x) => x.id === m.id));
+        if (missing.length) return { models: [...models, ...missing] };
+      },
 
       async preRequest(req, rctx): Promise<PreResult> {
         const requested = req.model;
