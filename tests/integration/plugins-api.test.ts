@@ -112,7 +112,7 @@ describe("/api/plugins: config schema and config for the dashboard's forms", () 
   test("enabling a plugin that was disabled from the start loads it; POST adds an available one", async () => {
     const on = await send(app, "PUT", "/api/plugins/mocker", { enabled: true });
     expect(on.status).toBe(200);
-    expect(await on.json()).toMatchObject({ state: "active", enabled: true, hooks: ["preRequest"] });
+    expect(await on.json()).toMatchObject({ state: "active", enabled: true, hooks: ["preRequest", "listModels"] });
     const added = await send(app, "POST", "/api/plugins", { name: "jsonparser", enabled: false, config: { mode: "every_chunk" } });
     expect(added.status).toBe(201);
     const body = (await added.json()) as any;

@@ -112,7 +112,7 @@ describe("a real plugin's schema: mocker", () => {
   test("rules (objects) as JSON, default.* as a fieldset; one field changed", () => {
     const spec = formSpec(plain(mockerSchema));
     const kinds = Object.fromEntries(leaves(spec).map((f) => [f.id, f.kind]));
-    expect(kinds).toEqual({ rules: "json", "default.enabled": "boolean", "default.content": "text", "default.latency_ms": "number", "default.embedding_dimensions": "number" });
+    expect(kinds).toEqual({ rules: "json", "default.enabled": "boolean", "default.content": "text", "default.latency_ms": "number", "default.embedding_dimensions": "number", "default.models": "lines" });
     const config = { default: { content: "old" } };
     const built = buildConfig(spec, { ...initialDraft(spec, config), "default.content": "new {{input}}" }, config);
     expect(built).toEqual({ config: { default: { content: "new {{input}}" } }, errors: {} });
