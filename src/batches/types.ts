@@ -293,6 +293,8 @@ export interface BatchApi {
    * is required) or a gateway without files and batches, so nothing is parsed for them. Optional for doubles.
    */
   admit?(caller: BatchCaller): Promise<void>;
+  /** The caller's owner (what scopes its files and batches); a surface keeping state across requests checks it. Optional for doubles. */
+  owner?(caller: BatchCaller): Promise<Owner>;
   uploadFile(caller: BatchCaller, input: UploadInput): Promise<FileMeta>;
   getFile(caller: BatchCaller, id: string): Promise<FileMeta>;
   listFiles(caller: BatchCaller, q: Omit<FileQuery, "owner">): Promise<FileMeta[]>;
