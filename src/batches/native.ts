@@ -118,6 +118,8 @@ export class NativeBatches {
   }
 
   private async doRefresh(batch: BatchRecord): Promise<BatchRecord> {
+    // The record as stored now: the caller's copy may predate a collect that already ended the batch.
+    batch = (await this.o.batches.get(batch.id)) ?? batch;
     if (ENDED.has(batch.status) || !batch.upstreamId) return batch;
     // Ended upstream but not collected yet (results failed last time): collect again.
     if (batch.status === "finalizing" && batch.upstreamState?.bf_ended) return this.collect(batch, batch.upstreamState.bf_ended as Refreshed["status"]);
@@ -132,6 +134,9 @@ export class NativeBatches {
 
   private async apply(batch: BatchRecord, r: Refreshed): Promise<BatchRecord> {
     const now = this.o.now();
+    // Ended meanwhile (another refresh or replica collected it while the provider was asked): never reopened.
+    const current = await this.o.batches.get(batch.id);
+    if (current && ENDED.has(current.status)) return current;
     // The provider counts what it was sent; lines refused at creation (the only ones recorded before the results) count too.
     const refused = batch.counts.failed > 0 ? (await this.o.batches.lineCounts(batch.id)).failed : 0;
     const patch: Partial<BatchRecord> = { counts: { total: r.counts.total + refused, completed: r.counts.completed, failed: r.counts.failed + refused } };
