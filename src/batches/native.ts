@@ -97,14 +97,20 @@ export class NativeBatches {
   async submit(batch: BatchRecord): Promise<BatchRecord> {
     const { batches, now } = this.o;
     const chosen = { keyName: batch.keyName ?? null };
+    let cancelled = false;
     try {
       const s = await this.backendOf(batch).submit(this.context(batch, chosen), batch, this.lines(batch));
-      batch = await batches.update(batch.id, { upstreamId: s.upstreamId, upstreamState: s.upstreamState ?? null, keyName: chosen.keyName, status: "in_progress", inProgressAt: now() });
+      const sent = { upstreamId: s.upstreamId, upstreamState: s.upstreamState ?? null, keyName: chosen.keyName };
+      // Cancelled while it was being sent: the cancel goes upstream now instead of being overwritten.
+      const status = (await batches.get(batch.id))?.status;
+      cancelled = status === "cancelling" || status === "cancelled";
+      batch = await batches.update(batch.id, cancelled ? sent : { ...sent, status: "in_progress", inProgressAt: now() });
     } catch (err) {
       const e = BifrostError.from(err);
       await batches.update(batch.id, { status: "failed", failedAt: now(), errors: [{ code: e.code ?? "submit_failed", message: e.message, param: null, line: null }] });
       throw e;
     }
+    if (cancelled) return this.cancel(batch).catch(() => batch);
     return this.refresh(batch).catch(() => batch);
   }
 

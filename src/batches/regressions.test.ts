@@ -15,14 +15,21 @@ import type { BackendContext, BatchBackend, BatchCaller, BatchInputLine, BatchOu
 class Backend implements BatchBackend {
   readonly kinds = ["openai"];
   next: Refreshed = { status: "in_progress", counts: { total: 1, completed: 0, failed: 0 } };
+  /** Set: submit waits for it (a slow upload upstream). */
+  gate: Promise<void> | null = null;
+  submitting: (() => void) | null = null;
+  cancels: string[] = [];
   async submit(_ctx: BackendContext, _b: BatchRecord, input: AsyncIterable<BatchInputLine>) {
     for await (const _ of input);
+    this.submitting?.();
+    if (this.gate) await this.gate;
     return { upstreamId: "up-1" };
   }
   async refresh() {
     return this.next;
   }
-  async cancel() {
+  async cancel(_ctx: BackendContext, b: BatchRecord) {
+    this.cancels.push(b.upstreamId ?? "");
     return { status: "cancelling" as const, counts: this.next.counts };
   }
   async *results(): AsyncIterable<BatchOutputLine> {
@@ -79,5 +86,25 @@ describe("batch regressions", () => {
     expect(after.status).toBe("completed");
     expect(after.outputFileId).toBe(done.outputFileId);
     expect(after.completedAt).toBe(done.completedAt);
+  });
+
+  test("a cancel while the batch is being sent to the provider is not lost: it is sent upstream once the batch exists there", async () => {
+    backend.next = { status: "in_progress", counts: { total: 1, completed: 0, failed: 0 } };
+    let release!: () => void;
+    backend.gate = new Promise<void>((r) => (release = r));
+    const submitted = new Promise<void>((r) => (backend.submitting = r));
+    const file = await upload();
+    const creating = svc.createBatch(caller, { provider: "openai", endpoint: "/v1/chat/completions", inputFileId: file.id });
+    await submitted;
+    const [listed] = await svc.listBatches(caller, { limit: 1 });
+    expect(listed!.status).toBe("validating");
+    expect((await svc.cancelBatch(caller, listed!.id)).status).toBe("cancelling");
+    release();
+    const created = await creating;
+    backend.gate = null;
+    backend.submitting = null;
+    expect(created.status).toBe("cancelling");
+    expect(backend.cancels).toEqual(["up-1"]);
+    expect((await svc.batches.get(listed!.id))!.status).toBe("cancelling");
   });
 });
