@@ -145,11 +145,12 @@ export class SqlFileStore implements FileStore {
     return true;
   }
 
-  async deleteExpired(now: number): Promise<number> {
+  async deleteExpired(now: number, keep?: ReadonlySet<string>): Promise<number> {
     if (!this.db.exists()) return 0;
     const rows = await this.db.all("SELECT id FROM bf_files WHERE (expires_at IS NOT NULL AND expires_at <= $1) OR (complete = 0 AND created_at <= $2)", [now, now - STALE_UPLOAD_MS]);
-    for (const r of rows) await this.remove(r.id);
-    return rows.length;
+    const gone = rows.filter((r) => !keep?.has(r.id));
+    for (const r of gone) await this.remove(r.id);
+    return gone.length;
   }
 
   close(): Promise<void> {

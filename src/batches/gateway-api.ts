@@ -19,6 +19,7 @@ export function gatewayBatchApi(bf: Bifrost): BatchApi {
   };
   return {
     admit: async (c) => void (await s().owner(c)),
+    owner: (c) => s().owner(c),
     uploadFile: (c, input) => s().uploadFile(c, input),
     getFile: (c, id) => s().getFile(c, id),
     listFiles: (c, q) => s().listFiles(c, q),

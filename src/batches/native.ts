@@ -97,14 +97,20 @@ export class NativeBatches {
   async submit(batch: BatchRecord): Promise<BatchRecord> {
     const { batches, now } = this.o;
     const chosen = { keyName: batch.keyName ?? null };
+    let cancelled = false;
     try {
       const s = await this.backendOf(batch).submit(this.context(batch, chosen), batch, this.lines(batch));
-      batch = await batches.update(batch.id, { upstreamId: s.upstreamId, upstreamState: s.upstreamState ?? null, keyName: chosen.keyName, status: "in_progress", inProgressAt: now() });
+      const sent = { upstreamId: s.upstreamId, upstreamState: s.upstreamState ?? null, keyName: chosen.keyName };
+      // Cancelled while it was being sent: the cancel goes upstream now instead of being overwritten.
+      const status = (await batches.get(batch.id))?.status;
+      cancelled = status === "cancelling" || status === "cancelled";
+      batch = await batches.update(batch.id, cancelled ? sent : { ...sent, status: "in_progress", inProgressAt: now() });
     } catch (err) {
       const e = BifrostError.from(err);
       await batches.update(batch.id, { status: "failed", failedAt: now(), errors: [{ code: e.code ?? "submit_failed", message: e.message, param: null, line: null }] });
       throw e;
     }
+    if (cancelled) return this.cancel(batch).catch(() => batch);
     return this.refresh(batch).catch(() => batch);
   }
 
@@ -118,6 +124,8 @@ export class NativeBatches {
   }
 
   private async doRefresh(batch: BatchRecord): Promise<BatchRecord> {
+    // The record as stored now: the caller's copy may predate a collect that already ended the batch.
+    batch = (await this.o.batches.get(batch.id)) ?? batch;
     if (ENDED.has(batch.status) || !batch.upstreamId) return batch;
     // Ended upstream but not collected yet (results failed last time): collect again.
     if (batch.status === "finalizing" && batch.upstreamState?.bf_ended) return this.collect(batch, batch.upstreamState.bf_ended as Refreshed["status"]);
@@ -132,6 +140,9 @@ export class NativeBatches {
 
   private async apply(batch: BatchRecord, r: Refreshed): Promise<BatchRecord> {
     const now = this.o.now();
+    // Ended meanwhile (another refresh or replica collected it while the provider was asked): never reopened.
+    const current = await this.o.batches.get(batch.id);
+    if (current && ENDED.has(current.status)) return current;
     // The provider counts what it was sent; lines refused at creation (the only ones recorded before the results) count too.
     const refused = batch.counts.failed > 0 ? (await this.o.batches.lineCounts(batch.id)).failed : 0;
     const patch: Partial<BatchRecord> = { counts: { total: r.counts.total + refused, completed: r.counts.completed, failed: r.counts.failed + refused } };

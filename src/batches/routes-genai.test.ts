@@ -72,3 +72,30 @@ describe("upload sessions", () => {
     expect(((await res.json()) as any).error).toMatchObject({ code: 400, status: "INVALID_ARGUMENT" });
   });
 });
+
+describe("upload sessions belong to their caller", () => {
+  test("another caller cannot write into, query, cancel or finalize someone else's upload session", async () => {
+    const api = new FakeBatchApi();
+    const app = new Elysia().use(genaiBatchRoutes(api));
+    const start = await app.handle(
+      new Request("http://localhost/genai/upload/v1beta/files", {
+        method: "POST",
+        headers: { "x-test-owner": "alice", "x-goog-upload-protocol": "resumable", "x-goog-upload-command": "start", "content-type": "application/json" },
+        body: JSON.stringify({ file: { displayName: "mine.jsonl" } }),
+      }),
+    );
+    const url = start.headers.get("x-goog-upload-url")!;
+    const as = (owner: string, command: string, offset: string | null, body?: string) =>
+      app.handle(new Request(url, { method: "POST", headers: { "x-test-owner": owner, "x-goog-upload-command": command, ...(offset !== null ? { "x-goog-upload-offset": offset } : {}) }, body }));
+    expect((await as("alice", "upload", "0", "abc")).status).toBe(200);
+    for (const [command, offset, body] of [["upload", "3", "EVIL"], ["upload, finalize", "3", "EVIL"], ["query", null, undefined], ["cancel", null, undefined]] as const) {
+      expect((await as("mallory", command, offset, body)).status).toBe(404);
+    }
+    const done = await as("alice", "upload, finalize", "3", "def");
+    expect(done.status).toBe(200);
+    const file = ((await done.json()) as any).file;
+    expect(file.sizeBytes).toBe("6");
+    const id = String(file.name).slice("files/".length);
+    expect(api.files.text(id)).toBe("abcdef");
+  });
+});

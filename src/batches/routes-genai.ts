@@ -41,7 +41,7 @@ import {
   toResponsesFileLine,
   type GenaiOutput,
 } from "./genai-shapes";
-import { ENDED, type BatchApi, type BatchCaller, type BatchInputLine, type BatchRecord, type FileMeta } from "./types";
+import { ENDED, type BatchApi, type BatchCaller, type BatchInputLine, type BatchRecord, type FileMeta, type Owner } from "./types";
 
 /** What a handler needs of a request (RouteRequest has more). */
 export type GenaiRequest = Pick<RouteRequest, "request" | "params" | "headers">;
@@ -291,6 +291,8 @@ async function deleteFile(api: BatchApi, r: GenaiRequest): Promise<Response> {
  */
 interface UploadSession {
   id: string;
+  /** Whose upload it is: only that caller may continue it. */
+  owner: Owner | undefined;
   pipe: UploadPipe;
   /** uploadFile's outcome. */
   done: Promise<{ meta?: FileMeta; err?: unknown }>;
@@ -316,7 +318,8 @@ class UploadSessions {
     if (command.includes("start")) return this.start(r);
     if (!uploadId) throw BifrostError.badRequest("an upload starts with x-goog-upload-protocol: resumable and x-goog-upload-command: start");
     const s = this.sessions.get(uploadId);
-    if (!s) throw notFound("no such upload session (finished, cancelled or expired)");
+    // Another caller's session is as good as none: it may neither write into it, finalize, query nor cancel it.
+    if (!s || (this.api.owner && (await this.api.owner(caller(r))) !== s.owner)) throw notFound("no such upload session (finished, cancelled or expired)");
     if (command.includes("cancel")) {
       this.drop(s, new BifrostError({ status: 499, type: "invalid_request_error", code: "client_closed_request", message: "the upload was cancelled" }));
       return new Response(null, { status: 200, headers: { ...r.headers, "x-goog-upload-status": "cancelled" } });
@@ -339,11 +342,13 @@ class UploadSessions {
     const filename = (typeof display === "string" && display) || (named && decodeURIComponent(named)) || "upload";
     const declaredText = r.request.headers.get("x-goog-upload-header-content-length");
     const declared = declaredText !== null && /^\d+$/.test(declaredText) ? Number(declaredText) : null;
+    const owner = await this.api.owner?.(caller(r));
     const pipe = new UploadPipe();
     const id = randomId();
     const upload = this.api.uploadFile(caller(r), { filename, purpose: "batch", provider: providerOf(r), body: pipe });
     const s: UploadSession = {
       id,
+      owner,
       pipe,
       done: upload.then((meta) => ({ meta }), (err) => ({ err })),
       received: 0,

@@ -153,10 +153,11 @@ export class BatchService implements BatchApi {
     if (this.now() - this.lastSweep >= SWEEP_EVERY_MS) await this.sweep();
   }
 
-  /** Expired files and batches ended past the retention, deleted. */
+  /** Expired files and batches ended past the retention, deleted; the input of a batch that has not ended is kept until it has. */
   async sweep(now = this.now()): Promise<{ files: number; batches: number }> {
     this.lastSweep = now;
-    const files = await this.files.deleteExpired(now);
+    const inUse = new Set((await this.batches.unfinished()).map((b) => b.inputFileId));
+    const files = await this.files.deleteExpired(now, inUse);
     const batches = await this.batches.deleteEndedBefore(now - this.settings.retentionMs);
     if (files || batches) log.info("batches: retention sweep", { files, batches });
     return { files, batches };

@@ -144,8 +144,11 @@ export interface FileStore {
   delete(id: string): Promise<boolean>;
   /** Changes what a stored file is (fields an upload sent after its content); null when there is no such file. */
   update(id: string, patch: Partial<Pick<FileMeta, "purpose" | "provider" | "filename" | "expiresAt">>): Promise<FileMeta | null>;
-  /** Deletes files whose expiresAt has passed (and uploads left unfinished by a crash); returns how many. */
-  deleteExpired(now: number): Promise<number>;
+  /**
+   * Deletes files whose expiresAt has passed (and uploads left unfinished by a crash), except those in `keep`
+   * (the inputs of batches that have not ended); returns how many.
+   */
+  deleteExpired(now: number, keep?: ReadonlySet<string>): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -293,6 +296,8 @@ export interface BatchApi {
    * is required) or a gateway without files and batches, so nothing is parsed for them. Optional for doubles.
    */
   admit?(caller: BatchCaller): Promise<void>;
+  /** The caller's owner (what scopes its files and batches); a surface keeping state across requests checks it. Optional for doubles. */
+  owner?(caller: BatchCaller): Promise<Owner>;
   uploadFile(caller: BatchCaller, input: UploadInput): Promise<FileMeta>;
   getFile(caller: BatchCaller, id: string): Promise<FileMeta>;
   listFiles(caller: BatchCaller, q: Omit<FileQuery, "owner">): Promise<FileMeta[]>;

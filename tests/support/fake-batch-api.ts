@@ -59,24 +59,28 @@ export class FakeBatchApi implements BatchApi {
     this.maxUploadBytes = opts.maxUploadBytes ?? 200 * 1024 * 1024;
   }
 
-  private owner(caller: BatchCaller): Owner {
+  async owner(caller: BatchCaller): Promise<Owner> {
+    return this.ownerOf(caller);
+  }
+
+  private ownerOf(caller: BatchCaller): Owner {
     return caller.headers.get("x-test-owner") ?? null;
   }
 
   private async ownFile(caller: BatchCaller, id: string): Promise<FileMeta> {
     const meta = await this.files.get(id);
-    if (!meta || meta.owner !== this.owner(caller)) throw notFound(`file: ${id}`);
+    if (!meta || meta.owner !== this.ownerOf(caller)) throw notFound(`file: ${id}`);
     return meta;
   }
 
   private ownBatch(caller: BatchCaller, id: string): FakeBatch {
     const b = this.batches.get(id);
-    if (!b || b.rec.owner !== this.owner(caller)) throw notFound(`batch: ${id}`);
+    if (!b || b.rec.owner !== this.ownerOf(caller)) throw notFound(`batch: ${id}`);
     return b;
   }
 
   async uploadFile(caller: BatchCaller, input: UploadInput): Promise<FileMeta> {
-    const owner = this.owner(caller);
+    const owner = this.ownerOf(caller);
     const counted = this.count(input.filename, input.body);
     return this.files.put(
       { id: id("file-"), owner, provider: input.provider, filename: input.filename, purpose: input.purpose, createdAt: Date.now(), expiresAt: null, generated: false },
@@ -98,7 +102,7 @@ export class FakeBatchApi implements BatchApi {
   }
 
   async listFiles(caller: BatchCaller, q: Omit<FileQuery, "owner">): Promise<FileMeta[]> {
-    return this.files.list({ ...q, owner: this.owner(caller) });
+    return this.files.list({ ...q, owner: this.ownerOf(caller) });
   }
 
   async fileContent(caller: BatchCaller, id: string): Promise<{ meta: FileMeta; body: AsyncIterable<Uint8Array> }> {
@@ -124,7 +128,7 @@ export class FakeBatchApi implements BatchApi {
     if (!lines.length) throw BifrostError.badRequest("the batch has no lines");
     const ids = new Set(lines.map((l) => l.custom_id));
     if (ids.size !== lines.length) throw BifrostError.badRequest("custom_id values must be unique");
-    const owner = this.owner(caller);
+    const owner = this.ownerOf(caller);
     const jsonl = new TextEncoder().encode(lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
     const file = await this.files.put(
       { id: id("file-"), owner, provider: input.provider, filename: "batch-input.jsonl", purpose: "batch", createdAt: Date.now(), expiresAt: null, generated: true },
@@ -153,7 +157,7 @@ export class FakeBatchApi implements BatchApi {
   }
 
   async listBatches(caller: BatchCaller, q: { after?: string; limit: number }): Promise<BatchRecord[]> {
-    let all = [...this.batches.values()].filter((b) => b.rec.owner === this.owner(caller)).reverse();
+    let all = [...this.batches.values()].filter((b) => b.rec.owner === this.ownerOf(caller)).reverse();
     if (q.after) {
       const at = all.findIndex((b) => b.rec.id === q.after);
       all = at === -1 ? [] : all.slice(at + 1);

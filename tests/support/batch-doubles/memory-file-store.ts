@@ -66,9 +66,9 @@ export class MemoryFileStore implements FileStore {
     return this.metas.delete(id);
   }
 
-  async deleteExpired(now: number): Promise<number> {
+  async deleteExpired(now: number, keep?: ReadonlySet<string>): Promise<number> {
     let n = 0;
-    for (const m of [...this.metas.values()]) if (m.expiresAt !== null && m.expiresAt <= now && (await this.delete(m.id))) n++;
+    for (const m of [...this.metas.values()]) if (m.expiresAt !== null && m.expiresAt <= now && !keep?.has(m.id) && (await this.delete(m.id))) n++;
     return n;
   }
 
