@@ -13,6 +13,7 @@ import type { Route, RouteRequest } from "../http/route";
 import { log } from "../log";
 import { BifrostError } from "../schemas/error";
 import { anthropicPage, pageLimit, toAnthropicFile, toAnthropicResultLine, toBatchInputLines, toMessageBatch, mimeTypeOf } from "./anthropic-surface";
+import { BATCH_DEFAULTS } from "./config";
 import { boundaryOf, MultipartReader } from "./multipart";
 import { streamOf } from "./byte-streams";
 import type { BatchApi, BatchCaller, BatchOutputLine, FileMeta } from "./types";
@@ -29,7 +30,12 @@ export interface AnthropicBatchRoutesOptions {
   maxCreateBytes?: number;
   /** The gateway's URL as clients reach it, for results_url; default: the request's origin. */
   publicUrl?: string;
+  /** The upload limit now (batches.max_upload_bytes; asked per upload, the service starts after the app): a whole form past it plus 1 MiB of fields is refused (413). */
+  maxUploadBytes?: () => number;
 }
+
+/** Room for the form's fields and framing around the file. */
+const FORM_OVERHEAD_BYTES = 1024 * 1024;
 
 type Req = Pick<RouteRequest, "request" | "params" | "headers">;
 type Serve = (r: Req) => Promise<Response>;
@@ -104,7 +110,7 @@ export function anthropicBatchRoutes(api: BatchApi & Partial<BatchDeletion>, opt
       // ── Files (beta) ──
       .post(
         FILES,
-        handle(async ({ request, headers }) => json(toAnthropicFile(await upload(api, request)), headers)),
+        handle(async ({ request, headers }) => json(toAnthropicFile(await upload(api, request, opts.maxUploadBytes?.() ?? BATCH_DEFAULTS.maxUploadBytes)), headers)),
         NO_PARSE,
       )
       .get(
@@ -144,22 +150,29 @@ export function anthropicBatchRoutes(api: BatchApi & Partial<BatchDeletion>, opt
  * The upload streamed from the multipart body into the store. The file part is the `file` field;
  * `expires_in_seconds` (and our `purpose`, default "batch") count only when they come before it.
  */
-async function upload(api: BatchApi, request: Request): Promise<FileMeta> {
+async function upload(api: BatchApi, request: Request, maxUploadBytes: number): Promise<FileMeta> {
   const boundary = boundaryOf(request.headers.get("content-type"));
   if (!boundary || !request.body) throw BifrostError.badRequest("expected a multipart/form-data body with a file field", "file", "invalid_content_type");
-  const reader = new MultipartReader(request.body, boundary);
+  // The whole form is bounded, not only the file part: fields or extra parts after it are read too.
+  const reader = new MultipartReader(request.body, boundary, { maxTotalBytes: maxUploadBytes + FORM_OVERHEAD_BYTES });
   let purpose = "batch";
   let expiresAfterSeconds: number | null = null;
   let stored: FileMeta | null = null;
-  for (let part = await reader.next(); part; part = await reader.next()) {
-    if (stored) continue;
-    if (part.filename === null) {
-      if (part.name === "purpose") purpose = (await part.text()).trim() || purpose;
-      else if (part.name === "expires_in_seconds") expiresAfterSeconds = expiry(await part.text());
-      continue;
+  try {
+    for (let part = await reader.next(); part; part = await reader.next()) {
+      if (stored) continue;
+      if (part.filename === null) {
+        if (part.name === "purpose") purpose = (await part.text()).trim() || purpose;
+        else if (part.name === "expires_in_seconds") expiresAfterSeconds = expiry(await part.text());
+        continue;
+      }
+      if (part.name !== "file") continue;
+      stored = await api.uploadFile(callerOf(request), { filename: baseName(part.filename), purpose, provider: providerOf(request), body: part.body, expiresAfterSeconds });
     }
-    if (part.name !== "file") continue;
-    stored = await api.uploadFile(callerOf(request), { filename: baseName(part.filename), purpose, provider: providerOf(request), body: part.body, expiresAfterSeconds });
+  } catch (e) {
+    // The rest of the form failed (too large, malformed): the upload is refused, so the file stored before it goes too.
+    if (stored) await api.deleteFile(callerOf(request), stored.id).catch(() => {});
+    throw e;
   }
   if (!stored) throw BifrostError.badRequest("file: field required", "file");
   return stored;

@@ -120,7 +120,7 @@ export function createApp(bf: Bifrost, opts: AppOptions = {}) {
     .use(inferenceRoutes(bf, route, maxBody))
     .use(openAIBatchRoutes(bf, route, maxBody))
     .use(integrationRoutes(bf, route, maxBody, genaiBatchModelMethods(batchApi, { route })))
-    .use(anthropicBatchRoutes(batchApi, { route }))
+    .use(anthropicBatchRoutes(batchApi, { route, maxUploadBytes: () => bf.batches?.settings.maxUploadBytes ?? 0 }))
     .use(genaiBatchRoutes(batchApi, { route }))
     .use(mcpRoutes(route, mcp, maxBody))
     .use(mcpServerRoutes(route, mcp, maxBody))

@@ -305,6 +305,18 @@ describe("limits and retention", () => {
   };
   const stored = () => new Database(db).query("SELECT (SELECT COUNT(*) FROM bf_files) AS files, (SELECT COUNT(*) FROM bf_file_chunks) AS chunks").get();
 
+  // Regression: the Anthropic files route bounded only the file part; parts after it were read without limit.
+  test("Anthropic files: a form past the upload limit is refused (413) even when the excess follows the file", async () => {
+    const form = new FormData();
+    form.append("file", new Blob(["small file"]), "a.txt");
+    form.append("extra", new Blob([new Uint8Array(2 * 1024 * 1024)]), "padding.bin");
+    const res = await fetch(`${gw.url}/anthropic/v1/files`, { method: "POST", body: form, headers: { "x-model-provider": "local-llm" } });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { error: { type: string } }).error.type).toBe("request_too_large");
+    // The file part that came first is not kept.
+    expect((await client(gw).files.list()).data.filter((f) => f.filename === "a.txt")).toEqual([]);
+  });
+
   test("an upload over batches.max_upload_bytes: 413, and nothing stored", async () => {
     for (const fieldsFirst of [true, false]) {
       const r = await fetch(`${gw.url}/v1/files`, { method: "POST", body: form(10_000, fieldsFirst) });
