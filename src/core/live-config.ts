@@ -67,6 +67,7 @@ export class LiveConfig {
     const next = { ...(mode === "update" ? old : {}), ...(body as ProviderConfig) } as ProviderConfig;
     if (Array.isArray(next.keys)) next.keys = withIdentity(name, next.keys.map((k, i) => keepStoredValue(k, old?.keys, i)));
     if (next.network_config?.extra_headers) next.network_config = { ...next.network_config, extra_headers: unmask(next.network_config.extra_headers, old?.network_config?.extra_headers) };
+    if (next.proxy_config && typeof next.proxy_config === "object") next.proxy_config = keepStoredProxy(next.proxy_config, old?.proxy_config);
     if (next.network_config && mode === "update") next.network_config = keepStoredBaseUrl(next.network_config, old?.network_config, this.bf.config.providers.get(name)?.baseUrl);
     let resolved;
     try {
@@ -222,6 +223,13 @@ function keepStoredBaseUrl(nc: NonNullable<ProviderConfig["network_config"]>, ol
   if (nc.base_url.replace(/\/+$/, "") !== maskUrlCredentials(resolvedOld)) return nc;
   const { base_url: _, ...rest } = nc;
   return old?.base_url === undefined ? rest : { ...rest, base_url: old.base_url };
+}
+
+/** A proxy_config sent back as the API shows it (password "********", URL credentials "***") keeps the stored secrets. */
+function keepStoredProxy(next: any, old: any): any {
+  const out = unmask(next, old);
+  if (typeof next.url === "string" && typeof old?.url === "string" && next.url !== old.url && maskUrlCredentials(old.url) === next.url) out.url = old.url;
+  return out;
 }
 
 /** Every "********" in `next` (as the API shows secrets) replaced by what `old` holds at the same place. */

@@ -98,7 +98,7 @@ function providerResponse(bf: Bifrost, p: ResolvedProvider, raw: ProviderConfig 
       retry_backoff_max: p.retryBackoffMaxMs,
     },
     concurrency_and_buffer_size: { concurrency: p.concurrency, buffer_size: p.bufferSize },
-    proxy_config: raw?.proxy_config ?? null,
+    proxy_config: raw?.proxy_config ? maskProxyConfig(raw.proxy_config) : null,
     send_back_raw_request: raw?.send_back_raw_request ?? false,
     send_back_raw_response: raw?.send_back_raw_response ?? false,
     ...(raw?.custom_provider_config ? { custom_provider_config: raw.custom_provider_config } : {}),
@@ -116,6 +116,13 @@ function maskKey(k: NonNullable<ProviderConfig["keys"]>[number]) {
   const out: Record<string, unknown> = { ...k, value: maskValue(k.value ?? "") };
   for (const f of ["azure_key_config", "bedrock_key_config", "vertex_key_config"] as const) if (k[f] !== undefined) out[f] = maskStrings(k[f], false);
   return out;
+}
+
+/** Go's ProxyConfig as admins see it: its password (any secret-looking field) "********", URL credentials "***". */
+function maskProxyConfig(pc: unknown): unknown {
+  const m = maskStrings(pc, false);
+  if (m && typeof m === "object" && typeof m.url === "string") m.url = maskUrlCredentials(m.url);
+  return m;
 }
 
 /** A secret as admins see it: "********", an env.X reference as itself. */

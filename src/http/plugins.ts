@@ -82,9 +82,22 @@ export function pluginAdminRoutes(bf: Bifrost) {
     );
 }
 
-/** A plugin's config as admins see it: strings under secret-looking fields masked (env.X shown), URL credentials hidden. */
+/**
+ * A plugin's config as admins see it: strings under secret-looking fields masked (env.X shown), every
+ * header value too (an otel collector's Authorization: as a provider's extra_headers and an MCP
+ * client's headers are), URL credentials hidden.
+ */
 export function maskPluginConfig(config: unknown): unknown {
-  return hideUrlCredentials(maskStrings(config, false));
+  return hideUrlCredentials(maskStrings(maskHeaders(config), false));
+}
+
+/** Fields holding request headers ("headers", "extra_headers", …): every value in them is a secret. */
+const HEADERS_FIELD = /headers$/i;
+
+function maskHeaders(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(maskHeaders);
+  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, HEADERS_FIELD.test(k) ? maskStrings(x, true) : maskHeaders(x)]));
+  return v;
 }
 
 function hideUrlCredentials(v: unknown): unknown {

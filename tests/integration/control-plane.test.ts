@@ -181,6 +181,23 @@ describe("secrets", () => {
     }
   });
 
+  test("proxy_config's password and URL credentials were answered in clear by /api/providers; now masked, and kept when sent back masked", async () => {
+    const proxy = { type: "http", url: "http://puser:proxy-url-pass-nnnn@proxy.internal:3128", username: "puser", password: "proxy-pass-oooo" };
+    const gw = await openGateway({ providers: { openai: openaiAt("sk-x", { proxy_config: proxy }) } });
+    try {
+      const shown = (await (await gw.fetch("/api/providers/openai")).json()) as any;
+      const list = await (await gw.fetch("/api/providers")).text();
+      for (const t of [JSON.stringify(shown), list]) for (const s of ["proxy-pass-oooo", "proxy-url-pass-nnnn"]) expect(t).not.toContain(s);
+      expect(shown.proxy_config).toEqual({ type: "http", url: "http://***@proxy.internal:3128", username: "puser", password: "********" });
+      const put = await send(gw, "PUT", "/api/providers/openai", { proxy_config: shown.proxy_config });
+      expect(put.status).toBe(200);
+      expect(await put.text()).not.toContain("proxy-pass-oooo");
+      expect(gw.bifrost.live.providerConfigs().openai!.proxy_config).toEqual(proxy);
+    } finally {
+      await gw.close();
+    }
+  });
+
   test("with BIFROST_ENCRYPTION_KEY the keys are encrypted at rest; without it they are in clear in a 0600 file", async () => {
     const secret = "sk-at-rest-nnnn0000";
     const encPath = join(storeDir(), "config.db");

@@ -135,6 +135,30 @@ describe("/api/plugins: config schema and config for the dashboard's forms", () 
   });
 });
 
+describe("plugin config headers are secrets (otel's Authorization leaked through GET /api/plugins)", () => {
+  const AUTH = "Bearer otel-collector-secret-9999";
+  let bf: Bifrost;
+  let app: ReturnType<typeof createApp>;
+  beforeAll(async () => {
+    bf = await Bifrost.create(
+      { providers: {}, plugins: [{ name: "otel", enabled: false, config: { collector_url: "http://127.0.0.1:9/v1/traces", headers: { Authorization: AUTH, "x-env": "env.OTEL_H" } } }] as any },
+      { workers: 0 },
+    );
+    app = createApp(bf);
+  });
+  afterAll(() => bf.shutdown());
+
+  test("GET masks every header value (env.X shown); PUT with them as shown keeps the stored ones", async () => {
+    for (const path of ["/api/plugins", "/api/plugins/otel"]) expect(await (await send(app, "GET", path)).text()).not.toContain("otel-collector-secret");
+    const got = (await (await send(app, "GET", "/api/plugins/otel")).json()) as any;
+    expect(got.config.headers).toEqual({ Authorization: "********", "x-env": "env.OTEL_H" });
+    const put = await send(app, "PUT", "/api/plugins/otel", { config: got.config });
+    expect(await put.text()).not.toContain("otel-collector-secret");
+    expect(bf.plugins.entries().find((e) => e.name === "otel")?.config).toMatchObject({ headers: { Authorization: AUTH, "x-env": "env.OTEL_H" } });
+    expect(maskPluginConfig({ a: { extra_headers: { "X-Trace": "t" } } })).toEqual({ a: { extra_headers: { "X-Trace": "********" } } });
+  });
+});
+
 describe("/api/mcp/clients: each tool with its input schema", () => {
   let server: McpHttpServer;
   let bf: Bifrost;
