@@ -193,6 +193,15 @@ function histogramSuite(storeName: string, storeConfig: () => object) {
         expect(await r.json()).toMatchObject({ error: { type: "invalid_request_error", param: "start_time" } });
       }
     });
+
+    // Regression: a time past what a Date holds was accepted, then failed writing the answer (500 "store unavailable").
+    test("a time beyond the year 275760 is a 400, not a 500", async () => {
+      for (const end of ["9999999999999999", "99999999999999999999"]) {
+        const r = await p.route("GET", `/api/logs/histogram/latency?start_time=0&end_time=${end}`);
+        expect(r.status).toBe(400);
+        expect(await r.json()).toMatchObject({ error: { param: "end_time" } });
+      }
+    });
   });
 }
 

@@ -33,10 +33,10 @@ function num(q: URLSearchParams, name: string, integer = false): number | undefi
 
 /** RFC 3339 (what Go accepts), or a unix time: seconds, or ms when it has 13 digits or more. Epoch ms. */
 export function parseTime(raw: string, name: string): number {
-  if (/^\d+$/.test(raw)) return raw.length >= 13 ? Number(raw) : Number(raw) * 1000;
   const rfc3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
-  const ms = rfc3339.test(raw) ? Date.parse(raw) : NaN;
-  if (Number.isNaN(ms)) throw new QueryError(`${name} must be an RFC 3339 time (2026-01-02T15:04:05Z) or a unix time, got "${raw}"`, name);
+  const ms = /^\d+$/.test(raw) ? (raw.length >= 13 ? Number(raw) : Number(raw) * 1000) : rfc3339.test(raw) ? Date.parse(raw) : NaN;
+  // A time a Date cannot hold (past the year 275760) would fail later, when the answer is written.
+  if (Number.isNaN(ms) || Number.isNaN(new Date(ms).getTime())) throw new QueryError(`${name} must be an RFC 3339 time (2026-01-02T15:04:05Z) or a unix time, got "${raw}"`, name);
   return ms;
 }
 

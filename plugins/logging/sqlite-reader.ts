@@ -52,6 +52,12 @@ export class SqliteReader {
     worker.onerror = (e) => {
       for (const p of this.pending.values()) p.reject(new Error(`the log reader thread failed: ${e.message}`));
       this.pending.clear();
+      // A thread that failed answers nothing more: the next query starts a fresh one instead of waiting forever.
+      if (this.worker === worker) {
+        this.worker = null;
+        this.opened = null;
+        worker.terminate();
+      }
     };
     // Like the writer thread, it must not keep the process alive on its own.
     worker.unref();

@@ -38,6 +38,7 @@ function open() {
   const ws = new WebSocket(url);
   socket = ws;
   ws.onopen = () => {
+    if (socket !== ws) return;
     retryMs = 500;
     setConnected(true);
   };
@@ -53,6 +54,8 @@ function open() {
     listeners.get("*")?.forEach((fn) => fn(m));
   };
   ws.onclose = () => {
+    // A socket already replaced (logout, a reconnect) must not clear or reopen the current one.
+    if (socket !== ws) return;
     socket = null;
     setConnected(false);
     if (!listening()) return;
