@@ -1,26 +1,17 @@
 /** The dashboard's shell in Chromium: served from "/", login before anything, navigation, phone width, keyboard. */
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import type { Browser } from "playwright-core";
 import { NAV as PAGES } from "../../ui/src/nav";
-import { chromiumPath, dashboardGateway, expectHeading, launchBrowser, openDashboard, screenshot, type DashboardEnv } from "./support/dashboard";
+import { E2E_RUNS, dashboardSession, expectHeading, openDashboard, screenshot, type DashboardEnv } from "./support/dashboard";
 
 // Bun 1.4.5 applies the preload's default timeout to the first file of a run only: each e2e file sets its own.
 setDefaultTimeout(30_000);
 
-const run = chromiumPath() !== null || !!process.env.CI;
-if (!run) console.warn("dashboard e2e skipped: Chromium not found (apt-get install chromium)");
 
-describe.skipIf(!run)("dashboard shell", () => {
+describe.skipIf(!E2E_RUNS)("dashboard shell", () => {
   let env: DashboardEnv;
   let browser: Browser;
-  beforeAll(async () => {
-    env = await dashboardGateway();
-    browser = await launchBrowser();
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await env?.close();
-  }, 60_000);
+  dashboardSession((e, b) => ((env = e), (browser = b)));
 
   test("GET / is the page with a strict CSP and no-cache; assets are immutable and gzipped", async () => {
     const res = await fetch(`${env.gw.url}/`, { headers: { "accept-encoding": "gzip" } });

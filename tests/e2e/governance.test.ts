@@ -6,13 +6,11 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
 import { eventually } from "../support/wait";
-import { chromiumPath, dashboardGateway, expectHeading, launchBrowser, openDashboard, screenshot, type DashboardEnv, type OpenPage } from "./support/dashboard";
+import { E2E_RUNS, dashboardSession, expectHeading, openDashboard, screenshot, type DashboardEnv, type OpenPage } from "./support/dashboard";
 
 // Bun 1.4.5 applies the preload's default timeout to the first file of a run only: each e2e file sets its own.
 setDefaultTimeout(30_000);
 
-const run = chromiumPath() !== null || !!process.env.CI;
-if (!run) console.warn("dashboard e2e skipped: Chromium not found (apt-get install chromium)");
 
 const KEY = "e2e-app";
 
@@ -27,24 +25,20 @@ async function adminGet(page: Page, path: string): Promise<any> {
 const bar = (page: Page, label: string) => page.getByRole("progressbar", { name: label, exact: true });
 const valueOf = async (page: Page, label: string) => Number(await bar(page, label).getAttribute("aria-valuenow"));
 
-describe.skipIf(!run)("governance page", () => {
+describe.skipIf(!E2E_RUNS)("governance page", () => {
   let env: DashboardEnv;
   let browser: Browser;
   let desktop: OpenPage;
   /** The created key's value, read from the one-time display. */
   let value = "";
 
+  dashboardSession((e, b) => ((env = e), (browser = b)));
   beforeAll(async () => {
-    env = await dashboardGateway();
-    browser = await launchBrowser();
     desktop = await openDashboard(browser, env.gw, "desktop", { hash: "#/governance" });
     desktop.page.on("dialog", (d) => void d.accept());
   }, 60_000);
-  afterAll(async () => {
-    await desktop?.context.close();
-    await browser?.close();
-    await env?.close();
-  }, 60_000);
+  // Closing the browser closes this context too; closed first, it is a no-op.
+  afterAll(() => desktop?.context.close().catch(() => {}), 60_000);
 
   test("a virtual key is created through the form with a budget and a request limit; its value is shown once", async () => {
     const { page } = desktop;
@@ -188,17 +182,10 @@ describe.skipIf(!run)("governance page", () => {
   }, 60_000);
 });
 
-describe.skipIf(!run)("governance page, governance off", () => {
+describe.skipIf(!E2E_RUNS)("governance page, governance off", () => {
   let env: DashboardEnv;
   let browser: Browser;
-  beforeAll(async () => {
-    env = await dashboardGateway({ client: {} });
-    browser = await launchBrowser();
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await env?.close();
-  }, 60_000);
+  dashboardSession((e, b) => ((env = e), (browser = b)), { client: {} });
 
   test("says how to turn governance on", async () => {
     const { page, problems, context } = await openDashboard(browser, env.gw, "desktop", { hash: "#/governance" });

@@ -4,32 +4,23 @@
  * virtual key and watch its usage move after a request with it, toggle a plugin. The README's screenshot
  * (docs/dashboard.png) is taken here, from the log page this session filled.
  */
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { eventually } from "../support/wait";
-import { chromiumPath, dashboardGateway, expectHeading, launchBrowser, openDashboard, screenshot, type DashboardEnv } from "./support/dashboard";
+import { ADMIN_BASIC, E2E_RUNS, dashboardSession, expectHeading, openDashboard, screenshot, type DashboardEnv } from "./support/dashboard";
 
 // Bun 1.4.5 applies the preload's default timeout to the first file of a run only: each e2e file sets its own.
 setDefaultTimeout(60_000);
 
-const run = chromiumPath() !== null || !!process.env.CI;
-if (!run) console.warn("dashboard e2e skipped: Chromium not found (apt-get install chromium)");
 
 const nav = (page: import("playwright-core").Page, title: string) => page.getByRole("navigation", { name: "Dashboard" }).getByRole("link", { name: title, exact: true }).click();
 
-describe.skipIf(!run)("a dashboard session, end to end", () => {
+describe.skipIf(!E2E_RUNS)("a dashboard session, end to end", () => {
   let env: DashboardEnv;
   let browser: Browser;
-  beforeAll(async () => {
-    env = await dashboardGateway({ plugins: [{ name: "mocker", enabled: true, config: { default: { latency_ms: 0 } } }] });
-    browser = await launchBrowser();
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await env?.close();
-  }, 60_000);
+  dashboardSession((e, b) => ((env = e), (browser = b)), { plugins: [{ name: "mocker", enabled: true, config: { default: { latency_ms: 0 } } }] });
 
   test("log in → add a provider → stream in the playground → the live log → a virtual key's usage moves → a plugin toggled", async () => {
     const { page, problems, context } = await openDashboard(browser, env.gw, "desktop");
@@ -48,7 +39,7 @@ describe.skipIf(!run)("a dashboard session, end to end", () => {
     await add.getByLabel("Key models").fill("gpt-4o-mini");
     await add.getByRole("button", { name: "Add provider" }).click();
     await page.locator('section[data-provider="local-llm"]').getByRole("heading", { name: "local-llm" }).waitFor();
-    const providers = (await (await env.gw.fetch("/api/providers", { headers: { authorization: basic() } })).json()) as { providers: Array<{ name: string }> };
+    const providers = (await (await env.gw.fetch("/api/providers", { headers: { authorization: ADMIN_BASIC } })).json()) as { providers: Array<{ name: string }> };
     expect(providers.providers.map((p: { name: string }) => p.name)).toContain("local-llm");
 
     // 2. The playground streams from it: the mock pauses mid-stream, so the partial text is seen before the end.
@@ -80,7 +71,7 @@ describe.skipIf(!run)("a dashboard session, end to end", () => {
     await table.locator(`tbody tr[data-id="${decodeURIComponent(requestId)}"]`).waitFor();
     const sent = await fetch(`${env.gw.url}/v1/chat/completions`, {
       method: "POST",
-      headers: { "content-type": "application/json", authorization: basic() },
+      headers: { "content-type": "application/json", authorization: ADMIN_BASIC },
       body: JSON.stringify({ model: "local-llm/gpt-4o-mini", messages: [{ role: "user", content: "sent while the log is open" }] }),
     });
     expect(sent.status).toBe(200);
@@ -119,7 +110,7 @@ describe.skipIf(!run)("a dashboard session, end to end", () => {
     const mockChat = () =>
       fetch(`${env.gw.url}/v1/chat/completions`, {
         method: "POST",
-        headers: { "content-type": "application/json", authorization: basic() },
+        headers: { "content-type": "application/json", authorization: ADMIN_BASIC },
         body: JSON.stringify({ model: "mock/gpt-4o-mini", messages: [{ role: "user", content: "hi" }] }),
       }).then(async (r) => (await r.text(), r.status));
     expect(await mockChat()).toBe(200);
@@ -142,7 +133,3 @@ describe.skipIf(!run)("a dashboard session, end to end", () => {
     await context.close();
   });
 });
-
-function basic(): string {
-  return `Basic ${btoa("admin:dashboard-e2e-password")}`;
-}

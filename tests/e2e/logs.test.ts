@@ -3,28 +3,18 @@
  * the pause holds them back; filters (status, text, virtual key) live in the hash query and a link
  * opens the same view; paging; a request's detail at #/logs/<id>; and a clear note when logging is off.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
 import { eventually } from "../support/wait";
-import { ADMIN, chromiumPath, dashboardGateway, expectHeading, launchBrowser, openDashboard, screenshot, type DashboardEnv } from "./support/dashboard";
+import { ADMIN_BASIC, E2E_RUNS, dashboardGateway, dashboardSession, expectHeading, openDashboard, screenshot, type DashboardEnv } from "./support/dashboard";
 
-const run = chromiumPath() !== null || !!process.env.CI;
-if (!run) console.warn("logs page e2e skipped: Chromium not found (apt-get install chromium)");
 
-const BASIC = `Basic ${btoa(`${ADMIN.username}:${ADMIN.password}`)}`;
 
-describe.skipIf(!run)("logs page", () => {
+describe.skipIf(!E2E_RUNS)("logs page", () => {
   let env: DashboardEnv;
   let browser: Browser;
-  beforeAll(async () => {
-    // Rows are written every 100 ms here (1 s by default), so they show up without a long wait.
-    env = await dashboardGateway({ plugins: [{ name: "logging", enabled: true, config: { flush_interval_ms: 100 } }] });
-    browser = await launchBrowser();
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await env?.close();
-  }, 60_000);
+  // Rows are written every 100 ms here (1 s by default), so they show up without a long wait.
+  dashboardSession((e, b) => ((env = e), (browser = b)), { plugins: [{ name: "logging", enabled: true, config: { flush_interval_ms: 100 } }] });
 
   interface Sent {
     status: number;
@@ -34,12 +24,12 @@ describe.skipIf(!run)("logs page", () => {
   async function chat(text: string, opts: { auth?: string; model?: string } = {}): Promise<Sent> {
     const res = await fetch(`${env.gw.url}/v1/chat/completions`, {
       method: "POST",
-      headers: { authorization: opts.auth ?? BASIC, "content-type": "application/json" },
+      headers: { authorization: opts.auth ?? ADMIN_BASIC, "content-type": "application/json" },
       body: JSON.stringify({ model: opts.model ?? "openai/gpt-4o-mini", messages: [{ role: "user", content: text }] }),
     });
     return { status: res.status, id: res.headers.get("x-request-id")!, body: await res.json() };
   }
-  const admin = async (path: string, init: RequestInit = {}) => (await fetch(`${env.gw.url}${path}`, { ...init, headers: { authorization: BASIC, "content-type": "application/json" } })).json() as Promise<any>;
+  const admin = async (path: string, init: RequestInit = {}) => (await fetch(`${env.gw.url}${path}`, { ...init, headers: { authorization: ADMIN_BASIC, "content-type": "application/json" } })).json() as Promise<any>;
 
   const table = (page: Page) => page.getByRole("region", { name: "Request logs" });
   const row = (page: Page, id: string) => table(page).locator(`tbody tr[data-id="${id}"]`);

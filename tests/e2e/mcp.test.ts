@@ -2,30 +2,22 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
 import { startMcpHttpServer, type McpHttpServer } from "../support/mcp-http-server";
-import { ADMIN, chromiumPath, dashboardGateway, expectHeading, goTo, launchBrowser, openDashboard, screenshot, type DashboardEnv } from "./support/dashboard";
+import { ADMIN_BASIC, E2E_RUNS, dashboardSession, expectHeading, goTo, openDashboard, screenshot, type DashboardEnv } from "./support/dashboard";
 
 // Explicit: in a run of many files Bun 1.4.5 applied its 5 s default here, not the preload's 30 s.
 const E2E_TIMEOUT_MS = 30_000;
-const run = chromiumPath() !== null || !!process.env.CI;
-if (!run) console.warn("dashboard e2e skipped: Chromium not found (apt-get install chromium)");
 
-const BASIC = `Basic ${btoa(`${ADMIN.username}:${ADMIN.password}`)}`;
 const HEADER_SECRET = "Bearer mcp-header-secret-4711";
 
-describe.skipIf(!run)("MCP page", () => {
+describe.skipIf(!E2E_RUNS)("MCP page", () => {
   let env: DashboardEnv;
   let server: McpHttpServer;
   let browser: Browser;
-  beforeAll(async () => {
-    [env, server, browser] = await Promise.all([dashboardGateway(), startMcpHttpServer(), launchBrowser()]);
-  }, E2E_TIMEOUT_MS);
-  afterAll(async () => {
-    await browser?.close();
-    await env?.close();
-    await server?.stop();
-  }, 60_000);
+  dashboardSession((e, b) => ((env = e), (browser = b)));
+  beforeAll(async () => void (server = await startMcpHttpServer()), E2E_TIMEOUT_MS);
+  afterAll(() => server?.stop(), 60_000);
 
-  const api = async (path: string, init: RequestInit = {}) => (await fetch(`${env.gw.url}${path}`, { ...init, headers: { authorization: BASIC, "content-type": "application/json" } })).json() as Promise<any>;
+  const api = async (path: string, init: RequestInit = {}) => (await fetch(`${env.gw.url}${path}`, { ...init, headers: { authorization: ADMIN_BASIC, "content-type": "application/json" } })).json() as Promise<any>;
   const open = async (width: "desktop" | "phone") => {
     const o = await openDashboard(browser, env.gw, width);
     await goTo(o.page, "mcp");

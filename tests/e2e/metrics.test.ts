@@ -12,34 +12,30 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { fmtCost, fmtInt, fmtMs, fmtPct } from "../../ui/src/format";
 import { eventually } from "../support/wait";
-import { ADMIN, chromiumPath, dashboardGateway, expectHeading, launchBrowser, openDashboard, screenshot, type DashboardEnv } from "./support/dashboard";
+import { ADMIN_BASIC, E2E_RUNS, dashboardGateway, dashboardSession, expectHeading, openDashboard, screenshot, type DashboardEnv } from "./support/dashboard";
 
-const run = chromiumPath() !== null || !!process.env.CI;
-if (!run) console.warn("metrics e2e skipped: Chromium not found (apt-get install chromium)");
 
-const basic = `Basic ${Buffer.from(`${ADMIN.username}:${ADMIN.password}`).toString("base64")}`;
 /** Charts on the page: five overview, four by provider, two by model. */
 const CHARTS = 11;
 /** Each test drives a browser for several seconds: its own timeout, whatever the run's default is. */
 const SLOW = 30_000;
 
-describe.skipIf(!run)("metrics page", () => {
+describe.skipIf(!E2E_RUNS)("metrics page", () => {
   let env: DashboardEnv;
   let browser: Browser;
   const dir = mkdtempSync(join(tmpdir(), "bifrost-metrics-e2e-"));
   const logsDb = join(dir, "logs.db");
 
   const admin = async (path: string, init: RequestInit = {}) => {
-    const r = await env.gw.fetch(path, { ...init, headers: { authorization: basic, "content-type": "application/json", ...init.headers } });
+    const r = await env.gw.fetch(path, { ...init, headers: { authorization: ADMIN_BASIC, "content-type": "application/json", ...init.headers } });
     return { status: r.status, body: (await r.json()) as any };
   };
   const chat = (model: string) =>
-    env.gw.fetch("/v1/chat/completions", { method: "POST", headers: { authorization: basic, "content-type": "application/json" }, body: JSON.stringify({ model, messages: [{ role: "user", content: "how many requests per second" }] }) });
+    env.gw.fetch("/v1/chat/completions", { method: "POST", headers: { authorization: ADMIN_BASIC, "content-type": "application/json" }, body: JSON.stringify({ model, messages: [{ role: "user", content: "how many requests per second" }] }) });
   const stats = async (query = "") => (await admin(`/api/logs/stats${query}`)).body;
 
+  dashboardSession((e, b) => ((env = e), (browser = b)), { logs_store: { enabled: true, type: "sqlite", config: { path: logsDb } } });
   beforeAll(async () => {
-    env = await dashboardGateway({ logs_store: { enabled: true, type: "sqlite", config: { path: logsDb } } });
-    browser = await launchBrowser();
     // A second provider, added as an operator would.
     const added = await admin("/api/providers", {
       method: "POST",
@@ -54,11 +50,7 @@ describe.skipIf(!run)("metrics page", () => {
     expect(statuses.filter((s) => s === 200)).toHaveLength(7);
     await eventually(async () => (await stats()).total_requests === 9);
   }, SLOW);
-  afterAll(async () => {
-    await browser?.close();
-    await env?.close();
-    rmSync(dir, { recursive: true, force: true });
-  }, 60_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const stat = (page: Page, label: string) => page.getByRole("group", { name: label, exact: true }).locator(".value");
   const tile = async (page: Page, label: string, text: string) => {

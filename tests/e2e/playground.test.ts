@@ -4,35 +4,26 @@
  * text is on screen while the stream is still open), stopped, then answered in full with usage, cost and
  * the log's link; a unary answer; the gateway's errors; a pasted virtual key; phone width.
  */
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
 import { fmtCost } from "../../ui/src/format";
 import { eventually } from "../support/wait";
-import { chromiumPath, dashboardGateway, expectHeading, goTo, launchBrowser, openDashboard, screenshot, type DashboardEnv } from "./support/dashboard";
+import { E2E_RUNS, dashboardSession, expectHeading, goTo, openDashboard, screenshot, type DashboardEnv } from "./support/dashboard";
 
 // Bun 1.4.5 applies the preload's setDefaultTimeout to the first file of a run only; later files get 5 s.
 setDefaultTimeout(30_000);
 
-const run = chromiumPath() !== null || !!process.env.CI;
-if (!run) console.warn("dashboard e2e skipped: Chromium not found (apt-get install chromium)");
 
 const CHAT = "/v1/chat/completions";
 /** A virtual key that may use openai/gpt-4o-mini only. */
 const VK = "sk-bf-playground-e2e-key-value";
 
-describe.skipIf(!run)("playground", () => {
+describe.skipIf(!E2E_RUNS)("playground", () => {
   let env: DashboardEnv;
   let browser: Browser;
-  beforeAll(async () => {
-    env = await dashboardGateway({
+  dashboardSession((e, b) => ((env = e), (browser = b)), {
       governance: { virtual_keys: [{ id: "vk-play", name: "playground", value: VK, provider_configs: [{ provider: "openai", weight: 1, allowed_models: ["gpt-4o-mini"] }] }] },
     });
-    browser = await launchBrowser();
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await env?.close();
-  }, 60_000);
 
   /** The playground, logged in, with the configured models offered and one picked. */
   async function openPlayground(width: "desktop" | "phone", model = "openai/gpt-4o-mini") {

@@ -1,34 +1,24 @@
 /** The Plugins page in Chromium: the configured plugins, the enable switch, the generated settings form, adding and removing a plugin. */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
 import { eventually } from "../support/wait";
-import { ADMIN, chromiumPath, dashboardGateway, expectHeading, goTo, launchBrowser, openDashboard, screenshot, type DashboardEnv } from "./support/dashboard";
+import { ADMIN_BASIC, E2E_RUNS, dashboardSession, expectHeading, goTo, openDashboard, screenshot, type DashboardEnv } from "./support/dashboard";
 
 // Explicit: in a run of many files Bun 1.4.5 applied its 5 s default here, not the preload's 30 s.
 const E2E_TIMEOUT_MS = 30_000;
-const run = chromiumPath() !== null || !!process.env.CI;
-if (!run) console.warn("dashboard e2e skipped: Chromium not found (apt-get install chromium)");
 
-const BASIC = `Basic ${btoa(`${ADMIN.username}:${ADMIN.password}`)}`;
 
-describe.skipIf(!run)("plugins page", () => {
+describe.skipIf(!E2E_RUNS)("plugins page", () => {
   let env: DashboardEnv;
   let browser: Browser;
-  beforeAll(async () => {
-    // mocker answers mock/* models; the default plugins (telemetry, logging, governance) come with the dashboard gateway.
-    env = await dashboardGateway({ plugins: [{ name: "mocker", enabled: true, config: { default: { latency_ms: 0 } } }] });
-    browser = await launchBrowser();
-  }, E2E_TIMEOUT_MS);
-  afterAll(async () => {
-    await browser?.close();
-    await env?.close();
-  }, 60_000);
+  // mocker answers mock/* models; the default plugins (telemetry, logging, governance) come with the dashboard gateway.
+  dashboardSession((e, b) => ((env = e), (browser = b)), { plugins: [{ name: "mocker", enabled: true, config: { default: { latency_ms: 0 } } }] });
 
-  const apiGet = async (path: string) => (await fetch(`${env.gw.url}${path}`, { headers: { authorization: BASIC } })).json() as Promise<any>;
+  const apiGet = async (path: string) => (await fetch(`${env.gw.url}${path}`, { headers: { authorization: ADMIN_BASIC } })).json() as Promise<any>;
   const chat = async () => {
     const res = await fetch(`${env.gw.url}/v1/chat/completions`, {
       method: "POST",
-      headers: { "content-type": "application/json", authorization: BASIC },
+      headers: { "content-type": "application/json", authorization: ADMIN_BASIC },
       body: JSON.stringify({ model: "mock/gpt-4o-mini", messages: [{ role: "user", content: "hi" }] }),
     });
     return { status: res.status, body: (await res.json()) as any };
@@ -156,7 +146,7 @@ describe.skipIf(!run)("plugins page", () => {
     page.once("dialog", (d) => void d.accept());
     await jp.getByRole("button", { name: "Remove jsonparser" }).click();
     await jp.waitFor({ state: "detached" });
-    await eventually(async () => (await fetch(`${env.gw.url}/api/plugins/jsonparser`, { headers: { authorization: BASIC } })).status === 404);
+    await eventually(async () => (await fetch(`${env.gw.url}/api/plugins/jsonparser`, { headers: { authorization: ADMIN_BASIC } })).status === 404);
     expect(problems).toEqual([]);
     await context.close();
   }, E2E_TIMEOUT_MS);

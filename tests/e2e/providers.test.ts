@@ -3,17 +3,15 @@
  * (the mock sees that key), edit network settings and a key (its value left masked keeps working),
  * see a key's error rate after upstream faults, delete with confirmation; usable at phone width.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
 import { PROVIDERS } from "../../src/providers/catalog";
 import { PROVIDER_TYPES } from "../../ui/src/pages/providers/types";
-import { ADMIN, chromiumPath, dashboardGateway, expectHeading, goTo, launchBrowser, openDashboard, screenshot, type DashboardEnv } from "./support/dashboard";
+import { ADMIN, E2E_RUNS, dashboardSession, expectHeading, goTo, openDashboard, screenshot, type DashboardEnv } from "./support/dashboard";
 
 /** Stated per test: run with other files, the preload's setDefaultTimeout does not reach this one (Bun 1.4.5). */
 const E2E_TIMEOUT = 30_000;
 
-const run = chromiumPath() !== null || !!process.env.CI;
-if (!run) console.warn("dashboard e2e skipped: Chromium not found (apt-get install chromium)");
 
 test("the page's provider types are the gateway's built-in ones", () => {
   expect(PROVIDER_TYPES.map((t) => t.id).sort()).toEqual(Object.keys(PROVIDERS).sort());
@@ -33,17 +31,10 @@ async function adminApi(env: DashboardEnv, method: string, path: string, body?: 
 /** The last chat request the mock upstream got (the dialog's /v1/models lookups reach it too). */
 const lastChat = (env: DashboardEnv) => env.mock.requests.findLast((r) => r.path.endsWith("/chat/completions"));
 
-describe.skipIf(!run)("providers page", () => {
+describe.skipIf(!E2E_RUNS)("providers page", () => {
   let env: DashboardEnv;
   let browser: Browser;
-  beforeAll(async () => {
-    env = await dashboardGateway();
-    browser = await launchBrowser();
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await env?.close();
-  }, 60_000);
+  dashboardSession((e, b) => ((env = e), (browser = b)));
 
   test("add a provider and a key, test it, edit settings and a key, see its error rate after faults", async () => {
     const { page, problems, context } = await openDashboard(browser, env.gw, "desktop");

@@ -6,6 +6,7 @@
  */
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { afterAll, beforeAll } from "bun:test";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { openGateway, type Gateway } from "../../support/gateway";
 import { startMockUpstream, type MockUpstream } from "../../support/mock-upstream";
@@ -21,6 +22,13 @@ const CANDIDATES = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/ch
 export function chromiumPath(): string | null {
   return CANDIDATES.find((p) => existsSync(p)) ?? null;
 }
+
+/** Whether the browser tests run here: Chromium found, or CI (which installs it, so a missing one fails there). */
+export const E2E_RUNS = chromiumPath() !== null || !!process.env.CI;
+if (!E2E_RUNS) console.warn("dashboard e2e skipped: Chromium not found (apt-get install chromium, or set CHROMIUM_PATH)");
+
+/** The admin's Basic credentials, for API calls a test makes beside the page. */
+export const ADMIN_BASIC = `Basic ${btoa(`${ADMIN.username}:${ADMIN.password}`)}`;
 
 export async function launchBrowser(): Promise<Browser> {
   const executablePath = chromiumPath();
@@ -58,6 +66,24 @@ export async function dashboardGateway(extra: Record<string, unknown> = {}): Pro
       await mock.stop();
     },
   };
+}
+
+/**
+ * One gateway (`dashboardGateway(extra)`) and one browser for the describe block that calls this: started
+ * together before its tests and handed to `use`, closed after them. The hooks get 60 s (Chromium on a
+ * loaded 2-core machine); a block's own hooks, registered after, run after these start and before they close.
+ */
+export function dashboardSession(use: (env: DashboardEnv, browser: Browser) => void, extra: Record<string, unknown> = {}): void {
+  let env: DashboardEnv | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    [env, browser] = await Promise.all([dashboardGateway(extra), launchBrowser()]);
+    use(env, browser);
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await env?.close();
+  }, 60_000);
 }
 
 export interface OpenPage {
