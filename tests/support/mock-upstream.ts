@@ -71,7 +71,7 @@ export interface MockUpstreamOptions {
 }
 
 import { MOCK_DIALECTS } from "./mock";
-import { cachedTokens, splitInto, sseEvent, type MockDialect, type MockReply } from "./mock/types";
+import { cachedTokens, lastUserText, splitInto, sseEvent, textOf, type MockDialect, type MockReply } from "./mock/types";
 import { responsesReply } from "./mock/responses";
 
 type Flavor = "openai" | "anthropic";
@@ -111,27 +111,7 @@ function countWords(text: string): number {
   return splitWords(text).length;
 }
 
-/** Text of a message content: a string or content blocks; tool results count only when asked. */
-function textOf(content: unknown, withToolResults = false): string {
-  if (typeof content === "string") return content;
-  if (!Array.isArray(content)) return "";
-  const parts: string[] = [];
-  for (const block of content) {
-    if (block?.type === "text" && typeof block.text === "string") parts.push(block.text);
-    else if (withToolResults && block?.type === "tool_result") parts.push(textOf(block.content));
-  }
-  return parts.join(" ");
-}
 
-/** Last user message that carries text (tool-result-only turns are skipped, like OpenAI's role "tool"). */
-function lastUserText(messages: any[]): string {
-  for (let i = messages.length - 1; i >= 0; i--) {
-    if (messages[i]?.role !== "user") continue;
-    const text = textOf(messages[i].content);
-    if (text.trim()) return text.trim();
-  }
-  return "";
-}
 
 /** Prompt size in words across all message texts (and the Anthropic system prompt), min 1. */
 function promptWords(messages: any[], system?: unknown): number {

@@ -8,7 +8,7 @@
  * without model, max_tokens or messages too. Every other one succeeds with "mock reply to: <text>"
  * cut or padded to ctx.words words, with usage counted in words.
  */
-import { countWords, replyWords, type MockCtx, type MockDialect, type MockReply } from "./types";
+import { countWords, lastUserText, replyWords, textOf, type MockCtx, type MockDialect, type MockReply } from "./types";
 
 const PREFIX = "/v1/messages/batches";
 const ONE = /^\/v1\/messages\/batches\/([^/]+)(\/cancel|\/results)?$/;
@@ -201,16 +201,7 @@ function runRequest(params: any, words: number, nextId: () => number): unknown {
   };
 }
 
-function textOf(content: unknown): string {
-  if (typeof content === "string") return content;
-  if (!Array.isArray(content)) return "";
-  return content.map((b) => (b?.type === "text" && typeof b.text === "string" ? b.text : "")).join(" ");
-}
 
-function lastUserText(messages: any[]): string {
-  for (let i = messages.length - 1; i >= 0; i--) if (messages[i]?.role === "user" && textOf(messages[i].content).trim()) return textOf(messages[i].content).trim();
-  return "";
-}
 
 const TYPES: Record<number, string> = { 400: "invalid_request_error", 401: "authentication_error", 403: "permission_error", 404: "not_found_error", 429: "rate_limit_error", 529: "overloaded_error" };
 

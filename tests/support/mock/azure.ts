@@ -5,7 +5,7 @@
  * (api-version required) and /openai/v1/responses: no deployment in the path, the body's model names it.
  */
 import { responsesReply } from "./responses";
-import { cachedTokens, countWords, embed, replyWords, type MockCtx, type MockDialect, type MockReply } from "./types";
+import { cachedTokens, countWords, embed, lastUserText, replyWords, textOf, type MockCtx, type MockDialect, type MockReply } from "./types";
 
 const DEPLOYMENT_PATH = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|embeddings)$/;
 const V1_PATH = /^\/openai\/v1\/(chat\/completions|embeddings|responses)$/;
@@ -36,20 +36,7 @@ function checkAuth(req: Request): MockReply | null {
   return null;
 }
 
-function textOf(content: unknown): string {
-  if (typeof content === "string") return content;
-  if (!Array.isArray(content)) return "";
-  return content.filter((p) => p?.type === "text" && typeof p.text === "string").map((p) => p.text).join(" ");
-}
 
-function lastUserText(messages: any[]): string {
-  for (let i = messages.length - 1; i >= 0; i--) {
-    if (messages[i]?.role !== "user") continue;
-    const text = textOf(messages[i].content).trim();
-    if (text) return text;
-  }
-  return "";
-}
 
 /** OpenAI's rule: forced by tool_choice, or "tool" in the user's text unless answering a tool result. */
 function toolName(body: any, userText: string): string | null {

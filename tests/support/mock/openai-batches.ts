@@ -15,7 +15,7 @@
  * `openaiBatchMock` is the instance registered in MOCK_DIALECTS; `createOpenAIBatchMock()` makes one of its own
  * (its own key and state) for `startMockUpstream({ dialects: [...] })`.
  */
-import { cachedTokens, countWords, embed, replyWords, type MockCtx, type MockDialect, type MockReply } from "./types";
+import { cachedTokens, countWords, embed, lastUserText, replyWords, textOf, type MockCtx, type MockDialect, type MockReply } from "./types";
 
 export const FAIL_MODEL = "fail-model";
 
@@ -93,20 +93,7 @@ function fileObject(f: MockFile) {
   };
 }
 
-function textOf(content: unknown): string {
-  if (typeof content === "string") return content;
-  if (!Array.isArray(content)) return "";
-  return content.filter((p) => p?.type === "text" && typeof p.text === "string").map((p) => p.text).join(" ");
-}
 
-function lastUserText(messages: any[]): string {
-  for (let i = messages.length - 1; i >= 0; i--) {
-    if (messages[i]?.role !== "user") continue;
-    const t = textOf(messages[i].content).trim();
-    if (t) return t;
-  }
-  return "";
-}
 
 /** The mock's chat.completion for one batch line (the same reply the chat route gives). */
 function chatCompletion(body: any, ctx: MockCtx) {

@@ -79,3 +79,25 @@ export function splitInto(s: string, pieces: number): string[] {
 export function sseEvent(event: string, obj: unknown): string {
   return `event: ${event}\ndata: ${JSON.stringify(obj)}\n\n`;
 }
+
+/** Text of an OpenAI/Anthropic message content (a string or content blocks); tool results only when asked. */
+export function textOf(content: unknown, withToolResults = false): string {
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) return "";
+  const parts: string[] = [];
+  for (const block of content) {
+    if (block?.type === "text" && typeof block.text === "string") parts.push(block.text);
+    else if (withToolResults && block?.type === "tool_result") parts.push(textOf(block.content));
+  }
+  return parts.join(" ");
+}
+
+/** The last user message that carries text (tool-result-only turns are skipped, like OpenAI's role "tool"). */
+export function lastUserText(messages: any[]): string {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    if (messages[i]?.role !== "user") continue;
+    const text = textOf(messages[i].content).trim();
+    if (text) return text;
+  }
+  return "";
+}
