@@ -49,9 +49,14 @@ interface Asset {
   etag: string;
 }
 
-/** The built dashboard, file name → asset; empty when ui/dist is missing. */
+const loaded = new Map<string, Map<string, Asset>>();
+
+/** The built dashboard, file name → asset; empty when ui/dist is missing. Read and gzipped once per process (every app made shares it). */
 export function loadDashboard(dir = DASHBOARD_DIR): Map<string, Asset> {
+  const cached = loaded.get(dir);
+  if (cached) return cached;
   const assets = new Map<string, Asset>();
+  loaded.set(dir, assets);
   if (!existsSync(dir)) return assets;
   for (const name of readdirSync(dir)) {
     const type = TYPES[extname(name)];
