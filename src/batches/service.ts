@@ -67,6 +67,8 @@ export class BatchService implements BatchApi {
   private readonly now: () => number;
   private readonly holder = randomId("bf_");
   private readonly refreshedAt = new Map<string, number>();
+  /** Each request's owner, by its headers (one Headers object per request; forgotten with it). */
+  private readonly owners = new WeakMap<Headers, Promise<Owner>>();
   private readonly submitting = new Set<string>();
   private timer: ReturnType<typeof setInterval> | null = null;
   private ticking: Promise<void> | null = null;
@@ -414,9 +416,13 @@ export class BatchService implements BatchApi {
    * The caller's owner per the plugins (a virtual key: "vk:<id>"), or null: a caller without one sees only what
    * was made without one (everything, when no plugin identifies callers). A refusal is thrown.
    */
-  async owner(caller: BatchCaller): Promise<Owner> {
+  owner(caller: BatchCaller): Promise<Owner> {
     const pipe = this.gw.pipeline;
-    return pipe.hasIdentify ? pipe.runIdentify(callerOf(caller.headers)) : null;
+    if (!pipe.hasIdentify) return Promise.resolve(null);
+    // Asked once per HTTP request: a route admits its caller before reading the body, then the service call asks again.
+    let owner = this.owners.get(caller.headers);
+    if (!owner) this.owners.set(caller.headers, (owner = pipe.runIdentify(callerOf(caller.headers))));
+    return owner;
   }
 
   /**
